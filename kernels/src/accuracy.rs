@@ -1,0 +1,99 @@
+//! The accuracy levels a dot product can be computed at.
+
+use core::fmt;
+use core::str::FromStr;
+
+/// How accurately a dot product is computed.
+///
+/// Every level is deterministic: the same inputs give the same bits on every run and on every
+/// backend (AVX-512, AVX2+FMA, portable), because every level follows the canonical order
+/// (element `i` in virtual lane `i % LANES`, lanes combined in a fixed pairwise tree).
+///
+/// # Example
+///
+/// ```
+/// use pdot_kernels::{dot_with, Accuracy};
+///
+/// // 1e16 + 1 - 1e16: the rounding of the first sum loses the 1 in working precision.
+/// let x = [1e16, 1.0, -1e16];
+/// let y = [1.0, 1.0, 1.0];
+/// assert_eq!(dot_with(Accuracy::Compensated, &x, &y), 1.0);
+/// assert_eq!("compensated".parse::<Accuracy>().unwrap(), Accuracy::Compensated);
+/// ```
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Accuracy {
+    /// Several FMA accumulators; error at most γ_n·|x|·|y| (γ_n = n·u / (1 − n·u)).
+    #[default]
+    Fast,
+    /// Ogita–Rump–Oishi Dot2 (TwoProduct by FMA, TwoSum): as accurate as if computed in twice
+    /// the working precision, then rounded: |r − x·y| ≤ u·|x·y| + γ_n²·|x|·|y|.
+    Compensated,
+}
+
+impl Accuracy {
+    /// Every accuracy level, from the fastest to the most accurate.
+    ///
+    /// ```
+    /// use pdot_kernels::Accuracy;
+    /// assert_eq!(Accuracy::ALL[0], Accuracy::Fast);
+    /// ```
+    pub const ALL: &'static [Accuracy] = &[Accuracy::Fast, Accuracy::Compensated];
+
+    /// The lower-case name used on command lines and in reports.
+    ///
+    /// ```
+    /// use pdot_kernels::Accuracy;
+    /// assert_eq!(Accuracy::Fast.name(), "fast");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Accuracy::Fast => "fast",
+            Accuracy::Compensated => "compensated",
+        }
+    }
+}
+
+impl fmt::Display for Accuracy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error of parsing an [`Accuracy`] from text: names the text and the accepted names.
+///
+/// ```
+/// use pdot_kernels::Accuracy;
+/// let err = "exactish".parse::<Accuracy>().unwrap_err();
+/// assert!(err.to_string().contains("exactish"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseAccuracyError {
+    text: String,
+}
+
+impl fmt::Display for ParseAccuracyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Accuracy::ALL.iter().map(|a| a.name()).collect();
+        write!(
+            f,
+            "unknown accuracy {:?}: expected one of {}",
+            self.text,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for ParseAccuracyError {}
+
+impl FromStr for Accuracy {
+    type Err = ParseAccuracyError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Accuracy::ALL
+            .iter()
+            .copied()
+            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseAccuracyError { text: s.to_owned() })
+    }
+}

@@ -1,0 +1,169 @@
+//! # pdot-kernels
+//!
+//! Single-core dot products of long vectors: SIMD kernels that are as fast as the best BLAS
+//! and **deterministic by construction** — the same inputs give the same bits on every run,
+//! on every backend (AVX-512, AVX2+FMA, portable `wide`), for contiguous and strided views of
+//! the same logical vector.
+//!
+//! - [`dot`], [`dot_with`]: contiguous slices, at an [`Accuracy`] level;
+//! - [`dot_strided`] on [`Strided`] views with BLAS increments (negative, zero);
+//! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: `f32` inputs accumulated in `f64` (BLAS
+//!   `dsdot`);
+//! - [`Backend`] and [`Isa`]: the run-time dispatch, chosen once per process
+//!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one).
+//!
+//! ## The canonical order
+//!
+//! Logical element `i` is accumulated in virtual lane `i % LANES` (32 lanes for `f64`
+//! accumulators, 64 for `f32`), each lane in increasing `i`; the lanes are then combined in a
+//! fixed pairwise tree (lane `j` absorbs lane `j + h` for `h = LANES/2, ..., 1`). Every
+//! backend maps its registers onto these lanes, which is why all of them give the same bits.
+//! NaN results are returned as the one positive quiet NaN.
+//!
+//! ## Example
+//!
+//! ```
+//! use pdot_kernels::{dot, dot_strided, dot_with, Accuracy, Strided};
+//!
+//! let x: Vec<f64> = (0..1000).map(|i| i as f64).collect();
+//! let y = vec![0.5; 1000];
+//! assert_eq!(dot(&x, &y), 249_750.0);
+//! assert_eq!(dot_with(Accuracy::Compensated, &x, &y), 249_750.0);
+//!
+//! // Every other element, read back to front: BLAS `ddot` with incx = -2.
+//! let xs = Strided::new(&x, 500, -2)?;
+//! let ys = Strided::new(&y, 500, 2)?;
+//! assert_eq!(dot_strided(Accuracy::Fast, xs, ys), 124_750.0);
+//! # Ok::<(), pdot_kernels::StrideError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod accuracy;
+mod backend;
+mod kernel;
+mod real;
+mod simd;
+mod strided;
+
+pub use accuracy::{Accuracy, ParseAccuracyError};
+pub use backend::{Backend, FORCE_ISA_VAR, Isa, IsaError};
+pub use real::Real;
+pub use strided::{StrideError, Strided};
+
+/// Panics with a message naming both lengths if they differ.
+#[track_caller]
+#[inline]
+pub(crate) fn check_lengths(x: usize, y: usize) {
+    if x != y {
+        length_mismatch(x, y);
+    }
+}
+
+#[cold]
+#[track_caller]
+fn length_mismatch(x: usize, y: usize) -> ! {
+    panic!("pdot: x has {x} elements but y has {y}; a dot product needs equal lengths")
+}
+
+/// The dot product `x · y` at [`Accuracy::Fast`].
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// assert_eq!(pdot_kernels::dot(&[1.0f64, 2.0, 3.0], &[4.0, 5.0, 6.0]), 32.0);
+/// assert_eq!(pdot_kernels::dot::<f32>(&[], &[]), 0.0);
+/// ```
+#[track_caller]
+#[inline]
+pub fn dot<T: Real>(x: &[T], y: &[T]) -> T {
+    dot_with(Accuracy::Fast, x, y)
+}
+
+/// The dot product `x · y` at the given accuracy.
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// use pdot_kernels::{dot_with, Accuracy};
+/// let x = [1e8f32, 1.0, -1e8];
+/// let y = [1.0f32; 3];
+/// assert_eq!(dot_with(Accuracy::Compensated, &x, &y), 1.0);
+/// ```
+#[track_caller]
+#[inline]
+pub fn dot_with<T: Real>(accuracy: Accuracy, x: &[T], y: &[T]) -> T {
+    Backend::active().dot(accuracy, x, y)
+}
+
+/// The dot product of two strided views (BLAS `xdot` with `incx`, `incy`).
+///
+/// A view with `inc == 1` gives the same bits as the contiguous slice, and one with
+/// `inc == -1` the same bits as the reversed copy.
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// use pdot_kernels::{dot_strided, Accuracy, Strided};
+/// let a = [1.0f64, 2.0, 3.0, 4.0];
+/// let x = Strided::new(&a, 2, 2)?;  // 1, 3
+/// let y = Strided::new(&a, 2, -3)?; // 4, 1
+/// assert_eq!(dot_strided(Accuracy::Fast, x, y), 7.0);
+/// # Ok::<(), pdot_kernels::StrideError>(())
+/// ```
+#[track_caller]
+#[inline]
+pub fn dot_strided<T: Real>(accuracy: Accuracy, x: Strided<'_, T>, y: Strided<'_, T>) -> T {
+    Backend::active().dot_strided(accuracy, x, y)
+}
+
+/// `f32` inputs, products and sums in `f64`, at [`Accuracy::Fast`] (BLAS `dsdot`).
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// let x = [16777217.0f32 - 1.0, 1.0]; // 2^24, 1
+/// assert_eq!(pdot_kernels::dsdot(&x, &x), 281474976710657.0); // 2^48 + 1
+/// ```
+#[track_caller]
+#[inline]
+pub fn dsdot(x: &[f32], y: &[f32]) -> f64 {
+    dsdot_with(Accuracy::Fast, x, y)
+}
+
+/// `f32` inputs accumulated in `f64` at the given accuracy.
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// use pdot_kernels::{dsdot_with, Accuracy};
+/// let x = [1e30f32, 1.0, -1e30];
+/// assert_eq!(dsdot_with(Accuracy::Compensated, &x, &[1.0; 3]), 1.0);
+/// ```
+#[track_caller]
+#[inline]
+pub fn dsdot_with(accuracy: Accuracy, x: &[f32], y: &[f32]) -> f64 {
+    Backend::active().dsdot_strided(accuracy, x.into(), y.into())
+}
+
+/// `f32` strided views accumulated in `f64` (BLAS `dsdot` with `incx`, `incy`).
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// use pdot_kernels::{dsdot_strided, Accuracy, Strided};
+/// let a = [1.0f32, 2.0, 3.0];
+/// let x = Strided::new(&a, 3, -1)?;
+/// assert_eq!(dsdot_strided(Accuracy::Fast, x, a[..].into()), 10.0);
+/// # Ok::<(), pdot_kernels::StrideError>(())
+/// ```
+#[track_caller]
+#[inline]
+pub fn dsdot_strided(accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
+    Backend::active().dsdot_strided(accuracy, x, y)
+}

@@ -1,0 +1,84 @@
+//! The element types pdot computes with.
+
+use core::fmt::{Debug, Display};
+
+use crate::accuracy::Accuracy;
+use crate::backend::Backend;
+use crate::strided::Strided;
+
+mod sealed {
+    /// Prevents implementations of [`super::Real`] outside this crate.
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point element type the kernels accept: `f32` or `f64`.
+///
+/// The trait is sealed: the kernels are written and tested for exactly these two IEEE 754
+/// formats, so no other type can implement it. Its [`num_traits::Float`] bound lets generic
+/// solver code do ordinary arithmetic on the results.
+///
+/// # Example
+///
+/// ```
+/// use pdot_kernels::{dot, Real};
+///
+/// fn norm2<T: Real>(x: &[T]) -> T {
+///     dot(x, x).sqrt()
+/// }
+/// assert_eq!(norm2(&[3.0f32, 4.0]), 5.0);
+/// assert_eq!(norm2(&[3.0f64, 4.0]), 5.0);
+/// ```
+pub trait Real:
+    sealed::Sealed + num_traits::Float + Debug + Display + Default + Send + Sync + 'static
+{
+    /// Number of virtual lanes of the canonical order: 32 for `f64`, 64 for `f32`.
+    ///
+    /// Logical element `i` is accumulated in lane `i % LANES`; the lanes are combined at the
+    /// end in a fixed pairwise tree. Every backend follows this order, which is why all of
+    /// them return the same bits.
+    ///
+    /// ```
+    /// use pdot_kernels::Real;
+    /// assert_eq!(<f64 as Real>::LANES, 32);
+    /// assert_eq!(<f32 as Real>::LANES, 64);
+    /// ```
+    const LANES: usize;
+
+    #[doc(hidden)]
+    fn dot_on(
+        backend: Backend,
+        accuracy: Accuracy,
+        x: Strided<'_, Self>,
+        y: Strided<'_, Self>,
+    ) -> Self;
+}
+
+impl Real for f64 {
+    const LANES: usize = 32;
+
+    #[inline]
+    fn dot_on(
+        backend: Backend,
+        accuracy: Accuracy,
+        x: Strided<'_, f64>,
+        y: Strided<'_, f64>,
+    ) -> f64 {
+        backend.dot_f64(accuracy, x, y)
+    }
+}
+
+impl Real for f32 {
+    const LANES: usize = 64;
+
+    #[inline]
+    fn dot_on(
+        backend: Backend,
+        accuracy: Accuracy,
+        x: Strided<'_, f32>,
+        y: Strided<'_, f32>,
+    ) -> f32 {
+        backend.dot_f32(accuracy, x, y)
+    }
+}

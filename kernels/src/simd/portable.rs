@@ -1,0 +1,165 @@
+//! Portable backend on `wide`: 4 × f64 or 8 × f32, any target.
+//!
+//! `wide` picks its instructions when the crate is compiled, so this backend is as fast as the
+//! build's target features allow (`-C target-cpu=native` builds, aarch64). Without a fused
+//! multiply-add in the build (a default x86_64 build), `wide::mul_add` would round twice and
+//! break bit-identity with the other backends; there this backend computes each lane with
+//! `mul_add` of `std` (correctly rounded, slow). On x86_64 the run-time dispatch picks AVX2
+//! or AVX-512 anyway; this backend is then only what `PDOT_FORCE_ISA=portable` asks for.
+
+use wide::{f32x8, f64x4};
+
+use super::{Arith, Load, Simd};
+
+/// Token of the portable backend: available everywhere.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Portable;
+
+/// Whether this build's `wide` fuses `mul_add` (one rounding).
+const FUSED: bool = cfg!(any(
+    all(
+        any(target_arch = "x86_64", target_arch = "x86"),
+        target_feature = "fma"
+    ),
+    all(target_arch = "aarch64", target_feature = "neon")
+));
+
+impl Simd for Portable {
+    #[inline(always)]
+    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R {
+        f()
+    }
+}
+
+impl Arith<f64> for Portable {
+    type V = f64x4;
+    const W: usize = 4;
+    #[inline(always)]
+    fn zero(self) -> f64x4 {
+        f64x4::ZERO
+    }
+    #[inline(always)]
+    fn fma(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
+        if FUSED {
+            a.mul_add(b, c)
+        } else {
+            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+            f64x4::new(core::array::from_fn(|k| a[k].mul_add(b[k], c[k])))
+        }
+    }
+    #[inline(always)]
+    fn add(self, a: f64x4, b: f64x4) -> f64x4 {
+        a + b
+    }
+    #[inline(always)]
+    fn sub(self, a: f64x4, b: f64x4) -> f64x4 {
+        a - b
+    }
+    #[inline(always)]
+    fn mul(self, a: f64x4, b: f64x4) -> f64x4 {
+        a * b
+    }
+    #[inline(always)]
+    fn store(self, v: f64x4, out: &mut [f64]) {
+        out[..4].copy_from_slice(&v.to_array());
+    }
+}
+
+impl Arith<f32> for Portable {
+    type V = f32x8;
+    const W: usize = 8;
+    #[inline(always)]
+    fn zero(self) -> f32x8 {
+        f32x8::ZERO
+    }
+    #[inline(always)]
+    fn fma(self, a: f32x8, b: f32x8, c: f32x8) -> f32x8 {
+        if FUSED {
+            a.mul_add(b, c)
+        } else {
+            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+            f32x8::new(core::array::from_fn(|k| a[k].mul_add(b[k], c[k])))
+        }
+    }
+    #[inline(always)]
+    fn add(self, a: f32x8, b: f32x8) -> f32x8 {
+        a + b
+    }
+    #[inline(always)]
+    fn sub(self, a: f32x8, b: f32x8) -> f32x8 {
+        a - b
+    }
+    #[inline(always)]
+    fn mul(self, a: f32x8, b: f32x8) -> f32x8 {
+        a * b
+    }
+    #[inline(always)]
+    fn store(self, v: f32x8, out: &mut [f32]) {
+        out[..8].copy_from_slice(&v.to_array());
+    }
+}
+
+/// Reads `N` elements `p + k * inc` into an array.
+///
+/// # Safety
+/// Each of those elements must be readable.
+#[inline(always)]
+unsafe fn read<E: Copy, const N: usize>(p: *const E, inc: isize) -> [E; N] {
+    // SAFETY: the caller guarantees each addressed element is readable.
+    core::array::from_fn(|k| unsafe { p.offset(k as isize * inc).read() })
+}
+
+impl Load<f64, f64> for Portable {
+    type Index = isize;
+    #[inline(always)]
+    unsafe fn load(self, p: *const f64) -> f64x4 {
+        // SAFETY: the caller guarantees 4 readable elements.
+        f64x4::new(unsafe { p.cast::<[f64; 4]>().read_unaligned() })
+    }
+    #[inline(always)]
+    fn index(self, inc: isize) -> Option<isize> {
+        Some(inc)
+    }
+    #[inline(always)]
+    unsafe fn gather(self, p: *const f64, inc: isize) -> f64x4 {
+        // SAFETY: the caller guarantees the addressed elements are readable.
+        f64x4::new(unsafe { read(p, inc) })
+    }
+}
+
+impl Load<f32, f32> for Portable {
+    type Index = isize;
+    #[inline(always)]
+    unsafe fn load(self, p: *const f32) -> f32x8 {
+        // SAFETY: the caller guarantees 8 readable elements.
+        f32x8::new(unsafe { p.cast::<[f32; 8]>().read_unaligned() })
+    }
+    #[inline(always)]
+    fn index(self, inc: isize) -> Option<isize> {
+        Some(inc)
+    }
+    #[inline(always)]
+    unsafe fn gather(self, p: *const f32, inc: isize) -> f32x8 {
+        // SAFETY: the caller guarantees the addressed elements are readable.
+        f32x8::new(unsafe { read(p, inc) })
+    }
+}
+
+impl Load<f32, f64> for Portable {
+    type Index = isize;
+    #[inline(always)]
+    unsafe fn load(self, p: *const f32) -> f64x4 {
+        // SAFETY: the caller guarantees 4 readable elements.
+        unsafe { <Self as Load<f32, f64>>::gather(self, p, 1) }
+    }
+    #[inline(always)]
+    fn index(self, inc: isize) -> Option<isize> {
+        Some(inc)
+    }
+    #[inline(always)]
+    unsafe fn gather(self, p: *const f32, inc: isize) -> f64x4 {
+        // SAFETY: the caller guarantees the addressed elements are readable.
+        let v: [f32; 4] = unsafe { read(p, inc) };
+        f64x4::new(v.map(f64::from))
+    }
+}
