@@ -190,7 +190,7 @@ impl<'a, T: Copy> Strided<'a, T> {
     #[inline]
     pub(crate) fn raw(&self) -> (*const T, isize) {
         if self.n == 0 {
-            return (self.data.as_ptr(), 0);
+            return (self.data.as_ptr(), self.inc);
         }
         // SAFETY: `offset(0) < data.len()` for n > 0 (checked in `new`), so the pointer stays
         // inside the slice, and it keeps the provenance of the whole slice, which a backward

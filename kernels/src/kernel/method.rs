@@ -1,38 +1,59 @@
-//! Per-lane accumulation of each accuracy level, and the fixed trees that combine lanes.
+//! Per-lane accumulation of each accuracy level, and the fixed tree that combines lanes.
+//!
+//! The canonical lanes of a sweep live in `K = LANES / W` registers. When the sweep peeled
+//! `rot` elements for alignment, register `k`, lane `v` holds canonical lane
+//! `(rot + k * W + v) % LANES`; [`canonical`] undoes that rotation. The tree then combines
+//! lane `j` with lane `j + h` for `h = LANES/2, LANES/4, ..., 1`: whole registers while
+//! `h >= W`, scalars within the last register.
 
 use crate::real::Real;
 use crate::simd::Arith;
 
-/// Most canonical lanes of any accumulator type (`f32`: 64).
-pub(crate) const MAX_LANES: usize = 64;
+/// Most registers a sweep keeps (`LANES / W <= 8` for every backend).
+pub(crate) const MAX_REGS: usize = 8;
 
 /// How one accuracy level accumulates products lane by lane and combines its lanes.
 pub(crate) trait Method<A: Real, S: Arith<A>> {
     /// State of one register-wide group of lanes.
     type Reg: Copy;
-    /// State of all canonical lanes (`A::LANES` of them), in canonical order.
-    type Lanes;
-    /// Canonical lanes that have seen no element.
-    fn empty() -> Self::Lanes;
     /// A register group that has seen no element.
     fn zero(s: S) -> Self::Reg;
     /// Adds the lane-wise products `x * y` to `r`.
     fn step(s: S, r: Self::Reg, x: S::V, y: S::V) -> Self::Reg;
-    /// Writes the `W` lanes of `r` to canonical lanes `(first + v) % A::LANES`, `v < W`.
-    fn store(s: S, r: Self::Reg, lanes: &mut Self::Lanes, first: usize);
-    /// Combines the canonical lanes in the fixed pairwise tree: lane `j` absorbs lane
-    /// `j + h` for `h = LANES/2, LANES/4, ..., 1`; the result is what lane 0 ends with.
-    fn finish(lanes: &mut Self::Lanes) -> A;
+    /// The result: the `K` registers of a sweep rotated by `rot`, combined in the fixed tree.
+    fn finish(s: S, regs: &[Self::Reg], rot: usize) -> A;
 }
 
-/// Writes the lanes of `v` to `out[(first + k) % A::LANES]`.
+/// The registers of a sweep in canonical order: register `k` holds canonical lanes
+/// `k * W .. (k + 1) * W`.
 #[inline(always)]
-fn scatter<A: Real, S: Arith<A>>(s: S, v: S::V, out: &mut [A; MAX_LANES], first: usize) {
+fn canonical<A: Real, S: Arith<A>>(s: S, regs: &[S::V], rot: usize) -> [S::V; MAX_REGS] {
+    let mut out = [s.zero(); MAX_REGS];
+    let (w, k) = (S::W, regs.len());
+    if rot == 0 {
+        out[..k].copy_from_slice(regs);
+        return out;
+    }
+    // Store the registers so that canonical lane c lands at buf[W + c]: register j from
+    // W + rot + j * W on, and the last register once more just below, where its lanes that
+    // wrapped around (canonical lanes 0..rot) belong.
+    let mut buf = [A::zero(); 16 + 64 + 16];
+    for (j, &r) in regs.iter().enumerate() {
+        s.store(r, &mut buf[w + rot + j * w..]);
+    }
+    s.store(regs[k - 1], &mut buf[rot..]);
+    for (j, o) in out[..k].iter_mut().enumerate() {
+        *o = s.load_lanes(&buf[w + j * w..]);
+    }
+    out
+}
+
+/// The lanes of one register, for the scalar end of the tree.
+#[inline(always)]
+fn lanes<A: Real, S: Arith<A>>(s: S, v: S::V) -> [A; 16] {
     let mut tmp = [A::zero(); 16];
     s.store(v, &mut tmp);
-    for (k, &t) in tmp[..S::W].iter().enumerate() {
-        out[(first + k) % A::LANES] = t;
-    }
+    tmp
 }
 
 /// Plain FMA accumulation (Accuracy::Fast).
@@ -40,12 +61,7 @@ pub(crate) struct Fast;
 
 impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
     type Reg = S::V;
-    type Lanes = [A; MAX_LANES];
 
-    #[inline(always)]
-    fn empty() -> Self::Lanes {
-        [A::zero(); MAX_LANES]
-    }
     #[inline(always)]
     fn zero(s: S) -> S::V {
         s.zero()
@@ -55,19 +71,24 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
         s.fma(x, y, r)
     }
     #[inline(always)]
-    fn store(s: S, r: S::V, lanes: &mut Self::Lanes, first: usize) {
-        scatter(s, r, lanes, first);
-    }
-    #[inline(always)]
-    fn finish(lanes: &mut Self::Lanes) -> A {
-        let mut h = A::LANES / 2;
+    fn finish(s: S, regs: &[S::V], rot: usize) -> A {
+        let mut r = canonical(s, regs, rot);
+        let mut h = regs.len() / 2;
         while h > 0 {
             for j in 0..h {
-                lanes[j] = lanes[j] + lanes[j + h];
+                r[j] = s.add(r[j], r[j + h]);
             }
             h /= 2;
         }
-        lanes[0]
+        let mut l = lanes(s, r[0]);
+        let mut h = S::W / 2;
+        while h > 0 {
+            for j in 0..h {
+                l[j] = l[j] + l[j + h];
+            }
+            h /= 2;
+        }
+        l[0]
     }
 }
 
@@ -78,19 +99,14 @@ pub(crate) struct Compensated;
 
 impl<A: Real, S: Arith<A>> Method<A, S> for Compensated {
     type Reg = (S::V, S::V);
-    type Lanes = ([A; MAX_LANES], [A; MAX_LANES]);
 
-    #[inline(always)]
-    fn empty() -> Self::Lanes {
-        ([A::zero(); MAX_LANES], [A::zero(); MAX_LANES])
-    }
     #[inline(always)]
     fn zero(s: S) -> Self::Reg {
         (s.zero(), s.zero())
     }
     #[inline(always)]
     fn step(s: S, (p, e): Self::Reg, x: S::V, y: S::V) -> Self::Reg {
-        // TwoProduct: h + r == x * y exactly.
+        // TwoProduct: h + r == x * y exactly (barring underflow).
         let h = s.mul(x, y);
         let r = s.fma(x, y, s.sub(s.zero(), h));
         // TwoSum: p_new + q == p + h exactly.
@@ -100,13 +116,29 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Compensated {
         (p_new, s.add(e, s.add(q, r)))
     }
     #[inline(always)]
-    fn store(s: S, (p, e): Self::Reg, lanes: &mut Self::Lanes, first: usize) {
-        scatter(s, p, &mut lanes.0, first);
-        scatter(s, e, &mut lanes.1, first);
-    }
-    #[inline(always)]
-    fn finish((p, e): &mut Self::Lanes) -> A {
-        let mut h = A::LANES / 2;
+    fn finish(s: S, regs: &[Self::Reg], rot: usize) -> A {
+        let k = regs.len();
+        let mut ps = [s.zero(); MAX_REGS];
+        let mut es = [s.zero(); MAX_REGS];
+        for (j, &(p, e)) in regs.iter().enumerate() {
+            (ps[j], es[j]) = (p, e);
+        }
+        let mut p = canonical(s, &ps[..k], rot);
+        let mut e = canonical(s, &es[..k], rot);
+        let mut h = k / 2;
+        while h > 0 {
+            for j in 0..h {
+                // TwoSum of the running sums; the error joins the error sums.
+                let sum = s.add(p[j], p[j + h]);
+                let z = s.sub(sum, p[j]);
+                let err = s.add(s.sub(p[j], s.sub(sum, z)), s.sub(p[j + h], z));
+                p[j] = sum;
+                e[j] = s.add(s.add(e[j], e[j + h]), err);
+            }
+            h /= 2;
+        }
+        let (mut p, mut e) = (lanes(s, p[0]), lanes(s, e[0]));
+        let mut h = S::W / 2;
         while h > 0 {
             for j in 0..h {
                 let (sum, err) = two_sum(p[j], p[j + h]);

@@ -50,10 +50,8 @@ where
     A: Real + From<E>,
     M: Method<A, S>,
 {
-    let mut lanes = M::empty();
-    // SAFETY: `x` and `y` are valid views of `x.len() == y.len()` elements.
-    s.vectorize(|| unsafe { sweep::sweep::<S, E, A, M>(s, x, y, &mut lanes) });
-    canonical_nan(M::finish(&mut lanes))
+    // SAFETY: `x` and `y` are views of `x.len() == y.len()` elements (checked by the API).
+    canonical_nan(unsafe { s.sweep::<E, A, M>(x, y) })
 }
 
 /// Any NaN becomes the one positive quiet NaN, so results are bit-identical across backends

@@ -21,6 +21,19 @@ trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
     /// # Safety
     /// `i + W <= n` of the view this source was made from.
     unsafe fn vector(self, s: S, i: usize) -> S::V;
+    /// Logical elements `i..i + W`, where `vector` may not be used (the last `SLACK`
+    /// elements of the view are among them).
+    ///
+    /// # Safety
+    /// `i + W <= n` of the view this source was made from.
+    #[inline(always)]
+    unsafe fn vector_at_end(self, s: S, i: usize) -> S::V {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.vector(s, i) }
+    }
+    /// How many elements at the end of the view [`Source::vector`] must stay clear of:
+    /// it may be used for elements `i..i + W` only if `i + W + SLACK <= n`.
+    const SLACK: usize = 0;
     /// Logical element `i`.
     ///
     /// # Safety
@@ -45,21 +58,20 @@ impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Contiguous<E> {
     }
 }
 
-/// A strided operand: hardware gathers with precomputed offsets.
+/// A strided operand: vectors assembled from elements `inc` apart.
 #[derive(Clone, Copy)]
-struct Gathered<E, I> {
+struct Gathered<E> {
     first: *const E,
     inc: isize,
-    index: I,
 }
 
-impl<S: Load<E, A, Index = I>, E: Real, A: Real, I: Copy> Source<S, E, A> for Gathered<E, I> {
+impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Gathered<E> {
     #[inline(always)]
     unsafe fn vector(self, s: S, i: usize) -> S::V {
-        // SAFETY: logical elements i..i + W are in the view (caller); `index` addresses
-        // exactly those, `inc` apart from logical element i. `i * inc` fits in an isize
-        // because the view's extent does (checked by `Strided::new`).
-        unsafe { s.gather(self.first.offset(i as isize * self.inc), self.index) }
+        // SAFETY: logical elements i..i + W are in the view (caller), `inc` apart from
+        // logical element i. `i * inc` fits in an isize because the view's extent does
+        // (checked by `Strided::new`).
+        unsafe { s.gather(self.first.offset(i as isize * self.inc), self.inc) }
     }
     #[inline(always)]
     unsafe fn element(self, i: usize) -> E {
@@ -68,44 +80,42 @@ impl<S: Load<E, A, Index = I>, E: Real, A: Real, I: Copy> Source<S, E, A> for Ga
     }
 }
 
-/// A strided operand whose stride the backend's gather cannot address: the vector is
-/// assembled from scalar reads.
+/// A strided operand with a small positive increment `INC` (2 or 4): wide contiguous loads
+/// and shuffles, except at the end, where a wide load would reach past the last element.
 #[derive(Clone, Copy)]
-struct Assembled<E> {
+struct Every<E, const INC: usize> {
     first: *const E,
-    inc: isize,
 }
 
-impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Assembled<E> {
+impl<S: Load<E, A>, E: Real, A: Real, const INC: usize> Source<S, E, A> for Every<E, INC> {
+    // The wide load for elements i..i + W reads data indices i*INC .. (i+W)*INC - 1, which
+    // stay within the view's last element, (n-1)*INC, exactly when i + W < n (INC >= 2).
+    const SLACK: usize = 1;
     #[inline(always)]
     unsafe fn vector(self, s: S, i: usize) -> S::V {
-        let mut buf = [E::zero(); 16];
-        for (k, b) in buf[..S::W].iter_mut().enumerate() {
-            // SAFETY: i + k < n (caller).
-            *b = unsafe { Source::<S, E, A>::element(self, i + k) };
-        }
-        // SAFETY: `buf` holds 16 >= W readable elements.
-        unsafe { s.load(buf.as_ptr()) }
+        // SAFETY: i + W + 1 <= n (caller), so the wide load stays in the view (see SLACK).
+        unsafe { s.load_every::<INC>(self.first.add(i * INC)) }
+    }
+    #[inline(always)]
+    unsafe fn vector_at_end(self, s: S, i: usize) -> S::V {
+        // SAFETY: elements i..i + W are in the view (caller); read one by one.
+        unsafe { s.gather(self.first.add(i * INC), INC as isize) }
     }
     #[inline(always)]
     unsafe fn element(self, i: usize) -> E {
-        // SAFETY: i < n (caller); offset in range as for `Gathered`.
-        unsafe { self.first.offset(i as isize * self.inc).read() }
+        // SAFETY: i < n (caller), so i * INC is within the view.
+        unsafe { self.first.add(i * INC).read() }
     }
 }
 
-/// Accumulates `x · y` into `lanes` with method `M`, in the canonical order.
+/// `x · y` by method `M`, in the canonical order.
 ///
 /// # Safety
-/// `x.len() == y.len()`, and `s`'s target features must be enabled in the caller (this is
-/// meant to run inside [`crate::simd::Simd::vectorize`]).
+/// `x.len() == y.len()`. Meant to be inlined into a function with `s`'s target features
+/// enabled ([`crate::simd::Simd::sweep`]); elsewhere it is correct but slow.
 #[inline(always)]
-pub(crate) unsafe fn sweep<S, E, A, M>(
-    s: S,
-    x: Strided<'_, E>,
-    y: Strided<'_, E>,
-    lanes: &mut M::Lanes,
-) where
+pub(crate) unsafe fn sweep<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+where
     S: Load<E, A>,
     E: Real,
     A: Real + From<E>,
@@ -118,23 +128,17 @@ pub(crate) unsafe fn sweep<S, E, A, M>(
     unsafe {
         if ix == 1 && iy == 1 {
             let rot = peel::<S, E, A>(px, n);
-            run::<S, E, A, M, _, _>(s, n, Contiguous(px), Contiguous(py), rot, lanes);
-        } else if let (Some(gx), Some(gy)) = (s.index(ix), s.index(iy)) {
-            let gx = Gathered {
-                first: px,
-                inc: ix,
-                index: gx,
-            };
-            let gy = Gathered {
-                first: py,
-                inc: iy,
-                index: gy,
-            };
-            run::<S, E, A, M, _, _>(s, n, gx, gy, 0, lanes);
+            run::<S, E, A, M, _, _>(s, n, Contiguous(px), Contiguous(py), rot)
+        } else if ix == 2 && iy == 2 {
+            let (ex, ey) = (Every::<E, 2> { first: px }, Every::<E, 2> { first: py });
+            run::<S, E, A, M, _, _>(s, n, ex, ey, 0)
+        } else if ix == 4 && iy == 4 {
+            let (ex, ey) = (Every::<E, 4> { first: px }, Every::<E, 4> { first: py });
+            run::<S, E, A, M, _, _>(s, n, ex, ey, 0)
         } else {
-            let ax = Assembled { first: px, inc: ix };
-            let ay = Assembled { first: py, inc: iy };
-            run::<S, E, A, M, _, _>(s, n, ax, ay, 0, lanes);
+            let gx = Gathered { first: px, inc: ix };
+            let gy = Gathered { first: py, inc: iy };
+            run::<S, E, A, M, _, _>(s, n, gx, gy, 0)
         }
     }
 }
@@ -152,12 +156,33 @@ fn peel<S: Load<E, A>, E: Real, A: Real>(p: *const E, n: usize) -> usize {
     (bytes - misaligned) / size
 }
 
+/// Runs `$body` with `$j` = 0, 1, ..., `$k - 1` (`$k <= 8`), unrolled, so that register
+/// indices are constants and the registers stay in registers.
+macro_rules! unrolled {
+    ($k:expr, |$j:ident| $body:block) => {{
+        unrolled!(@one $k, 0, $j, $body);
+        unrolled!(@one $k, 1, $j, $body);
+        unrolled!(@one $k, 2, $j, $body);
+        unrolled!(@one $k, 3, $j, $body);
+        unrolled!(@one $k, 4, $j, $body);
+        unrolled!(@one $k, 5, $j, $body);
+        unrolled!(@one $k, 6, $j, $body);
+        unrolled!(@one $k, 7, $j, $body);
+    }};
+    (@one $k:expr, $n:literal, $j:ident, $body:block) => {
+        if $n < $k {
+            let $j: usize = $n;
+            $body
+        }
+    };
+}
+
 /// The traversal proper; see the module documentation.
 ///
 /// # Safety
 /// `x` and `y` are sources of `n` elements each; `rot < W`, `rot < n`.
 #[inline(always)]
-unsafe fn run<S, E, A, M, X, Y>(s: S, n: usize, x: X, y: Y, rot: usize, lanes: &mut M::Lanes)
+unsafe fn run<S, E, A, M, X, Y>(s: S, n: usize, x: X, y: Y, rot: usize) -> A
 where
     S: Load<E, A>,
     E: Real,
@@ -171,10 +196,12 @@ where
     let k = const { A::LANES / S::W };
     const { assert!(A::LANES % S::W == 0 && A::LANES / S::W <= 8 && S::W <= 16) };
 
+    let slack = X::SLACK.max(Y::SLACK);
     let mut regs = [M::zero(s); 8];
     let mut i = 0;
     // SAFETY: each source read below is of logical elements < n (the loop bounds say so),
-    // and `rot < W <= n` (caller).
+    // `vector` is used only with at least `slack` elements after the vector, and
+    // `rot < W <= n` (caller).
     unsafe {
         if rot > 0 {
             // Elements 0..rot are the first of canonical lanes 0..rot, which sit in the last
@@ -183,26 +210,31 @@ where
             regs[k - 1] = M::step(s, regs[k - 1], s.load(bx.as_ptr()), s.load(by.as_ptr()));
             i = rot;
         }
-        while n - i >= l {
-            for (j, r) in regs[..k].iter_mut().enumerate() {
-                *r = M::step(s, *r, x.vector(s, i + j * w), y.vector(s, i + j * w));
-            }
+        while n - i >= l + slack {
+            unrolled!(k, |j| {
+                let at = i + j * w;
+                regs[j] = M::step(s, regs[j], x.vector(s, at), y.vector(s, at));
+            });
             i += l;
         }
-        let mut j = 0;
-        while n - i >= w {
-            regs[j] = M::step(s, regs[j], x.vector(s, i), y.vector(s, i));
-            i += w;
-            j += 1;
-        }
-        if i < n {
-            let (bx, by) = padded::<S, E, A, X, Y>(x, y, i, n, 0);
-            regs[j] = M::step(s, regs[j], s.load(bx.as_ptr()), s.load(by.as_ptr()));
+        // The ragged end: fewer than LANES + slack elements.
+        while i < n {
+            unrolled!(k, |j| {
+                let at = i + j * w;
+                if at + w + slack <= n {
+                    regs[j] = M::step(s, regs[j], x.vector(s, at), y.vector(s, at));
+                } else if at + w <= n {
+                    let (vx, vy) = (x.vector_at_end(s, at), y.vector_at_end(s, at));
+                    regs[j] = M::step(s, regs[j], vx, vy);
+                } else if at < n {
+                    let (bx, by) = padded::<S, E, A, X, Y>(x, y, at, n, 0);
+                    regs[j] = M::step(s, regs[j], s.load(bx.as_ptr()), s.load(by.as_ptr()));
+                }
+            });
+            i += l;
         }
     }
-    for (j, r) in regs[..k].iter().enumerate() {
-        M::store(s, *r, lanes, rot + j * w);
-    }
+    M::finish(s, &regs[..k], rot)
 }
 
 /// Logical elements `from..to` of `x` and `y` placed at `at..`, in buffers of `W` elements

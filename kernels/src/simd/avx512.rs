@@ -3,6 +3,10 @@
 use core::arch::x86_64::*;
 
 use super::{Arith, Load, Simd};
+use crate::kernel::method::Method;
+use crate::kernel::sweep::sweep;
+use crate::real::Real;
+use crate::strided::Strided;
 
 /// Token proving that the CPU has AVX-512F (and the AVX2 and FMA it builds on).
 #[derive(Clone, Copy, Debug)]
@@ -18,16 +22,34 @@ impl Avx512 {
     }
 }
 
+/// The kernel sweep compiled for this backend's features.
+///
+/// # Safety
+/// The CPU has the features (the token proves it) and `x.len() == y.len()`.
 #[target_feature(enable = "avx512f,avx2,fma")]
-fn with_avx512<R>(f: impl FnOnce() -> R) -> R {
-    f()
+unsafe fn sweep_avx512<E, A, M>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+where
+    Avx512: Load<E, A>,
+    E: Real,
+    A: Real + From<E>,
+    M: Method<A, Avx512>,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe { sweep::<Avx512, E, A, M>(s, x, y) }
 }
 
 impl Simd for Avx512 {
     #[inline(always)]
-    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R {
-        // SAFETY: the token exists only if AVX-512F, AVX2 and FMA were detected at run time.
-        unsafe { with_avx512(f) }
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    where
+        Self: Load<E, A>,
+        E: Real,
+        A: Real + From<E>,
+        M: Method<A, Self>,
+    {
+        // SAFETY: the token exists only if the features were detected at run time;
+        // `x.len() == y.len()` is forwarded from the caller.
+        unsafe { sweep_avx512::<E, A, M>(self, x, y) }
     }
 }
 
@@ -69,6 +91,12 @@ impl Arith<f64> for Avx512 {
         // SAFETY: `out` has 8 writable elements; see the file comment.
         unsafe { _mm512_storeu_pd(out.as_mut_ptr(), v) }
     }
+    #[inline(always)]
+    fn load_lanes(self, from: &[f64]) -> __m512d {
+        let from = &from[..8];
+        // SAFETY: `from` has 8 readable elements; see the file comment.
+        unsafe { _mm512_loadu_pd(from.as_ptr()) }
+    }
 }
 
 impl Arith<f32> for Avx512 {
@@ -105,72 +133,76 @@ impl Arith<f32> for Avx512 {
         // SAFETY: `out` has 16 writable elements; see the file comment.
         unsafe { _mm512_storeu_ps(out.as_mut_ptr(), v) }
     }
+    #[inline(always)]
+    fn load_lanes(self, from: &[f32]) -> __m512 {
+        let from = &from[..16];
+        // SAFETY: `from` has 16 readable elements; see the file comment.
+        unsafe { _mm512_loadu_ps(from.as_ptr()) }
+    }
 }
 
-/// Offsets `k * inc`, `k < 8`, as 64-bit integers.
+/// Reads `p + k * inc`.
+///
+/// # Safety
+/// The element must be readable.
 #[inline(always)]
-fn index8(inc: isize) -> __m512i {
-    let inc = inc as i64;
-    // SAFETY: see the file comment.
-    unsafe { _mm512_setr_epi64(0, inc, 2 * inc, 3 * inc, 4 * inc, 5 * inc, 6 * inc, 7 * inc) }
+unsafe fn at<E: Copy>(p: *const E, k: isize, inc: isize) -> E {
+    // SAFETY: forwarded from the caller.
+    unsafe { p.offset(k * inc).read() }
 }
+
+/// `N` elements `p + k * inc` in an array (the compiler assembles them in registers).
+///
+/// # Safety
+/// Each addressed element must be readable.
+#[inline(always)]
+unsafe fn pick<E: Copy, const N: usize>(p: *const E, inc: isize) -> [E; N] {
+    // SAFETY: forwarded from the caller.
+    core::array::from_fn(|k| unsafe { at(p, k as isize, inc) })
+}
+
+// Strided loads are assembled from scalar loads rather than `vgather*`, which is slow on
+// the AMD Zen cores measured (the same choice as the AVX2 backend).
 
 impl Load<f64, f64> for Avx512 {
-    type Index = __m512i;
     #[inline(always)]
     unsafe fn load(self, p: *const f64) -> __m512d {
         // SAFETY: the caller guarantees 8 readable elements; see the file comment.
         unsafe { _mm512_loadu_pd(p) }
     }
     #[inline(always)]
-    fn index(self, inc: isize) -> Option<__m512i> {
-        Some(index8(inc))
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f64, index: __m512i) -> __m512d {
+    unsafe fn gather(self, p: *const f64, inc: isize) -> __m512d {
         // SAFETY: the caller guarantees the 8 addressed elements are readable.
-        unsafe { _mm512_i64gather_pd::<8>(index, p) }
+        let v: [f64; 8] = unsafe { pick(p, inc) };
+        self.load_lanes(&v)
     }
 }
 
 impl Load<f32, f32> for Avx512 {
-    type Index = __m512i;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m512 {
         // SAFETY: the caller guarantees 16 readable elements; see the file comment.
         unsafe { _mm512_loadu_ps(p) }
     }
     #[inline(always)]
-    fn index(self, inc: isize) -> Option<__m512i> {
-        // 32-bit offsets: every k * inc, k < 16, must fit in an i32.
-        let i = i32::try_from(inc)
-            .ok()
-            .filter(|i| i.checked_mul(15).is_some())?;
-        let k: [i32; 16] = core::array::from_fn(|k| k as i32 * i);
-        // SAFETY: `k` has 16 readable i32; see the file comment.
-        Some(unsafe { _mm512_loadu_si512(k.as_ptr().cast()) })
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f32, index: __m512i) -> __m512 {
+    unsafe fn gather(self, p: *const f32, inc: isize) -> __m512 {
         // SAFETY: the caller guarantees the 16 addressed elements are readable.
-        unsafe { _mm512_i32gather_ps::<4>(index, p) }
+        let v: [f32; 16] = unsafe { pick(p, inc) };
+        self.load_lanes(&v)
     }
 }
 
 impl Load<f32, f64> for Avx512 {
-    type Index = __m512i;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m512d {
         // SAFETY: the caller guarantees 8 readable elements; see the file comment.
         unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(p)) }
     }
     #[inline(always)]
-    fn index(self, inc: isize) -> Option<__m512i> {
-        Some(index8(inc))
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f32, index: __m512i) -> __m512d {
+    unsafe fn gather(self, p: *const f32, inc: isize) -> __m512d {
         // SAFETY: the caller guarantees the 8 addressed elements are readable.
-        unsafe { _mm512_cvtps_pd(_mm512_i64gather_ps::<4>(index, p)) }
+        let v: [f32; 8] = unsafe { pick(p, inc) };
+        // SAFETY: `v` has 8 readable elements; see the file comment.
+        unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(v.as_ptr())) }
     }
 }

@@ -2,9 +2,11 @@
 //!
 //! A backend is a zero-sized token type whose existence proves that the CPU supports its
 //! instructions (it can only be made after run-time detection). The kernels in
-//! [`crate::kernel`] are written once, generically over these traits, and instantiated inside
-//! each backend's [`Simd::vectorize`], which enables the backend's target features so that
-//! the whole kernel is compiled for them.
+//! [`crate::kernel`] are written once, generically over these traits, and instantiated by
+//! each backend's [`Simd::sweep`] inside a function that enables the backend's target
+//! features. Everything between that function and the intrinsics is `#[inline(always)]`, so
+//! the whole kernel is compiled for those features (a closure in between would not be
+//! inlined reliably, and every intrinsic would become a call).
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx2;
@@ -12,11 +14,22 @@ pub(crate) mod avx2;
 pub(crate) mod avx512;
 pub(crate) mod portable;
 
-/// A backend token: runs code with its instruction set enabled.
+use crate::kernel::method::Method;
+use crate::real::Real;
+use crate::strided::Strided;
+
+/// A backend token: runs the kernels with its instruction set enabled.
 pub(crate) trait Simd: Copy {
-    /// Runs `f` inside a function compiled with this backend's target features, so that the
-    /// (always inlined) kernel `f` calls is compiled for them.
-    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R;
+    /// [`crate::kernel::sweep::sweep`] compiled with this backend's target features.
+    ///
+    /// # Safety
+    /// `x.len() == y.len()`.
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    where
+        Self: Load<E, A>,
+        E: Real,
+        A: Real + From<E>,
+        M: Method<A, Self>;
 }
 
 /// Lane-wise arithmetic on vectors of `A` (`f32` or `f64`) of backend `Self`.
@@ -37,23 +50,30 @@ pub(crate) trait Arith<A: Copy>: Simd {
     fn mul(self, a: Self::V, b: Self::V) -> Self::V;
     /// Writes the lanes of `v` to `out[..W]`.
     fn store(self, v: Self::V, out: &mut [A]);
+    /// Reads a vector from `from[..W]`.
+    fn load_lanes(self, from: &[A]) -> Self::V;
 }
 
 /// Loads of elements `E` into vectors of `A` (equal types, or `f32` widened to `f64`).
 pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
-    /// Precomputed gather offsets for one stride.
-    type Index: Copy;
     /// Loads `W` consecutive elements starting at `p`.
     ///
     /// # Safety
     /// `p..p + W` must be readable.
     unsafe fn load(self, p: *const E) -> Self::V;
-    /// Gather offsets for logical neighbours `inc` elements apart, or `None` if the
-    /// backend's gather cannot address that stride.
-    fn index(self, inc: isize) -> Option<Self::Index>;
-    /// Loads the `W` elements `p + k * inc`, `k < W`, for the `inc` of `index`.
+    /// Loads the `W` elements `p + k * inc`, `k < W`.
     ///
     /// # Safety
     /// Each of those elements must be readable.
-    unsafe fn gather(self, p: *const E, index: Self::Index) -> Self::V;
+    unsafe fn gather(self, p: *const E, inc: isize) -> Self::V;
+    /// Loads the `W` elements `p + k * INC`, `k < W`, for a small positive `INC` (2 or 4),
+    /// possibly with wide loads of all of `p .. p + W * INC`.
+    ///
+    /// # Safety
+    /// All of `p .. p + W * INC` must be readable.
+    #[inline(always)]
+    unsafe fn load_every<const INC: usize>(self, p: *const E) -> Self::V {
+        // SAFETY: the addressed elements are a subset of the readable range.
+        unsafe { self.gather(p, INC as isize) }
+    }
 }

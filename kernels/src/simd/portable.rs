@@ -10,6 +10,10 @@
 use wide::{f32x8, f64x4};
 
 use super::{Arith, Load, Simd};
+use crate::kernel::method::Method;
+use crate::kernel::sweep::sweep;
+use crate::real::Real;
+use crate::strided::Strided;
 
 /// Token of the portable backend: available everywhere.
 #[derive(Clone, Copy, Debug, Default)]
@@ -25,9 +29,16 @@ const FUSED: bool = cfg!(any(
 ));
 
 impl Simd for Portable {
-    #[inline(always)]
-    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R {
-        f()
+    #[inline]
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    where
+        Self: Load<E, A>,
+        E: Real,
+        A: Real + From<E>,
+        M: Method<A, Self>,
+    {
+        // SAFETY: forwarded from the caller; this backend needs no target features.
+        unsafe { sweep::<Portable, E, A, M>(self, x, y) }
     }
 }
 
@@ -63,6 +74,12 @@ impl Arith<f64> for Portable {
     fn store(self, v: f64x4, out: &mut [f64]) {
         out[..4].copy_from_slice(&v.to_array());
     }
+    #[inline(always)]
+    fn load_lanes(self, from: &[f64]) -> f64x4 {
+        let mut a = [0.0; 4];
+        a.copy_from_slice(&from[..4]);
+        f64x4::new(a)
+    }
 }
 
 impl Arith<f32> for Portable {
@@ -97,6 +114,12 @@ impl Arith<f32> for Portable {
     fn store(self, v: f32x8, out: &mut [f32]) {
         out[..8].copy_from_slice(&v.to_array());
     }
+    #[inline(always)]
+    fn load_lanes(self, from: &[f32]) -> f32x8 {
+        let mut a = [0.0; 8];
+        a.copy_from_slice(&from[..8]);
+        f32x8::new(a)
+    }
 }
 
 /// Reads `N` elements `p + k * inc` into an array.
@@ -110,15 +133,10 @@ unsafe fn read<E: Copy, const N: usize>(p: *const E, inc: isize) -> [E; N] {
 }
 
 impl Load<f64, f64> for Portable {
-    type Index = isize;
     #[inline(always)]
     unsafe fn load(self, p: *const f64) -> f64x4 {
         // SAFETY: the caller guarantees 4 readable elements.
         f64x4::new(unsafe { p.cast::<[f64; 4]>().read_unaligned() })
-    }
-    #[inline(always)]
-    fn index(self, inc: isize) -> Option<isize> {
-        Some(inc)
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f64, inc: isize) -> f64x4 {
@@ -128,15 +146,10 @@ impl Load<f64, f64> for Portable {
 }
 
 impl Load<f32, f32> for Portable {
-    type Index = isize;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> f32x8 {
         // SAFETY: the caller guarantees 8 readable elements.
         f32x8::new(unsafe { p.cast::<[f32; 8]>().read_unaligned() })
-    }
-    #[inline(always)]
-    fn index(self, inc: isize) -> Option<isize> {
-        Some(inc)
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f32, inc: isize) -> f32x8 {
@@ -146,15 +159,10 @@ impl Load<f32, f32> for Portable {
 }
 
 impl Load<f32, f64> for Portable {
-    type Index = isize;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> f64x4 {
         // SAFETY: the caller guarantees 4 readable elements.
         unsafe { <Self as Load<f32, f64>>::gather(self, p, 1) }
-    }
-    #[inline(always)]
-    fn index(self, inc: isize) -> Option<isize> {
-        Some(inc)
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f32, inc: isize) -> f64x4 {
