@@ -16,10 +16,17 @@ pub(crate) const MAX_REGS: usize = 8;
 pub(crate) trait Method<A: Real, S: Arith<A>> {
     /// State of one register-wide group of lanes.
     type Reg: Copy;
+    /// Constants of one sweep.
+    type Ctx: Copy;
+    /// Whether the state is too large for 8 registers' worth of it to stay in 16 vector
+    /// registers (the sweep then runs half of the registers at a time).
+    const SPLIT: bool;
+    /// The constants of a sweep; `exact_products` says every product `x * y` is exact.
+    fn context(s: S, exact_products: bool) -> Self::Ctx;
     /// A register group that has seen no element.
     fn zero(s: S) -> Self::Reg;
     /// Adds the lane-wise products `x * y` to `r`.
-    fn step(s: S, r: Self::Reg, x: S::V, y: S::V) -> Self::Reg;
+    fn step(s: S, c: Self::Ctx, r: Self::Reg, x: S::V, y: S::V) -> Self::Reg;
     /// The result: the `K` registers of a sweep rotated by `rot`, combined in the fixed tree.
     fn finish(s: S, regs: &[Self::Reg], rot: usize) -> A;
 }
@@ -61,13 +68,18 @@ pub(crate) struct Fast;
 
 impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
     type Reg = S::V;
+    type Ctx = ();
+    const SPLIT: bool = false;
+
+    #[inline(always)]
+    fn context(_: S, _: bool) {}
 
     #[inline(always)]
     fn zero(s: S) -> S::V {
         s.zero()
     }
     #[inline(always)]
-    fn step(s: S, r: S::V, x: S::V, y: S::V) -> S::V {
+    fn step(s: S, _: (), r: S::V, x: S::V, y: S::V) -> S::V {
         s.fma(x, y, r)
     }
     #[inline(always)]
@@ -97,23 +109,55 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
 /// (TwoProduct by FMA) and the sums.
 pub(crate) struct Compensated;
 
+/// Constants of a compensated sweep.
+#[derive(Clone, Copy)]
+pub(crate) struct CompensatedCtx<V> {
+    /// Every lane 1.0, opaque to the optimiser (see [`Compensated::step`]).
+    one: V,
+    /// Every product is exact: TwoProduct's error term is known to be zero.
+    exact_products: bool,
+}
+
 impl<A: Real, S: Arith<A>> Method<A, S> for Compensated {
     type Reg = (S::V, S::V);
+    type Ctx = CompensatedCtx<S::V>;
+    const SPLIT: bool = true;
 
+    #[inline(always)]
+    fn context(s: S, exact_products: bool) -> Self::Ctx {
+        // `black_box` hides the value 1.0, so that `fma(a, one, b)` stays a fused
+        // multiply-add instead of being folded into `a + b` (see `step`). Should it fail to
+        // hide it, the result is bit-identical, only slower.
+        let one = s.splat(core::hint::black_box(A::one()));
+        CompensatedCtx {
+            one,
+            exact_products,
+        }
+    }
     #[inline(always)]
     fn zero(s: S) -> Self::Reg {
         (s.zero(), s.zero())
     }
+    /// One Dot2 step per lane. Some additions are computed as `fma(a, 1, b)`, which rounds
+    /// `a * 1 + b = a + b` exactly once, so it is bit-identical to `a + b` for every input
+    /// (signed zeros, infinities and NaN included). It moves work from the adder pipes to the
+    /// FMA pipes, which TwoSum otherwise leaves idle on cores that have separate ones.
     #[inline(always)]
-    fn step(s: S, (p, e): Self::Reg, x: S::V, y: S::V) -> Self::Reg {
-        // TwoProduct: h + r == x * y exactly (barring underflow).
+    fn step(s: S, c: Self::Ctx, (p, e): Self::Reg, x: S::V, y: S::V) -> Self::Reg {
+        // TwoProduct: h + r == x * y exactly (barring underflow); r == 0 for exact products.
         let h = s.mul(x, y);
-        let r = s.fma(x, y, s.sub(s.zero(), h));
         // TwoSum: p_new + q == p + h exactly.
         let p_new = s.add(p, h);
         let z = s.sub(p_new, p);
-        let q = s.add(s.sub(p, s.sub(p_new, z)), s.sub(h, z));
-        (p_new, s.add(e, s.add(q, r)))
+        let q = s.add(s.sub(p, s.sub(p_new, z)), s.fms(h, c.one, z));
+        if c.exact_products {
+            // e + (q + 0) == e + q bit for bit: e is never -0 (it starts at +0, and a sum is
+            // -0 only if both addends are), so the sign of a zero q cannot matter.
+            (p_new, s.fma(q, c.one, e))
+        } else {
+            let r = s.fms(x, y, h);
+            (p_new, s.fma(s.fma(q, c.one, r), c.one, e))
+        }
     }
     #[inline(always)]
     fn finish(s: S, regs: &[Self::Reg], rot: usize) -> A {

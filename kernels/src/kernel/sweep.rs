@@ -177,6 +177,9 @@ macro_rules! unrolled {
     };
 }
 
+/// Blocks of `LANES` elements per chunk when a method's registers are split in halves.
+const CHUNK: usize = 8;
+
 /// The traversal proper; see the module documentation.
 ///
 /// # Safety
@@ -197,6 +200,7 @@ where
     const { assert!(A::LANES % S::W == 0 && A::LANES / S::W <= 8 && S::W <= 16) };
 
     let slack = X::SLACK.max(Y::SLACK);
+    let ctx = M::context(s, S::EXACT_PRODUCTS);
     let mut regs = [M::zero(s); 8];
     let mut i = 0;
     // SAFETY: each source read below is of logical elements < n (the loop bounds say so),
@@ -207,13 +211,38 @@ where
             // Elements 0..rot are the first of canonical lanes 0..rot, which sit in the last
             // register's top `rot` lanes.
             let (bx, by) = padded::<S, E, A, X, Y>(x, y, 0, rot, w - rot);
-            regs[k - 1] = M::step(s, regs[k - 1], s.load(bx.as_ptr()), s.load(by.as_ptr()));
+            regs[k - 1] = M::step(
+                s,
+                ctx,
+                regs[k - 1],
+                s.load(bx.as_ptr()),
+                s.load(by.as_ptr()),
+            );
             i = rot;
+        }
+        if M::SPLIT && k == 8 {
+            // Lanes are independent, so any schedule that keeps each lane's elements in
+            // order gives the same bits. With 8 registers of two-vector state (16 of
+            // AVX2's 16 vector registers), run registers 0..4 over a chunk of blocks, then
+            // registers 4..8 over the same chunk: each half fits in registers.
+            while n - i >= CHUNK * l + slack {
+                for half in [0, 4] {
+                    for b in 0..CHUNK {
+                        let base = i + b * l;
+                        unrolled!(4, |jj| {
+                            let j = half + jj;
+                            let at = base + j * w;
+                            regs[j] = M::step(s, ctx, regs[j], x.vector(s, at), y.vector(s, at));
+                        });
+                    }
+                }
+                i += CHUNK * l;
+            }
         }
         while n - i >= l + slack {
             unrolled!(k, |j| {
                 let at = i + j * w;
-                regs[j] = M::step(s, regs[j], x.vector(s, at), y.vector(s, at));
+                regs[j] = M::step(s, ctx, regs[j], x.vector(s, at), y.vector(s, at));
             });
             i += l;
         }
@@ -222,13 +251,13 @@ where
             unrolled!(k, |j| {
                 let at = i + j * w;
                 if at + w + slack <= n {
-                    regs[j] = M::step(s, regs[j], x.vector(s, at), y.vector(s, at));
+                    regs[j] = M::step(s, ctx, regs[j], x.vector(s, at), y.vector(s, at));
                 } else if at + w <= n {
                     let (vx, vy) = (x.vector_at_end(s, at), y.vector_at_end(s, at));
-                    regs[j] = M::step(s, regs[j], vx, vy);
+                    regs[j] = M::step(s, ctx, regs[j], vx, vy);
                 } else if at < n {
                     let (bx, by) = padded::<S, E, A, X, Y>(x, y, at, n, 0);
-                    regs[j] = M::step(s, regs[j], s.load(bx.as_ptr()), s.load(by.as_ptr()));
+                    regs[j] = M::step(s, ctx, regs[j], s.load(bx.as_ptr()), s.load(by.as_ptr()));
                 }
             });
             i += l;

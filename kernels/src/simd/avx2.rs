@@ -68,6 +68,16 @@ impl Arith<f64> for Avx2 {
         unsafe { _mm256_fmadd_pd(a, b, c) }
     }
     #[inline(always)]
+    fn fms(self, a: __m256d, b: __m256d, c: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_fmsub_pd(a, b, c) }
+    }
+    #[inline(always)]
+    fn splat(self, a: f64) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_set1_pd(a) }
+    }
+    #[inline(always)]
     fn add(self, a: __m256d, b: __m256d) -> __m256d {
         // SAFETY: see the file comment.
         unsafe { _mm256_add_pd(a, b) }
@@ -108,6 +118,16 @@ impl Arith<f32> for Avx2 {
     fn fma(self, a: __m256, b: __m256, c: __m256) -> __m256 {
         // SAFETY: see the file comment.
         unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn fms(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_fmsub_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn splat(self, a: f32) -> __m256 {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_set1_ps(a) }
     }
     #[inline(always)]
     fn add(self, a: __m256, b: __m256) -> __m256 {
@@ -238,6 +258,8 @@ impl Load<f32, f32> for Avx2 {
 }
 
 impl Load<f32, f64> for Avx2 {
+    // 24-bit significands: a product has at most 48 bits, within f64's 53.
+    const EXACT_PRODUCTS: bool = true;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m256d {
         // SAFETY: the caller guarantees 4 readable elements; see the file comment.

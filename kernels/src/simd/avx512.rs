@@ -71,6 +71,16 @@ impl Arith<f64> for Avx512 {
         unsafe { _mm512_fmadd_pd(a, b, c) }
     }
     #[inline(always)]
+    fn fms(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_fmsub_pd(a, b, c) }
+    }
+    #[inline(always)]
+    fn splat(self, a: f64) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_set1_pd(a) }
+    }
+    #[inline(always)]
     fn add(self, a: __m512d, b: __m512d) -> __m512d {
         // SAFETY: see the file comment.
         unsafe { _mm512_add_pd(a, b) }
@@ -111,6 +121,16 @@ impl Arith<f32> for Avx512 {
     fn fma(self, a: __m512, b: __m512, c: __m512) -> __m512 {
         // SAFETY: see the file comment.
         unsafe { _mm512_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn fms(self, a: __m512, b: __m512, c: __m512) -> __m512 {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_fmsub_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn splat(self, a: f32) -> __m512 {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_set1_ps(a) }
     }
     #[inline(always)]
     fn add(self, a: __m512, b: __m512) -> __m512 {
@@ -193,6 +213,8 @@ impl Load<f32, f32> for Avx512 {
 }
 
 impl Load<f32, f64> for Avx512 {
+    // 24-bit significands: a product has at most 48 bits, within f64's 53.
+    const EXACT_PRODUCTS: bool = true;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m512d {
         // SAFETY: the caller guarantees 8 readable elements; see the file comment.

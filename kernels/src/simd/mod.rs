@@ -42,6 +42,10 @@ pub(crate) trait Arith<A: Copy>: Simd {
     fn zero(self) -> Self::V;
     /// `a * b + c`, rounded once (IEEE fusedMultiplyAdd), lane-wise.
     fn fma(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `a * b - c`, rounded once, lane-wise.
+    fn fms(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// Every lane `a`.
+    fn splat(self, a: A) -> Self::V;
     /// `a + b`, lane-wise.
     fn add(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a - b`, lane-wise.
@@ -56,6 +60,8 @@ pub(crate) trait Arith<A: Copy>: Simd {
 
 /// Loads of elements `E` into vectors of `A` (equal types, or `f32` widened to `f64`).
 pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
+    /// Whether every product of two `E` is exact in `A` (`f32` inputs, `f64` accumulators).
+    const EXACT_PRODUCTS: bool = false;
     /// Loads `W` consecutive elements starting at `p`.
     ///
     /// # Safety

@@ -59,6 +59,15 @@ impl Arith<f64> for Portable {
         }
     }
     #[inline(always)]
+    fn fms(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
+        // Negation is exact, so this is a * b - c rounded once.
+        Arith::<f64>::fma(self, a, b, -c)
+    }
+    #[inline(always)]
+    fn splat(self, a: f64) -> f64x4 {
+        f64x4::splat(a)
+    }
+    #[inline(always)]
     fn add(self, a: f64x4, b: f64x4) -> f64x4 {
         a + b
     }
@@ -97,6 +106,15 @@ impl Arith<f32> for Portable {
             let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
             f32x8::new(core::array::from_fn(|k| a[k].mul_add(b[k], c[k])))
         }
+    }
+    #[inline(always)]
+    fn fms(self, a: f32x8, b: f32x8, c: f32x8) -> f32x8 {
+        // Negation is exact, so this is a * b - c rounded once.
+        Arith::<f32>::fma(self, a, b, -c)
+    }
+    #[inline(always)]
+    fn splat(self, a: f32) -> f32x8 {
+        f32x8::splat(a)
     }
     #[inline(always)]
     fn add(self, a: f32x8, b: f32x8) -> f32x8 {
@@ -159,6 +177,8 @@ impl Load<f32, f32> for Portable {
 }
 
 impl Load<f32, f64> for Portable {
+    // 24-bit significands: a product has at most 48 bits, within f64's 53.
+    const EXACT_PRODUCTS: bool = true;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> f64x4 {
         // SAFETY: the caller guarantees 4 readable elements.
