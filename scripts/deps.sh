@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pdot's build, tests and benchmarks need, if any is missing.
+# Idempotent: does nothing (and needs no network) when all are present.
+#   libopenblas-dev      OpenBLAS, the peer the benchmarks compare against (links -lopenblas)
+#   pkg-config, libfontconfig1-dev, libfreetype-dev, fonts-dejavu-core
+#                        the PNG plot of the benchmark report (plotters' font rendering)
+set -euo pipefail
+
+packages=(libopenblas-dev pkg-config libfontconfig1-dev libfreetype-dev fonts-dejavu-core)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "deps.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+echo "deps.sh: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
