@@ -1,0 +1,194 @@
+//! Every backend the CPU can run gives the same bits, at every accuracy level, for `f64`,
+//! `f32` and mixed `f32 -> f64`, contiguous (at every alignment) and strided, finite inputs
+//! and special values alike; NaN results are the one canonical quiet NaN.
+//!
+//! The backends compared are printed (`eprintln!`, visible with `--nocapture` or on failure):
+//! with a single backend available the comparison is vacuous, and the log says so.
+
+mod common;
+
+use std::fmt::Debug;
+use std::sync::Once;
+
+use common::inputs::{
+    Placed, Rng, families_f32, families_f64, gen_f32, gen_f64, lengths, sprinkle_f32, sprinkle_f64,
+};
+use common::{backend_names, backends};
+use pdot_kernels::{Accuracy, Backend, Isa, Strided};
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+fn log_backends(test: &str) {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let n = Isa::available().len();
+        eprintln!(
+            "backends_agree ({test}...): comparing {n} backend(s): {}{}",
+            backend_names(),
+            if n < 2 {
+                " (only one: nothing to compare on this CPU)"
+            } else {
+                ""
+            }
+        );
+    });
+}
+
+/// Bits of a result, and whether it is NaN.
+trait Bits: Copy + Debug {
+    fn bits(self) -> u64;
+    fn is_nan(self) -> bool;
+    /// Sign bit clear and quiet bit set.
+    fn is_canonical_nan(self) -> bool;
+}
+
+impl Bits for f64 {
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+    fn is_nan(self) -> bool {
+        f64::is_nan(self)
+    }
+    fn is_canonical_nan(self) -> bool {
+        self.to_bits() >> 63 == 0 && self.to_bits() & (1 << 51) != 0
+    }
+}
+
+impl Bits for f32 {
+    fn bits(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+    fn is_nan(self) -> bool {
+        f32::is_nan(self)
+    }
+    fn is_canonical_nan(self) -> bool {
+        self.to_bits() >> 31 == 0 && self.to_bits() & (1 << 22) != 0
+    }
+}
+
+/// `f` gives the same bits on every backend for each accuracy level; NaN results are
+/// canonical and the same NaN at every level.
+fn agree<R: Bits>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(), TestCaseError> {
+    let all = backends();
+    let mut nan_bits = None;
+    for &accuracy in Accuracy::ALL {
+        let first = f(all[0], accuracy);
+        for &b in &all[1..] {
+            let r = f(b, accuracy);
+            prop_assert_eq!(
+                r.bits(),
+                first.bits(),
+                "{} {}: {} gives {:?}, {} gives {:?}",
+                what,
+                accuracy,
+                all[0].isa(),
+                first,
+                b.isa(),
+                r
+            );
+        }
+        if first.is_nan() {
+            prop_assert!(
+                first.is_canonical_nan(),
+                "{what} {accuracy}: NaN {first:?} not canonical"
+            );
+            let bits = *nan_bits.get_or_insert(first.bits());
+            prop_assert_eq!(
+                bits,
+                first.bits(),
+                "{} {}: different NaNs per level",
+                what,
+                accuracy
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Contiguous `f64` at any alignment, with or without special values.
+    #[test]
+    fn f64_contiguous(
+        family in families_f64(),
+        n in lengths(3000),
+        seed in any::<u64>(),
+        specials in 0..4usize,
+        off_x in 0..8usize,
+        off_y in 0..8usize,
+    ) {
+        log_backends("f64_contiguous");
+        let (mut x, mut y) = gen_f64(family, n, seed);
+        let mut rng = Rng::new(!seed);
+        sprinkle_f64(&mut x, specials, &mut rng);
+        sprinkle_f64(&mut y, specials / 2, &mut rng);
+        let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
+        agree("f64", |b, a| b.dot(a, px.slice(), py.slice()))?;
+    }
+
+    /// Contiguous `f32` and mixed `f32 -> f64`.
+    #[test]
+    fn f32_and_mixed_contiguous(
+        family in families_f32(),
+        n in lengths(3000),
+        seed in any::<u64>(),
+        specials in 0..4usize,
+        off_x in 0..8usize,
+        off_y in 0..8usize,
+    ) {
+        log_backends("f32_and_mixed_contiguous");
+        let (mut x, mut y) = gen_f32(family, n, seed);
+        let mut rng = Rng::new(!seed);
+        sprinkle_f32(&mut x, specials, &mut rng);
+        sprinkle_f32(&mut y, specials / 2, &mut rng);
+        let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
+        agree("f32", |b, a| b.dot(a, px.slice(), py.slice()))?;
+        agree("f32->f64", |b, a| b.dsdot_strided(a, px.slice().into(), py.slice().into()))?;
+    }
+
+    /// Strided views, any increments in -7..=7 (0 included), all three flavours.
+    #[test]
+    fn strided(
+        family in families_f64(),
+        n in lengths(700),
+        seed in any::<u64>(),
+        specials in 0..3usize,
+        inc_x in -7isize..=7,
+        inc_y in -7isize..=7,
+    ) {
+        log_backends("strided");
+        let len = |inc: isize| if n == 0 { 0 } else { (n - 1) * inc.unsigned_abs() + 1 };
+        let mut rng = Rng::new(seed);
+        let (mut dx, dy) = gen_f64(family, len(inc_x).max(len(inc_y)), rng.next_u64());
+        let (dx, dy) = {
+            sprinkle_f64(&mut dx, specials, &mut rng);
+            (&dx[..len(inc_x)], &dy[..len(inc_y)])
+        };
+        let xs = Strided::new(dx, n, inc_x).unwrap();
+        let ys = Strided::new(dy, n, inc_y).unwrap();
+        agree("f64 strided", |b, a| b.dot_strided(a, xs, ys))?;
+
+        let (mut fx, fy) = gen_f32(family, len(inc_x).max(len(inc_y)), rng.next_u64());
+        sprinkle_f32(&mut fx, specials, &mut rng);
+        let xs = Strided::new(&fx[..len(inc_x)], n, inc_x).unwrap();
+        let ys = Strided::new(&fy[..len(inc_y)], n, inc_y).unwrap();
+        agree("f32 strided", |b, a| b.dot_strided(a, xs, ys))?;
+        agree("f32->f64 strided", |b, a| b.dsdot_strided(a, xs, ys))?;
+    }
+}
+
+#[test]
+fn available_backends_match_the_cpu() {
+    let isas = Isa::available();
+    eprintln!("backends_agree: this CPU runs {}", backend_names());
+    assert_eq!(isas.first(), Some(&Isa::Portable));
+    assert_eq!(Backend::detect().isa(), *isas.last().unwrap());
+    #[cfg(target_arch = "x86_64")]
+    {
+        let avx2 = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+        let avx512 = avx2 && std::is_x86_feature_detected!("avx512f");
+        assert_eq!(isas.contains(&Isa::Avx2), avx2);
+        assert_eq!(isas.contains(&Isa::Avx512), avx512);
+    }
+}
