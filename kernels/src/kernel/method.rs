@@ -92,15 +92,7 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
             }
             h /= 2;
         }
-        let mut l = lanes(s, r[0]);
-        let mut h = S::W / 2;
-        while h > 0 {
-            for j in 0..h {
-                l[j] = l[j] + l[j + h];
-            }
-            h /= 2;
-        }
-        l[0]
+        s.reduce_add(r[0])
     }
 }
 

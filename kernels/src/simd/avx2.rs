@@ -54,6 +54,19 @@ impl Simd for Avx2 {
 // exists only when AVX2 and FMA were detected, which is all these intrinsics need; memory
 // access is covered by the documented contract of the enclosing `unsafe fn`.
 
+/// The pairwise tree over the 4 lanes of `s` (h = 2, then h = 1).
+///
+/// # Safety
+/// SSE3 is available (implied by AVX2).
+#[inline(always)]
+unsafe fn reduce4_ps(s: __m128) -> f32 {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)))
+    }
+}
+
 impl Arith<f64> for Avx2 {
     type V = __m256d;
     const W: usize = 4;
@@ -103,6 +116,15 @@ impl Arith<f64> for Avx2 {
         let from = &from[..4];
         // SAFETY: `from` has 4 readable elements; see the file comment.
         unsafe { _mm256_loadu_pd(from.as_ptr()) }
+    }
+    #[inline(always)]
+    fn reduce_add(self, v: __m256d) -> f64 {
+        // SAFETY: see the file comment.
+        unsafe {
+            // h = 2: lanes 0, 1 absorb lanes 2, 3; h = 1: lane 0 absorbs lane 1.
+            let s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
+            _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)))
+        }
     }
 }
 
@@ -155,6 +177,16 @@ impl Arith<f32> for Avx2 {
         let from = &from[..8];
         // SAFETY: `from` has 8 readable elements; see the file comment.
         unsafe { _mm256_loadu_ps(from.as_ptr()) }
+    }
+    #[inline(always)]
+    fn reduce_add(self, v: __m256) -> f32 {
+        // SAFETY: see the file comment.
+        unsafe {
+            reduce4_ps(_mm_add_ps(
+                _mm256_castps256_ps128(v),
+                _mm256_extractf128_ps::<1>(v),
+            ))
+        }
     }
 }
 

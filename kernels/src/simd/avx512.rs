@@ -107,6 +107,16 @@ impl Arith<f64> for Avx512 {
         // SAFETY: `from` has 8 readable elements; see the file comment.
         unsafe { _mm512_loadu_pd(from.as_ptr()) }
     }
+    #[inline(always)]
+    fn reduce_add(self, v: __m512d) -> f64 {
+        // SAFETY: see the file comment.
+        unsafe {
+            // h = 4, then h = 2 and h = 1 within the low 128 bits.
+            let q = _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd::<1>(v));
+            let s = _mm_add_pd(_mm256_castpd256_pd128(q), _mm256_extractf128_pd::<1>(q));
+            _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)))
+        }
+    }
 }
 
 impl Arith<f32> for Avx512 {
@@ -158,6 +168,19 @@ impl Arith<f32> for Avx512 {
         let from = &from[..16];
         // SAFETY: `from` has 16 readable elements; see the file comment.
         unsafe { _mm512_loadu_ps(from.as_ptr()) }
+    }
+    #[inline(always)]
+    fn reduce_add(self, v: __m512) -> f32 {
+        // SAFETY: see the file comment.
+        unsafe {
+            // h = 8 (256-bit halves), h = 4 (128-bit halves), then h = 2 and h = 1.
+            let lo = _mm512_castps512_ps256(v);
+            let hi = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(_mm512_castps_pd(v)));
+            let o = _mm256_add_ps(lo, hi);
+            let q = _mm_add_ps(_mm256_castps256_ps128(o), _mm256_extractf128_ps::<1>(o));
+            let s = _mm_add_ps(q, _mm_movehl_ps(q, q));
+            _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)))
+        }
     }
 }
 

@@ -56,6 +56,24 @@ pub(crate) trait Arith<A: Copy>: Simd {
     fn store(self, v: Self::V, out: &mut [A]);
     /// Reads a vector from `from[..W]`.
     fn load_lanes(self, from: &[A]) -> Self::V;
+    /// The lanes of `v` summed in the fixed pairwise tree: lane `j` absorbs lane `j + h` for
+    /// `h = W/2, ..., 1`; the result is lane 0. Backends override it with shuffles.
+    #[inline(always)]
+    fn reduce_add(self, v: Self::V) -> A
+    where
+        A: Real,
+    {
+        let mut l = [A::zero(); 16];
+        self.store(v, &mut l);
+        let mut h = Self::W / 2;
+        while h > 0 {
+            for j in 0..h {
+                l[j] = l[j] + l[j + h];
+            }
+            h /= 2;
+        }
+        l[0]
+    }
 }
 
 /// Loads of elements `E` into vectors of `A` (equal types, or `f32` widened to `f64`).
