@@ -75,7 +75,7 @@ fn any_nan_f32(rng: &mut Rng) -> f32 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// One NaN anywhere, in x or y, whatever else is there (infinities included): NaN.
     #[test]

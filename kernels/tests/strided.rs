@@ -8,7 +8,7 @@
 mod common;
 
 use common::backends;
-use common::inputs::{Rng, blas_logical, families_f64, gen_f32, gen_f64, lengths};
+use common::inputs::{Rng, blas_layout, blas_logical, families_f64, gen_f32, gen_f64, lengths};
 use pdot_kernels::{Accuracy, Strided, dot, dot_strided, dot_with, dsdot_strided, dsdot_with};
 use proptest::prelude::*;
 
@@ -76,6 +76,11 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
     /// A view with any increments in -7..=7 (0 included), starting at any offset of its
     /// buffer, gives the same bits as `dot_with` on the contiguous copy of its logical
     /// elements: every backend, every level, f64, f32 and mixed, x and y strided differently.
@@ -116,6 +121,36 @@ proptest! {
             dsdot_strided(Accuracy::Compensated, xs, ys),
             dsdot_with(Accuracy::Compensated, &gx, &gy)
         ));
+    }
+
+    /// x and y with the same increment (the kernels have special paths for some), every
+    /// element of the buffers outside the views NaN: a kernel that reads a gap or past the
+    /// last element and lets it into the result returns NaN instead of the bits of the
+    /// contiguous copy.
+    #[test]
+    fn equal_increments_read_only_the_view(
+        family in families_f64(),
+        n in lengths(1000),
+        seed in any::<u64>(),
+        inc in prop::sample::select(vec![1isize, 2, 3, 4, 8, -1, -2, -4]),
+        off in 0..4usize,
+    ) {
+        let (x, y) = gen_f64(family, n, seed);
+        let (bx, by) = (blas_layout(&x, inc, off, f64::NAN), blas_layout(&y, inc, 0, f64::NAN));
+        let (fx, fy) = gen_f32(family, n, seed);
+        let (bfx, bfy) = (blas_layout(&fx, inc, off, f32::NAN), blas_layout(&fy, inc, 0, f32::NAN));
+        for b in backends() {
+            for &a in Accuracy::ALL {
+                let (xs, ys) = (Strided::new(&bx[off..], n, inc).unwrap(), Strided::new(&by, n, inc).unwrap());
+                let (s, c) = (b.dot_strided(a, xs, ys), b.dot(a, &x, &y));
+                prop_assert!(bits_eq_f64(s, c), "{} {} f64 inc {}: {:e} != {:e}", b.isa(), a, inc, s, c);
+                let (xs, ys) = (Strided::new(&bfx[off..], n, inc).unwrap(), Strided::new(&bfy, n, inc).unwrap());
+                let (s, c) = (b.dot_strided(a, xs, ys), b.dot(a, &fx, &fy));
+                prop_assert_eq!(s.to_bits(), c.to_bits(), "{} {} f32 inc {}: {:e} != {:e}", b.isa(), a, inc, s, c);
+                let (s, c) = (b.dsdot_strided(a, xs, ys), b.dsdot_strided(a, fx[..].into(), fy[..].into()));
+                prop_assert!(bits_eq_f64(s, c), "{} {} f32->f64 inc {}: {:e} != {:e}", b.isa(), a, inc, s, c);
+            }
+        }
     }
 
     /// inc = 1 is the slice itself; inc = -1 is the reversed copy (both operands, or one).
