@@ -125,8 +125,10 @@ pub fn dot_strided<T: Real>(accuracy: Accuracy, x: Strided<'_, T>, y: Strided<'_
 /// If `x.len() != y.len()`; the message names both lengths.
 ///
 /// ```
-/// let x = [16777217.0f32 - 1.0, 1.0]; // 2^24, 1
-/// assert_eq!(pdot_kernels::dsdot(&x, &x), 281474976710657.0); // 2^48 + 1
+/// let x = [16777216.0f32, 1.0]; // 2^24, 1
+/// // 2^48 + 1 needs 49 bits: exact in f64, but not in f32 arithmetic.
+/// assert_eq!(pdot_kernels::dsdot(&x, &x), 281474976710657.0);
+/// assert_eq!(pdot_kernels::dot(&x, &x), 281474976710656.0);
 /// ```
 #[track_caller]
 #[inline]

@@ -67,12 +67,23 @@ impl fmt::Display for StrideError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             StrideError::OutOfBounds { n, inc, len } => {
-                let needed = (n - 1) * inc.unsigned_abs() + 1;
-                write!(
-                    f,
-                    "strided view of n = {n} elements with inc = {inc} needs {needed} elements \
-                     of data, but the slice has {len}"
-                )
+                // Checked: the variant's fields can be set by anyone, not only by `new`.
+                let needed = n
+                    .checked_sub(1)
+                    .map_or(Some(0), |last| last.checked_mul(inc.unsigned_abs()))
+                    .and_then(|last| last.checked_add(usize::from(n > 0)));
+                match needed {
+                    Some(needed) => write!(
+                        f,
+                        "strided view of n = {n} elements with inc = {inc} needs {needed} \
+                         elements of data, but the slice has {len}"
+                    ),
+                    None => write!(
+                        f,
+                        "strided view of n = {n} elements with inc = {inc} does not fit in the \
+                         slice of {len} elements"
+                    ),
+                }
             }
             StrideError::Overflow { n, inc } => write!(
                 f,

@@ -293,3 +293,48 @@ fn unknown_accuracy_names_are_errors() {
     }
     assert_eq!(Accuracy::default(), Accuracy::Fast);
 }
+
+/// `StrideError`'s fields are public, so its message must not assume they came from
+/// `Strided::new` (n = 0, or an extent that overflows, used to panic in `Display`).
+#[test]
+fn stride_error_messages_never_panic_on_hand_made_errors() {
+    let cases = [
+        StrideError::OutOfBounds {
+            n: 0,
+            inc: 1,
+            len: 0,
+        },
+        StrideError::OutOfBounds {
+            n: usize::MAX,
+            inc: isize::MIN,
+            len: 3,
+        },
+        StrideError::OutOfBounds {
+            n: 2,
+            inc: isize::MAX,
+            len: 1,
+        },
+        StrideError::Overflow { n: 0, inc: 0 },
+    ];
+    for err in cases {
+        let text = err.to_string();
+        assert!(text.contains("inc = "), "{text}");
+    }
+    let text = StrideError::OutOfBounds {
+        n: 0,
+        inc: 1,
+        len: 0,
+    }
+    .to_string();
+    assert!(text.contains("needs 0 elements"), "{text}");
+    let text = StrideError::OutOfBounds {
+        n: 2,
+        inc: isize::MAX,
+        len: 1,
+    }
+    .to_string();
+    assert!(
+        text.contains(&format!("needs {} elements", isize::MAX as usize + 1)),
+        "{text}"
+    );
+}
