@@ -1,1 +1,24 @@
+//! # pdot-benches
+//!
+//! Benchmarks of `pdot-kernels` against OpenBLAS (the peer anchor) and the naive iterator:
+//!
+//! - [`openblas`]: safe, single-threaded wrappers of `cblas_ddot`, `cblas_sdot`, `cblas_dsdot`;
+//! - [`data`]: 64-byte-aligned, deterministic pseudo-random test vectors and their views at a
+//!   16-byte offset;
+//! - [`flavor`] and [`runner`]: the precisions (f64, f32, f32→f64) and the contenders (pdot
+//!   Fast and Compensated, OpenBLAS, naive) as batched closures;
+//! - [`timing`]: interleaved measurement (A B A B ...) and robust summaries;
+//! - [`report`], [`json`], [`plot`]: the ratio table (Markdown), its machine-readable twin and
+//!   the throughput plot written by the `report` binary.
+//!
+//! The criterion benches live in `benches/dot.rs`:
+//! `cargo bench -p pdot-benches --bench dot`.
 
+pub mod data;
+pub mod flavor;
+pub mod json;
+pub mod openblas;
+pub mod plot;
+pub mod report;
+pub mod runner;
+pub mod timing;

@@ -1,0 +1,113 @@
+//! Criterion benches: pdot Fast and Compensated, the naive iterator and OpenBLAS, for f64,
+//! f32 and f32→f64 (dsdot), n = 1e3 ... 1e8, aligned and 16-byte offset contiguous data and
+//! aligned data with inc 2 and 4. Throughput is in bytes of logical elements (2·n·size),
+//! shown in decimal GB/s like the report's.
+//!
+//! ```text
+//! cargo bench -p pdot-benches --bench dot                    # everything (~10-12 min)
+//! cargo bench -p pdot-benches --bench dot -- 'f64/n=1e6/'    # one group (criterion filter)
+//! PDOT_BENCH_MAX_N=1e6 cargo bench -p pdot-benches --bench dot
+//! ```
+//!
+//! Ids: `<precision>/n=<n>/<contender>/<layout>`, e.g. `f32/n=1e7/openblas/aligned_inc2`.
+
+use std::cell::OnceCell;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use pdot_benches::data::{Element, Pair, seed_for};
+use pdot_benches::flavor::{Dsdot, F32, F64, Flavor};
+use pdot_benches::report::n_label;
+use pdot_benches::runner::{self, Contender, Layout};
+
+/// Whether criterion runs in test mode (`cargo test --benches`, or `-- --test`): each
+/// benchmark once, to check that it runs.
+fn test_mode() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test")
+}
+
+/// The sizes benchmarked: 1e3 ... 1e8, capped by `PDOT_BENCH_MAX_N` (e.g. `1e6`); in test
+/// mode the cap defaults to 1e4, so that `cargo test --all-targets` stays quick.
+fn sizes() -> Vec<usize> {
+    let max = std::env::var("PDOT_BENCH_MAX_N")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .map(|v| v as usize)
+        .unwrap_or(if test_mode() { 10_000 } else { usize::MAX });
+    (3..=8)
+        .map(|k| 10usize.pow(k))
+        .filter(|&n| n <= max)
+        .collect()
+}
+
+/// Benches every contender and layout of one precision at one n. The data is made on first
+/// use, so a criterion filter that skips a size does not allocate it.
+fn bench_flavor<F: Flavor>(c: &mut Criterion, data: &Lazy<F::Elem>, n: usize) {
+    let mut group = c.benchmark_group(format!("{}/n={}", F::PRECISION.name(), n_label(n)));
+    let bytes = 2 * n * F::PRECISION.element_bytes();
+    group.throughput(Throughput::BytesDecimal(bytes as u64));
+    if n >= 1_000_000 {
+        // One call lasts 0.03 ms ... 0.2 s: few, flat samples.
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(if n >= 100_000_000 { 4 } else { 2 }));
+    } else {
+        group
+            .sample_size(20)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1));
+    }
+    for layout in Layout::STANDARD {
+        for contender in Contender::ALL.into_iter().filter(|&k| layout.has(k)) {
+            let id = format!("{}/{}", contender.name(), layout.name());
+            group.bench_function(id, |b| {
+                let pair = data.get_or_init(|| Pair::for_strides(n, Layout::MAX_INC, seed_for(n)));
+                let (x, y) = pair.views(layout.alignment, n, layout.inc);
+                let run = runner::batch::<F>(contender, x, y, n, layout.inc)
+                    .expect("layout.has(contender)");
+                b.iter_custom(|iters| {
+                    let reps = usize::try_from(iters).expect("iteration count fits usize");
+                    let start = Instant::now();
+                    std::hint::black_box(run(reps));
+                    start.elapsed()
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+/// The data of one element type at one n, made on first use.
+type Lazy<E> = OnceCell<Pair<E>>;
+
+/// One element type at one n: bench its precisions on shared data (allocated once, for the
+/// largest increment), then free it.
+fn bench_size<E: Element>(
+    c: &mut Criterion,
+    n: usize,
+    benches: &[fn(&mut Criterion, &Lazy<E>, usize)],
+) {
+    let data = Lazy::new();
+    for bench in benches {
+        bench(c, &data, n);
+    }
+}
+
+fn dot(c: &mut Criterion) {
+    pdot_benches::openblas::force_single_thread();
+    eprintln!(
+        "pdot backend: {}; OpenBLAS: {}",
+        pdot_kernels::Backend::active().isa(),
+        pdot_benches::openblas::info().config
+    );
+    for n in sizes() {
+        bench_size::<f64>(c, n, &[bench_flavor::<F64>]);
+        bench_size::<f32>(c, n, &[bench_flavor::<F32>, bench_flavor::<Dsdot>]);
+    }
+}
+
+criterion_group!(benches, dot);
+criterion_main!(benches);

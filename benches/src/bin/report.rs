@@ -1,0 +1,258 @@
+//! `report`: pdot against OpenBLAS on one core, measured in the same run.
+//!
+//! ```text
+//! cargo run --release -p pdot-benches --bin report -- [--quick] [--out DIR] [--sizes 1e3,1e6]
+//! ```
+//!
+//! For every precision (f64, f32, f32→f64), n and layout (aligned and 16-byte offset
+//! contiguous, aligned with inc 2 and 4) it times pdot Fast, pdot Compensated, OpenBLAS and
+//! (contiguous only) the naive iterator in interleaved rounds, then prints the Markdown ratio
+//! table and writes `DIR/report.md`, `DIR/report.json` and `DIR/throughput.png` (default
+//! `DIR`: `results`). The default run takes about 5–10 minutes, `--quick` about a minute.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use pdot_benches::data::{Element, Pair};
+use pdot_benches::flavor::{Dsdot, F32, F64, Flavor};
+use pdot_benches::report::{self, CaseResult, Meta, n_label};
+use pdot_benches::runner::{self, Contender, Layout};
+use pdot_benches::timing::{self, Plan};
+use pdot_benches::{json, openblas, plot};
+use pdot_kernels::{Backend, FORCE_ISA_VAR};
+
+/// The command line.
+struct Args {
+    quick: bool,
+    out: PathBuf,
+    sizes: Option<Vec<usize>>,
+}
+
+const USAGE: &str = "usage: report [--quick] [--out DIR] [--sizes N,N,...]
+
+  --quick        n up to 1e6 and shorter measurements (about a minute)
+  --out DIR      where report.md, report.json and throughput.png go (default: results)
+  --sizes LIST   the vector lengths, e.g. 1e3,1e5,1e7 (default: 1e3 ... 1e8, quick: ... 1e6)
+
+Environment: PDOT_FORCE_ISA=portable|avx2|avx512 picks pdot's backend;
+PDOT_PLOT_FONT=/path/to/font.ttf the plot's font; OPENBLAS_NUM_THREADS=1 is advised
+(the report forces OpenBLAS onto one thread in any case).";
+
+/// Parses `1e6`, `1000000` or `1_000_000`.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let clean = s.trim().replace('_', "");
+    let v: f64 = clean
+        .parse()
+        .map_err(|_| format!("--sizes: {s:?} is not a number"))?;
+    if !((1.0..=2e9).contains(&v) && v.fract() == 0.0) {
+        return Err(format!(
+            "--sizes: {s:?} must be a whole number from 1 to 2e9"
+        ));
+    }
+    Ok(v as usize)
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        quick: false,
+        out: PathBuf::from("results"),
+        sizes: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--quick" => args.quick = true,
+            "--out" => args.out = it.next().ok_or("--out needs a directory")?.into(),
+            "--sizes" => {
+                let list = it.next().ok_or("--sizes needs a list such as 1e3,1e6")?;
+                let sizes = list.split(',').map(parse_size).collect::<Result<_, _>>()?;
+                args.sizes = Some(sizes);
+            }
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(Some(args))
+}
+
+/// The CPU model from `/proc/cpuinfo`, or `"unknown CPU"`.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+/// The measurement in progress.
+struct Session {
+    plan: Plan,
+    total: usize,
+    cases: Vec<CaseResult>,
+}
+
+/// Measures one precision at one n on the shared data of its element type.
+type Measure<E> = fn(&mut Session, &Pair<E>, usize);
+
+/// Measures every layout of one precision at one n on `pair`.
+fn measure_flavor<F: Flavor>(session: &mut Session, pair: &Pair<F::Elem>, n: usize) {
+    for layout in Layout::STANDARD {
+        let (x, y) = pair.views(layout.alignment, n, layout.inc);
+        let contenders: Vec<Contender> = Contender::ALL
+            .into_iter()
+            .filter(|&c| layout.has(c))
+            .collect();
+        let batches: Vec<runner::Batch<'_>> = contenders
+            .iter()
+            .map(|&c| runner::batch::<F>(c, x, y, n, layout.inc).expect("layout.has(c)"))
+            .collect();
+        let start = Instant::now();
+        let m = timing::measure(&batches, &session.plan);
+        let case = CaseResult::new(F::PRECISION, n, layout, &contenders, &m);
+        eprintln!(
+            "[{:>2}/{}] {:<28} fast {:>6.1} GB/s  OpenBLAS {:>6.1} GB/s  speedup {:.2} \
+             (IQR {:.2}–{:.2})  comp/fast {:.2}  [{} rounds, {:.1} s]",
+            session.cases.len() + 1,
+            session.total,
+            case.name(),
+            case.gbps(Contender::PdotFast).unwrap_or(f64::NAN),
+            case.gbps(Contender::OpenBlas).unwrap_or(f64::NAN),
+            case.speedup.median,
+            case.speedup.q1,
+            case.speedup.q3,
+            case.compensated_over_fast.median,
+            case.rounds,
+            start.elapsed().as_secs_f64(),
+        );
+        session.cases.push(case);
+    }
+}
+
+/// Allocates the data of one element type at one n and measures its precisions.
+fn measure_size<E: Element>(session: &mut Session, n: usize, precisions: &[Measure<E>]) {
+    let pair = Pair::<E>::for_strides(n, Layout::MAX_INC, pdot_benches::data::seed_for(n));
+    for measure in precisions {
+        measure(session, &pair, n);
+    }
+}
+
+fn run() -> Result<ExitCode, String> {
+    let Some(args) = parse_args()? else {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let backend = Backend::from_env().map_err(|e| format!("{FORCE_ISA_VAR}: {e}"))?;
+    let active = Backend::active();
+    if active.isa() != backend.isa() {
+        return Err(format!(
+            "pdot chose the {} backend, but {FORCE_ISA_VAR} asks for {}",
+            active.isa(),
+            backend.isa()
+        ));
+    }
+    let blas = openblas::info();
+    let cpu = cpu_model();
+    let (plan, default_sizes): (Plan, &[usize]) = if args.quick {
+        (Plan::QUICK, &[1_000, 10_000, 100_000, 1_000_000])
+    } else {
+        (
+            Plan::FULL,
+            &[1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000],
+        )
+    };
+    let sizes = args.sizes.clone().unwrap_or_else(|| default_sizes.to_vec());
+    eprintln!(
+        "pdot backend: {} | OpenBLAS: {} (core {}, {} thread) | CPU: {cpu}",
+        active.isa(),
+        blas.config,
+        blas.corename,
+        blas.threads
+    );
+    let labels: Vec<String> = sizes.iter().map(|&n| n_label(n)).collect();
+    eprintln!(
+        "mode: {}; n = {}; layouts: aligned, offset16, inc2, inc4",
+        if args.quick { "quick" } else { "full" },
+        labels.join(", ")
+    );
+
+    let total = sizes.len() * 3 * Layout::STANDARD.len();
+    let mut session = Session {
+        plan,
+        total,
+        cases: Vec::with_capacity(total),
+    };
+    let start = Instant::now();
+    for &n in &sizes {
+        measure_size::<f64>(&mut session, n, &[measure_flavor::<F64>]);
+        measure_size::<f32>(
+            &mut session,
+            n,
+            &[measure_flavor::<F32>, measure_flavor::<Dsdot>],
+        );
+    }
+    let mut cases = session.cases;
+    let elapsed_s = start.elapsed().as_secs_f64();
+    let precision_rank = |c: &CaseResult| c.precision as usize;
+    let layout_rank = |c: &CaseResult| Layout::STANDARD.iter().position(|l| *l == c.layout);
+    cases.sort_by_key(|c| (precision_rank(c), c.n, layout_rank(c)));
+
+    let meta = Meta {
+        mode: if args.quick { "quick" } else { "full" }.into(),
+        isa: active.isa().to_string(),
+        openblas: blas,
+        cpu,
+        plan,
+        elapsed_s,
+    };
+    let md = report::markdown(&meta, &cases);
+    println!("{md}");
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    let write = |name: &str, text: &str| {
+        let path = args.out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write("report.md", &md)?;
+    write("report.json", &json::report(&meta, &cases))?;
+    let png = args.out.join("throughput.png");
+    let title = format!(
+        "pdot vs OpenBLAS, one core: {} (pdot backend {})",
+        meta.cpu, meta.isa
+    );
+    plot::throughput_png(&png, &title, &cases)
+        .map_err(|e| format!("cannot draw {}: {e}", png.display()))?;
+    eprintln!(
+        "wrote {0}/report.md, {0}/report.json, {0}/throughput.png ({1:.0} s of measurement)",
+        args.out.display(),
+        elapsed_s
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    run().unwrap_or_else(|err| {
+        eprintln!("report: error: {err}");
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("1e6"), Ok(1_000_000));
+        assert_eq!(parse_size(" 1_000 "), Ok(1000));
+        assert_eq!(parse_size("2500"), Ok(2500));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1.5").is_err());
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("1e12").is_err());
+    }
+}
