@@ -345,28 +345,46 @@ trait Flavor<A>: Sized {
     fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, Self>, y: Strided<'_, Self>) -> A;
 }
 
-macro_rules! flavor {
-    ($e:ty => $a:ty) => {
-        impl Flavor<$a> for $e {
-            #[inline]
-            fn dispatch(
-                token: Token,
-                accuracy: Accuracy,
-                x: Strided<'_, $e>,
-                y: Strided<'_, $e>,
-            ) -> $a {
-                match token {
-                    Token::Portable(s) => kernel::dot(s, accuracy, x, y),
-                    #[cfg(target_arch = "x86_64")]
-                    Token::Avx2(s) => kernel::dot(s, accuracy, x, y),
-                    #[cfg(target_arch = "x86_64")]
-                    Token::Avx512(s) => kernel::dot(s, accuracy, x, y),
-                }
-            }
+/// The kernel for elements `E` accumulated in `A`, on whichever backend `token` holds.
+macro_rules! on_backend {
+    ($token:expr, $accuracy:expr, $x:expr, $y:expr) => {
+        match $token {
+            Token::Portable(s) => kernel::dot(s, $accuracy, $x, $y),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2(s) => kernel::dot(s, $accuracy, $x, $y),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512(s) => kernel::dot(s, $accuracy, $x, $y),
         }
     };
 }
 
-flavor!(f64 => f64);
-flavor!(f32 => f32);
-flavor!(f32 => f64);
+impl Flavor<f64> for f64 {
+    #[inline]
+    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
+        on_backend!(token, accuracy, x, y)
+    }
+}
+
+impl Flavor<f64> for f32 {
+    #[inline]
+    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
+        on_backend!(token, accuracy, x, y)
+    }
+}
+
+impl Flavor<f32> for f32 {
+    #[inline]
+    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
+        match accuracy {
+            // Twice the working precision, literally: products of f32 are exact in f64, the
+            // f64 FMA accumulation errs by at most about n * 2^-53 * |x|.|y|, and one rounding
+            // to f32 adds u * |x.y|: within Dot2's bound u*|x.y| + gamma_n^2 * |x|.|y| for
+            // every n, cheaper than Dot2 in f32, and free of TwoSum's inf - inf.
+            Accuracy::Compensated => {
+                let r = <f32 as Flavor<f64>>::dispatch(token, Accuracy::Fast, x, y) as f32;
+                if r.is_nan() { f32::NAN } else { r }
+            }
+            _ => on_backend!(token, accuracy, x, y),
+        }
+    }
+}

@@ -148,7 +148,7 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Compensated {
             (p_new, s.fma(q, c.one, e))
         } else {
             let r = s.fms(x, y, h);
-            (p_new, s.fma(s.fma(q, c.one, r), c.one, e))
+            (p_new, s.fma(q, c.one, s.fma(r, c.one, e)))
         }
     }
     #[inline(always)]
