@@ -2,11 +2,11 @@
 # Installs the Debian packages pdot's build, tests and benchmarks need, if any is missing.
 # Idempotent: does nothing (and needs no network) when all are present.
 #   libopenblas-dev      OpenBLAS, the peer the benchmarks compare against (links -lopenblas)
-#   pkg-config, libfontconfig1-dev, libfreetype-dev, fonts-dejavu-core
-#                        the PNG plot of the benchmark report (plotters' font rendering)
+#   fonts-dejavu-core    the font of the benchmark report's PNG plot
+#   gcc, libc6-dev       the C compiler some build dependencies use (usually present)
 set -euo pipefail
 
-packages=(libopenblas-dev pkg-config libfontconfig1-dev libfreetype-dev fonts-dejavu-core)
+packages=(libopenblas-dev fonts-dejavu-core gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
