@@ -1,0 +1,160 @@
+//! Each accuracy level against the exact reference, within the level's error bound:
+//!
+//! - Fast: |r − x·y| ≤ γ_k·|x|·|y| + n·η, with k = min(n, ⌈n/32⌉ + 6) roundings on any path
+//!   of the canonical order (⌈n/L⌉ FMAs in a lane, log2 L ≤ 6 tree levels; never more than
+//!   n, the bound the documentation promises);
+//! - Compensated: |r − x·y| ≤ u·|x·y| + γ_n²·|x|·|y| + (2n + 2)·η;
+//! - any later level: the Compensated bound, and an `exact` level the correctly rounded bits;
+//!
+//! where u is the unit roundoff and η the smallest subnormal of the accumulator format (the
+//! underflow allowance). Bounds are evaluated in f64 and inflated so that rounding in their
+//! evaluation cannot make them too tight. A case whose |x|·|y| comes within a factor 4 of the
+//! format's overflow threshold is skipped (intermediate overflow may give ±inf or NaN there).
+//!
+//! Non-finite inputs follow IEEE: a NaN, or inf·0, or both +inf and −inf products give NaN;
+//! otherwise an infinite product gives that infinity. NaN results must be the canonical
+//! positive quiet NaN.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pdot_fuzz::exact::ExactSum;
+use pdot_fuzz::{Bytes, Case, Ds, F32, F64, Float, Kind};
+use pdot_kernels::{Accuracy, Backend};
+
+fuzz_target!(|data: &[u8]| {
+    let mut b = Bytes::new(data);
+    let acc = Accuracy::ALL[b.below(Accuracy::ALL.len() as u64) as usize];
+    match b.u8() % 3 {
+        0 => check::<F64>(&mut b, acc),
+        1 => check::<F32>(&mut b, acc),
+        _ => check::<Ds>(&mut b, acc),
+    }
+});
+
+fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
+    let case = Case::<K::In>::decode(b);
+    let (bx, by) = (case.buffer_x(), case.buffer_y());
+    let r = K::backend(Backend::active(), acc, case.view_x(&bx), case.view_y(&by));
+    let what = format!("{acc} {} ({})", case.describe(), K::NAME);
+    let n = case.n();
+
+    // Exact sums of x·y and |x|·|y| over the finite pairs, and the IEEE facts of the rest.
+    let mut exact = ExactSum::new();
+    let mut abs = ExactSum::new();
+    let (mut nan, mut pos_inf, mut neg_inf) = (false, false, false);
+    for (&xi, &yi) in case.x.iter().zip(&case.y) {
+        let (a, c) = (xi.to_f64(), yi.to_f64());
+        if a.is_nan() || c.is_nan() {
+            nan = true;
+        } else if a.is_infinite() || c.is_infinite() {
+            if a == 0.0 || c == 0.0 {
+                nan = true; // inf · 0
+            } else if (a < 0.0) == (c < 0.0) {
+                pos_inf = true;
+            } else {
+                neg_inf = true;
+            }
+        } else {
+            exact.add_product(a, c);
+            abs.add_abs_product(a, c);
+        }
+    }
+    let r64 = r.to_f64();
+    if r64.is_nan() {
+        assert_eq!(
+            r.bits(),
+            K::Out::NAN.bits(),
+            "NaN result {:#x} is not the canonical quiet NaN: {what}",
+            r.bits()
+        );
+    }
+
+    let u = K::Out::U;
+    let eta = K::Out::ETA;
+    let abs_up = abs.abs_upper_f64();
+    // |x|·|y| (finite part) so large that an intermediate sum could overflow.
+    let may_overflow = abs_up * (1.0 + 2.0 * gamma(n, u)) * 4.0 >= K::Out::MAX;
+
+    if nan || (pos_inf && neg_inf) {
+        assert!(
+            r64.is_nan(),
+            "expected NaN (NaN input, inf·0 or inf−inf), got {r64:e}: {what}"
+        );
+        return;
+    }
+    if pos_inf || neg_inf {
+        let want = if pos_inf {
+            f64::INFINITY
+        } else {
+            f64::NEG_INFINITY
+        };
+        if may_overflow {
+            // The finite part may overflow to the opposite infinity: NaN is IEEE-correct too.
+            assert!(
+                r64 == want || r64.is_nan(),
+                "expected {want} or NaN, got {r64:e}: {what}"
+            );
+        } else {
+            assert_eq!(
+                r64, want,
+                "an infinite product must give that infinity: {what}"
+            );
+        }
+        return;
+    }
+    if may_overflow {
+        return;
+    }
+    assert!(
+        r64.is_finite(),
+        "finite inputs far from overflow gave {r64:e}: {what}"
+    );
+
+    let err = ExactSum::from_f64(r64).abs_diff(&exact).abs_upper_f64();
+    let bound = match acc {
+        Accuracy::Fast => {
+            let k = n.min(n.div_ceil(32) + 6);
+            inflate(gamma(k, u) * abs_up + n as f64 * eta)
+        }
+        _ => {
+            let g = gamma(n, u);
+            inflate(u * exact.abs_upper_f64() + g * g * abs_up + (2 * n + 2) as f64 * eta)
+        }
+    };
+    assert!(
+        err <= bound,
+        "error {err:e} exceeds the bound {bound:e}: result {r64:e} ({:#x}), exact {exact:?}, \
+         |x|·|y| {abs_up:e}: {what}",
+        r.bits()
+    );
+
+    if acc.name() == "exact" {
+        // Correctly rounded to the accumulator format (a zero may carry either sign).
+        let want = if K::Out::MANT == 52 {
+            exact.to_f64()
+        } else {
+            f64::from(exact.to_f32())
+        };
+        assert!(
+            r64.to_bits() == want.to_bits() || (exact.is_zero() && r64 == 0.0),
+            "exact level gave {r64:e}, the correctly rounded value is {want:e}: {what}"
+        );
+    } else if abs.is_zero() {
+        // Every product is an exact zero: no level may invent a nonzero.
+        assert_eq!(r64, 0.0, "all products are zero: {what}");
+    }
+}
+
+/// Makes a bound evaluated with a few round-to-nearest f64 operations an upper bound: each
+/// errs by at most a relative 2^-53 while normal and an absolute 2^-1075 while subnormal.
+fn inflate(b: f64) -> f64 {
+    b * (1.0 + 2f64.powi(-49)) + 8.0 * f64::from_bits(1)
+}
+
+/// γ_k = k·u / (1 − k·u), rounded up.
+fn gamma(k: usize, u: f64) -> f64 {
+    let ku = k as f64 * u;
+    assert!(ku < 0.5, "harness bug: gamma_{k} undefined for u = {u}");
+    inflate(ku / (1.0 - ku))
+}
