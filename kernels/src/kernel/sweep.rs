@@ -200,7 +200,7 @@ where
     const { assert!(A::LANES % S::W == 0 && A::LANES / S::W <= 8 && S::W <= 16) };
 
     let slack = X::SLACK.max(Y::SLACK);
-    let ctx = M::context(s, S::EXACT_PRODUCTS);
+    let ctx = M::context(s);
     let mut regs = [M::zero(s); 8];
     let mut i = 0;
     // SAFETY: each source read below is of logical elements < n (the loop bounds say so),

@@ -290,8 +290,6 @@ impl Load<f32, f32> for Avx2 {
 }
 
 impl Load<f32, f64> for Avx2 {
-    // 24-bit significands: a product has at most 48 bits, within f64's 53.
-    const EXACT_PRODUCTS: bool = true;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m256d {
         // SAFETY: the caller guarantees 4 readable elements; see the file comment.

@@ -236,8 +236,6 @@ impl Load<f32, f32> for Avx512 {
 }
 
 impl Load<f32, f64> for Avx512 {
-    // 24-bit significands: a product has at most 48 bits, within f64's 53.
-    const EXACT_PRODUCTS: bool = true;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m512d {
         // SAFETY: the caller guarantees 8 readable elements; see the file comment.

@@ -78,8 +78,6 @@ pub(crate) trait Arith<A: Copy>: Simd {
 
 /// Loads of elements `E` into vectors of `A` (equal types, or `f32` widened to `f64`).
 pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
-    /// Whether every product of two `E` is exact in `A` (`f32` inputs, `f64` accumulators).
-    const EXACT_PRODUCTS: bool = false;
     /// Loads `W` consecutive elements starting at `p`.
     ///
     /// # Safety

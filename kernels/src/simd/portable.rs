@@ -177,8 +177,6 @@ impl Load<f32, f32> for Portable {
 }
 
 impl Load<f32, f64> for Portable {
-    // 24-bit significands: a product has at most 48 bits, within f64's 53.
-    const EXACT_PRODUCTS: bool = true;
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> f64x4 {
         // SAFETY: the caller guarantees 4 readable elements.
