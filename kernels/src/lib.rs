@@ -169,3 +169,8 @@ pub fn dsdot_with(accuracy: Accuracy, x: &[f32], y: &[f32]) -> f64 {
 pub fn dsdot_strided(accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
     Backend::active().dsdot_strided(accuracy, x, y)
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
