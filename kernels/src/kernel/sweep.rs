@@ -34,6 +34,9 @@ trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
     /// How many elements at the end of the view [`Source::vector`] must stay clear of:
     /// it may be used for elements `i..i + W` only if `i + W + SLACK <= n`.
     const SLACK: usize = 0;
+    /// Whether the vectors are plain contiguous loads (the hardware prefetchers then follow
+    /// any block-wise schedule; a strided stream is better read in order).
+    const CONTIGUOUS: bool = false;
     /// Logical element `i`.
     ///
     /// # Safety
@@ -46,6 +49,7 @@ trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
 struct Contiguous<E>(*const E);
 
 impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Contiguous<E> {
+    const CONTIGUOUS: bool = true;
     #[inline(always)]
     unsafe fn vector(self, s: S, i: usize) -> S::V {
         // SAFETY: elements i..i + W are in the view (caller), which is contiguous.
@@ -220,7 +224,7 @@ where
             );
             i = rot;
         }
-        if M::SPLIT && k == 8 {
+        if M::SPLIT && k == 8 && X::CONTIGUOUS && Y::CONTIGUOUS {
             // Lanes are independent, so any schedule that keeps each lane's elements in
             // order gives the same bits. With 8 registers of two-vector state (16 of
             // AVX2's 16 vector registers), run registers 0..4 over a chunk of blocks, then
