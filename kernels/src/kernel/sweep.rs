@@ -4,8 +4,8 @@
 //! A backend holds `K = LANES / W` registers of `W` lanes. Register `k`, lane `v` holds the
 //! canonical lane `(rot + k * W + v) % LANES`, where `rot` (0 when strided) is the number of
 //! leading elements peeled so that the contiguous loads of `x` are aligned. The peeled
-//! elements and the ragged end go through small stack buffers padded with `-0.0` (in `x`)
-//! and `+0.0` (in `y`): the padded product is `-0.0`, and `a + (-0.0) == a` for every `a`,
+//! elements and the ragged end are partial vectors padded with `-0.0` (in `x`) and `+0.0`
+//! (in `y`): the padded product is `-0.0`, and `a + (-0.0) == a` for every `a`,
 //! so padding never changes a lane's bits, whatever the backend's width or the alignment.
 
 use crate::real::Real;
@@ -42,6 +42,20 @@ trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
     /// # Safety
     /// `i < n` of the view this source was made from.
     unsafe fn element(self, i: usize) -> E;
+    /// Logical elements `from..to` in lanes `at..`, `pad` in every other lane.
+    ///
+    /// # Safety
+    /// `from <= to <= n` of the view this source was made from, `at + (to - from) <= W`.
+    #[inline(always)]
+    unsafe fn part(self, s: S, from: usize, to: usize, at: usize, pad: E) -> S::V {
+        let mut buf = [pad; 16];
+        for i in from..to {
+            // SAFETY: i < to <= n (caller).
+            buf[at + i - from] = unsafe { self.element(i) };
+        }
+        // SAFETY: `buf` holds 16 >= W readable elements.
+        unsafe { s.load(buf.as_ptr()) }
+    }
 }
 
 /// A contiguous operand (`inc == 1`): plain vector loads.
@@ -59,6 +73,11 @@ impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Contiguous<E> {
     unsafe fn element(self, i: usize) -> E {
         // SAFETY: i < n (caller).
         unsafe { self.0.add(i).read() }
+    }
+    #[inline(always)]
+    unsafe fn part(self, s: S, from: usize, to: usize, at: usize, pad: E) -> S::V {
+        // SAFETY: elements from..to are in the view (caller), which is contiguous.
+        unsafe { s.load_part(self.0.add(from), at, to - from, pad) }
     }
 }
 
@@ -204,6 +223,8 @@ where
     const { assert!(A::LANES % S::W == 0 && A::LANES / S::W <= 8 && S::W <= 16) };
 
     let slack = X::SLACK.max(Y::SLACK);
+    // The padding of partial vectors (see the module documentation).
+    let (x_pad, y_pad) = (E::neg_zero(), E::zero());
     let ctx = M::context(s);
     let mut regs = [M::zero(s); 8];
     let mut i = 0;
@@ -214,14 +235,9 @@ where
         if rot > 0 {
             // Elements 0..rot are the first of canonical lanes 0..rot, which sit in the last
             // register's top `rot` lanes.
-            let (bx, by) = padded::<S, E, A, X, Y>(x, y, 0, rot, w - rot);
-            regs[k - 1] = M::step(
-                s,
-                ctx,
-                regs[k - 1],
-                s.load(bx.as_ptr()),
-                s.load(by.as_ptr()),
-            );
+            let px = x.part(s, 0, rot, w - rot, x_pad);
+            let py = y.part(s, 0, rot, w - rot, y_pad);
+            regs[k - 1] = M::step(s, ctx, regs[k - 1], px, py);
             i = rot;
         }
         if M::SPLIT && k == 8 && X::CONTIGUOUS && Y::CONTIGUOUS {
@@ -260,38 +276,12 @@ where
                     let (vx, vy) = (x.vector_at_end(s, at), y.vector_at_end(s, at));
                     regs[j] = M::step(s, ctx, regs[j], vx, vy);
                 } else if at < n {
-                    let (bx, by) = padded::<S, E, A, X, Y>(x, y, at, n, 0);
-                    regs[j] = M::step(s, ctx, regs[j], s.load(bx.as_ptr()), s.load(by.as_ptr()));
+                    let (px, py) = (x.part(s, at, n, 0, x_pad), y.part(s, at, n, 0, y_pad));
+                    regs[j] = M::step(s, ctx, regs[j], px, py);
                 }
             });
             i += l;
         }
     }
     M::finish(s, &regs[..k], rot)
-}
-
-/// Logical elements `from..to` of `x` and `y` placed at `at..`, in buffers of `W` elements
-/// padded with `-0.0` (x) and `+0.0` (y).
-///
-/// # Safety
-/// `from <= to <= n` of both sources, `at + (to - from) <= W`.
-#[inline(always)]
-unsafe fn padded<S, E, A, X, Y>(x: X, y: Y, from: usize, to: usize, at: usize) -> ([E; 16], [E; 16])
-where
-    S: Load<E, A>,
-    E: Real,
-    A: Real,
-    X: Source<S, E, A>,
-    Y: Source<S, E, A>,
-{
-    let mut bx = [E::neg_zero(); 16];
-    let mut by = [E::zero(); 16];
-    for i in from..to {
-        // SAFETY: i < to <= n (caller).
-        unsafe {
-            bx[at + i - from] = x.element(i);
-            by[at + i - from] = y.element(i);
-        }
-    }
-    (bx, by)
 }

@@ -203,11 +203,54 @@ unsafe fn at<E: Copy>(p: *const E, k: isize, inc: isize) -> E {
 // Strided loads are assembled from scalar loads (`vmovsd`/`vmovhpd`/`vinsertf128` and
 // friends): on the AMD Zen cores measured, that is several times faster than `vgather*`.
 
+/// Lanes `at..at + count` of 8 × 32 bits set (all ones), the others clear.
+///
+/// # Safety
+/// AVX2 is available.
+#[inline(always)]
+unsafe fn lanes8(at: usize, count: usize) -> __m256i {
+    // SAFETY: forwarded from the caller; at + count <= 8, so the casts are exact.
+    unsafe {
+        let iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        let from = _mm256_cmpgt_epi32(iota, _mm256_set1_epi32(at as i32 - 1));
+        let to = _mm256_cmpgt_epi32(_mm256_set1_epi32((at + count) as i32), iota);
+        _mm256_and_si256(from, to)
+    }
+}
+
+/// Lanes `at..at + count` of 4 × 64 bits set (all ones), the others clear.
+///
+/// # Safety
+/// AVX2 is available.
+#[inline(always)]
+unsafe fn lanes4(at: usize, count: usize) -> __m256i {
+    // SAFETY: forwarded from the caller; at + count <= 4, so the casts are exact.
+    unsafe {
+        let iota = _mm256_setr_epi64x(0, 1, 2, 3);
+        let from = _mm256_cmpgt_epi64(iota, _mm256_set1_epi64x(at as i64 - 1));
+        let to = _mm256_cmpgt_epi64(_mm256_set1_epi64x((at + count) as i64), iota);
+        _mm256_and_si256(from, to)
+    }
+}
+
+// Partial vectors use masked loads: `vmaskmov` reads only the enabled lanes and suppresses
+// faults on the others, so the base address `p - at`, computed with `wrapping_sub`, may lie
+// before the data; only the `count` elements from `p` on are accessed.
+
 impl Load<f64, f64> for Avx2 {
     #[inline(always)]
     unsafe fn load(self, p: *const f64) -> __m256d {
         // SAFETY: the caller guarantees 4 readable elements; see the file comment.
         unsafe { _mm256_loadu_pd(p) }
+    }
+    #[inline(always)]
+    unsafe fn load_part(self, p: *const f64, at: usize, count: usize, pad: f64) -> __m256d {
+        // SAFETY: p .. p + count readable (caller); only those lanes are enabled.
+        unsafe {
+            let mask = lanes4(at, count);
+            let v = _mm256_maskload_pd(p.wrapping_sub(at), mask);
+            _mm256_blendv_pd(_mm256_set1_pd(pad), v, _mm256_castsi256_pd(mask))
+        }
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f64, inc: isize) -> __m256d {
@@ -242,6 +285,15 @@ impl Load<f32, f32> for Avx2 {
     unsafe fn load(self, p: *const f32) -> __m256 {
         // SAFETY: the caller guarantees 8 readable elements; see the file comment.
         unsafe { _mm256_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn load_part(self, p: *const f32, at: usize, count: usize, pad: f32) -> __m256 {
+        // SAFETY: p .. p + count readable (caller); only those lanes are enabled.
+        unsafe {
+            let mask = lanes8(at, count);
+            let v = _mm256_maskload_ps(p.wrapping_sub(at), mask);
+            _mm256_blendv_ps(_mm256_set1_ps(pad), v, _mm256_castsi256_ps(mask))
+        }
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f32, inc: isize) -> __m256 {
@@ -294,6 +346,15 @@ impl Load<f32, f64> for Avx2 {
     unsafe fn load(self, p: *const f32) -> __m256d {
         // SAFETY: the caller guarantees 4 readable elements; see the file comment.
         unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p)) }
+    }
+    #[inline(always)]
+    unsafe fn load_part(self, p: *const f32, at: usize, count: usize, pad: f32) -> __m256d {
+        // SAFETY: p .. p + count readable (caller); only those lanes are enabled.
+        unsafe {
+            let mask = _mm256_castsi256_si128(lanes8(at, count));
+            let v = _mm_maskload_ps(p.wrapping_sub(at), mask);
+            _mm256_cvtps_pd(_mm_blendv_ps(_mm_set1_ps(pad), v, _mm_castsi128_ps(mask)))
+        }
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f32, inc: isize) -> __m256d {

@@ -83,6 +83,20 @@ pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
     /// # Safety
     /// `p..p + W` must be readable.
     unsafe fn load(self, p: *const E) -> Self::V;
+    /// The `count` elements `p[..count]` in lanes `at..at + count`, `pad` in the others.
+    ///
+    /// # Safety
+    /// `p .. p + count` must be readable; `at + count <= W`.
+    #[inline(always)]
+    unsafe fn load_part(self, p: *const E, at: usize, count: usize, pad: E) -> Self::V {
+        let mut buf = [pad; 16];
+        for j in 0..count {
+            // SAFETY: j < count (caller).
+            buf[at + j] = unsafe { p.add(j).read() };
+        }
+        // SAFETY: `buf` holds 16 >= W readable elements.
+        unsafe { self.load(buf.as_ptr()) }
+    }
     /// Loads the `W` elements `p + k * inc`, `k < W`.
     ///
     /// # Safety
