@@ -21,7 +21,7 @@ pub(crate) fn dot<S, E, A>(s: S, accuracy: Accuracy, x: Strided<'_, E>, y: Strid
 where
     S: Load<E, A>,
     E: Real,
-    A: Real + From<E>,
+    A: Real,
 {
     debug_assert_eq!(x.len(), y.len());
     match accuracy {
@@ -47,7 +47,7 @@ fn run<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> A
 where
     S: Load<E, A>,
     E: Real,
-    A: Real + From<E>,
+    A: Real,
     M: Method<A, S>,
 {
     // SAFETY: `x` and `y` are views of `x.len() == y.len()` elements (checked by the API).

@@ -141,7 +141,7 @@ pub(crate) unsafe fn sweep<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E
 where
     S: Load<E, A>,
     E: Real,
-    A: Real + From<E>,
+    A: Real,
     M: Method<A, S>,
 {
     let n = x.len();
@@ -212,7 +212,7 @@ unsafe fn run<S, E, A, M, X, Y>(s: S, n: usize, x: X, y: Y, rot: usize) -> A
 where
     S: Load<E, A>,
     E: Real,
-    A: Real + From<E>,
+    A: Real,
     M: Method<A, S>,
     X: Source<S, E, A>,
     Y: Source<S, E, A>,

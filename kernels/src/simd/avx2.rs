@@ -28,7 +28,7 @@ unsafe fn sweep_avx2<E, A, M>(s: Avx2, x: Strided<'_, E>, y: Strided<'_, E>) -> 
 where
     Avx2: Load<E, A>,
     E: Real,
-    A: Real + From<E>,
+    A: Real,
     M: Method<A, Avx2>,
 {
     // SAFETY: forwarded from the caller.
@@ -41,7 +41,7 @@ impl Simd for Avx2 {
     where
         Self: Load<E, A>,
         E: Real,
-        A: Real + From<E>,
+        A: Real,
         M: Method<A, Self>,
     {
         // SAFETY: the token exists only if the features were detected at run time;

@@ -31,7 +31,7 @@ unsafe fn sweep_avx512<E, A, M>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>)
 where
     Avx512: Load<E, A>,
     E: Real,
-    A: Real + From<E>,
+    A: Real,
     M: Method<A, Avx512>,
 {
     // SAFETY: forwarded from the caller.
@@ -44,7 +44,7 @@ impl Simd for Avx512 {
     where
         Self: Load<E, A>,
         E: Real,
-        A: Real + From<E>,
+        A: Real,
         M: Method<A, Self>,
     {
         // SAFETY: the token exists only if the features were detected at run time;

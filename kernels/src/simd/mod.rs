@@ -28,7 +28,7 @@ pub(crate) trait Simd: Copy {
     where
         Self: Load<E, A>,
         E: Real,
-        A: Real + From<E>,
+        A: Real,
         M: Method<A, Self>;
 }
 

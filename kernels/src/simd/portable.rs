@@ -34,7 +34,7 @@ impl Simd for Portable {
     where
         Self: Load<E, A>,
         E: Real,
-        A: Real + From<E>,
+        A: Real,
         M: Method<A, Self>,
     {
         // SAFETY: forwarded from the caller; this backend needs no target features.
