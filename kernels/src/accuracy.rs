@@ -6,8 +6,10 @@ use core::str::FromStr;
 /// How accurately a dot product is computed.
 ///
 /// Every level is deterministic: the same inputs give the same bits on every run and on every
-/// backend (AVX-512, AVX2+FMA, portable), because every level follows the canonical order
-/// (element `i` in virtual lane `i % LANES`, lanes combined in a fixed pairwise tree).
+/// backend (AVX-512, AVX2+FMA, portable). [`Accuracy::Fast`] and
+/// [`Accuracy::Compensated`] follow the canonical order (element `i` in virtual lane
+/// `i % LANES`, lanes combined in a fixed pairwise tree); [`Accuracy::Exact`] does not need
+/// one: its result is the exact value rounded once, whatever the order.
 ///
 /// # Example
 ///
@@ -35,6 +37,17 @@ pub enum Accuracy {
     /// `f64` FMA accumulation in the canonical order of `f64`, one rounding to `f32` — within
     /// the same bound (tighter, in fact) and faster than Dot2 in `f32`.
     Compensated,
+    /// The exact dot product, rounded once to nearest (ties to even): the best possible
+    /// result, for every finite input (subnormal products, products that overflow and
+    /// cancel). Hence the same bits for any order, splitting, layout, rank count or CPU.
+    ///
+    /// Products are split exactly (TwoProduct) into short floating-point expansions per
+    /// SIMD lane, which spill what they cannot hold exactly into a fixed-point
+    /// superaccumulator covering the whole exponent range; `f32` products are exact in
+    /// `f64`. Special values: NaN, inf·0 or +inf with −inf give NaN, an infinity alone gives
+    /// that infinity, a sum beyond the format's range gives ±inf; an exact zero is +0, and
+    /// −0 only when every product is −0.
+    Exact,
 }
 
 impl Accuracy {
@@ -43,8 +56,9 @@ impl Accuracy {
     /// ```
     /// use pdot_kernels::Accuracy;
     /// assert_eq!(Accuracy::ALL[0], Accuracy::Fast);
+    /// assert_eq!(Accuracy::ALL.last(), Some(&Accuracy::Exact));
     /// ```
-    pub const ALL: &'static [Accuracy] = &[Accuracy::Fast, Accuracy::Compensated];
+    pub const ALL: &'static [Accuracy] = &[Accuracy::Fast, Accuracy::Compensated, Accuracy::Exact];
 
     /// The lower-case name used on command lines and in reports.
     ///
@@ -56,6 +70,7 @@ impl Accuracy {
         match self {
             Accuracy::Fast => "fast",
             Accuracy::Compensated => "compensated",
+            Accuracy::Exact => "exact",
         }
     }
 }
@@ -70,8 +85,8 @@ impl fmt::Display for Accuracy {
 ///
 /// ```
 /// use pdot_kernels::Accuracy;
-/// let err = "exactish".parse::<Accuracy>().unwrap_err();
-/// assert!(err.to_string().contains("exactish"));
+/// let err = "exactly".parse::<Accuracy>().unwrap_err();
+/// assert!(err.to_string().contains("exactly"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseAccuracyError {

@@ -5,7 +5,10 @@ use core::str::FromStr;
 use std::sync::OnceLock;
 
 use crate::accuracy::Accuracy;
-use crate::kernel;
+use crate::exact::ExactState;
+use crate::kernel::{self, Ordered};
+use crate::real::Real;
+use crate::simd::Simd;
 use crate::simd::portable::Portable;
 #[cfg(target_arch = "x86_64")]
 use crate::simd::{avx2::Avx2, avx512::Avx512};
@@ -147,7 +150,7 @@ impl std::error::Error for IsaError {}
 pub struct Backend(Token);
 
 #[derive(Clone, Copy, Debug)]
-enum Token {
+pub(crate) enum Token {
     Portable(Portable),
     #[cfg(target_arch = "x86_64")]
     Avx2(Avx2),
@@ -335,56 +338,126 @@ impl Backend {
     }
 
     #[inline]
-    fn run<E: Flavor<A>, A>(self, accuracy: Accuracy, x: Strided<'_, E>, y: Strided<'_, E>) -> A {
-        E::dispatch(self.0, accuracy, x, y)
+    fn run<E: Flavor<A>, A: Real>(
+        self,
+        accuracy: Accuracy,
+        x: Strided<'_, E>,
+        y: Strided<'_, E>,
+    ) -> A {
+        match accuracy {
+            Accuracy::Fast => E::ordered(self.0, Ordered::Fast, x, y).0,
+            Accuracy::Compensated => E::ordered(self.0, Ordered::Compensated, x, y).0,
+            Accuracy::Exact => self.exact(x, y).finish::<A>(),
+        }
+    }
+
+    /// `x · y` at an ordered level, as `(hi, lo)` (see [`kernel::dot`]).
+    #[inline]
+    pub(crate) fn ordered<E: Flavor<A>, A: Real>(
+        self,
+        level: Ordered,
+        x: Strided<'_, E>,
+        y: Strided<'_, E>,
+    ) -> (A, A) {
+        E::ordered(self.0, level, x, y)
+    }
+
+    /// The exact state of `x · y`.
+    #[inline]
+    pub(crate) fn exact<E: ExactInput>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> ExactState {
+        let mut state = ExactState::new();
+        E::exact(self.0, x, y, &mut state);
+        state
     }
 }
 
+/// Element types the exact kernel takes (every backend implements it for them).
+pub(crate) trait ExactInput: Real {
+    fn exact(token: Token, x: Strided<'_, Self>, y: Strided<'_, Self>, state: &mut ExactState);
+}
+
+macro_rules! exact_input {
+    ($e:ty) => {
+        impl ExactInput for $e {
+            #[inline]
+            fn exact(token: Token, x: Strided<'_, $e>, y: Strided<'_, $e>, state: &mut ExactState) {
+                // SAFETY: the public entry points check x.len() == y.len().
+                unsafe {
+                    match token {
+                        Token::Portable(s) => s.exact(x, y, state),
+                        #[cfg(target_arch = "x86_64")]
+                        Token::Avx2(s) => s.exact(x, y, state),
+                        #[cfg(target_arch = "x86_64")]
+                        Token::Avx512(s) => s.exact(x, y, state),
+                    }
+                }
+            }
+        }
+    };
+}
+exact_input!(f64);
+exact_input!(f32);
+
 /// An (input, accumulator) element pair that every backend implements.
-trait Flavor<A>: Sized {
-    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, Self>, y: Strided<'_, Self>) -> A;
+pub(crate) trait Flavor<A>: ExactInput {
+    fn ordered(token: Token, level: Ordered, x: Strided<'_, Self>, y: Strided<'_, Self>) -> (A, A);
 }
 
 /// The kernel for elements `E` accumulated in `A`, on whichever backend `token` holds.
 macro_rules! on_backend {
-    ($token:expr, $accuracy:expr, $x:expr, $y:expr) => {
+    ($token:expr, $level:expr, $x:expr, $y:expr) => {
         match $token {
-            Token::Portable(s) => kernel::dot(s, $accuracy, $x, $y),
+            Token::Portable(s) => kernel::dot(s, $level, $x, $y),
             #[cfg(target_arch = "x86_64")]
-            Token::Avx2(s) => kernel::dot(s, $accuracy, $x, $y),
+            Token::Avx2(s) => kernel::dot(s, $level, $x, $y),
             #[cfg(target_arch = "x86_64")]
-            Token::Avx512(s) => kernel::dot(s, $accuracy, $x, $y),
+            Token::Avx512(s) => kernel::dot(s, $level, $x, $y),
         }
     };
 }
 
 impl Flavor<f64> for f64 {
     #[inline]
-    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
-        on_backend!(token, accuracy, x, y)
+    fn ordered(
+        token: Token,
+        level: Ordered,
+        x: Strided<'_, f64>,
+        y: Strided<'_, f64>,
+    ) -> (f64, f64) {
+        on_backend!(token, level, x, y)
     }
 }
 
 impl Flavor<f64> for f32 {
     #[inline]
-    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        on_backend!(token, accuracy, x, y)
+    fn ordered(
+        token: Token,
+        level: Ordered,
+        x: Strided<'_, f32>,
+        y: Strided<'_, f32>,
+    ) -> (f64, f64) {
+        on_backend!(token, level, x, y)
     }
 }
 
 impl Flavor<f32> for f32 {
     #[inline]
-    fn dispatch(token: Token, accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
-        match accuracy {
+    fn ordered(
+        token: Token,
+        level: Ordered,
+        x: Strided<'_, f32>,
+        y: Strided<'_, f32>,
+    ) -> (f32, f32) {
+        match level {
             // Twice the working precision, literally: products of f32 are exact in f64, the
             // f64 FMA accumulation errs by at most about n * 2^-53 * |x|.|y|, and one rounding
             // to f32 adds u * |x.y|: within Dot2's bound u*|x.y| + gamma_n^2 * |x|.|y| for
             // every n, cheaper than Dot2 in f32, and free of TwoSum's inf - inf.
-            Accuracy::Compensated => {
-                let r = <f32 as Flavor<f64>>::dispatch(token, Accuracy::Fast, x, y) as f32;
-                if r.is_nan() { f32::NAN } else { r }
+            Ordered::Compensated => {
+                let r = <f32 as Flavor<f64>>::ordered(token, Ordered::Fast, x, y).0 as f32;
+                (kernel::canonical_nan(r), 0.0)
             }
-            _ => on_backend!(token, accuracy, x, y),
+            Ordered::Fast => on_backend!(token, level, x, y),
         }
     }
 }

@@ -40,13 +40,16 @@
 
 mod accuracy;
 mod backend;
+mod exact;
 mod kernel;
+mod partial;
 mod real;
 mod simd;
 mod strided;
 
 pub use accuracy::{Accuracy, ParseAccuracyError};
 pub use backend::{Backend, FORCE_ISA_VAR, Isa, IsaError};
+pub use partial::{CompensatedPartial, ExactPartial, FastPartial, Input, Partial, WireError};
 pub use real::Real;
 pub use strided::{StrideError, Strided};
 

@@ -46,6 +46,34 @@ pub trait Real:
     /// ```
     const LANES: usize;
 
+    /// Whether a product of two values is exact in `f64` (true for `f32`).
+    #[doc(hidden)]
+    const PRODUCT_EXACT_IN_F64: bool;
+
+    /// Precision in bits, the implicit bit included (53, 24).
+    #[doc(hidden)]
+    const PRECISION: u32;
+
+    /// Width of the exponent field (11, 8).
+    #[doc(hidden)]
+    const EXPONENT_BITS: u32;
+
+    /// The value as an `f64` (exact for both types).
+    #[doc(hidden)]
+    fn widen(self) -> f64;
+
+    /// The value whose IEEE bit pattern is the low bits of `bits`.
+    #[doc(hidden)]
+    fn from_raw_bits(bits: u64) -> Self;
+
+    /// The IEEE bit pattern, in the low bits.
+    #[doc(hidden)]
+    fn raw_bits(self) -> u64;
+
+    /// `v` rounded to nearest.
+    #[doc(hidden)]
+    fn from_f64_rounded(v: f64) -> Self;
+
     #[doc(hidden)]
     fn dot_on(
         backend: Backend,
@@ -57,6 +85,29 @@ pub trait Real:
 
 impl Real for f64 {
     const LANES: usize = 32;
+    const PRODUCT_EXACT_IN_F64: bool = false;
+    const PRECISION: u32 = 53;
+    const EXPONENT_BITS: u32 = 11;
+
+    #[inline(always)]
+    fn widen(self) -> f64 {
+        self
+    }
+
+    #[inline]
+    fn from_raw_bits(bits: u64) -> f64 {
+        f64::from_bits(bits)
+    }
+
+    #[inline]
+    fn raw_bits(self) -> u64 {
+        self.to_bits()
+    }
+
+    #[inline]
+    fn from_f64_rounded(v: f64) -> f64 {
+        v
+    }
 
     #[inline]
     fn dot_on(
@@ -71,6 +122,29 @@ impl Real for f64 {
 
 impl Real for f32 {
     const LANES: usize = 64;
+    const PRODUCT_EXACT_IN_F64: bool = true;
+    const PRECISION: u32 = 24;
+    const EXPONENT_BITS: u32 = 8;
+
+    #[inline(always)]
+    fn widen(self) -> f64 {
+        f64::from(self)
+    }
+
+    #[inline]
+    fn from_raw_bits(bits: u64) -> f32 {
+        f32::from_bits(bits as u32)
+    }
+
+    #[inline]
+    fn raw_bits(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+
+    #[inline]
+    fn from_f64_rounded(v: f64) -> f32 {
+        v as f32
+    }
 
     #[inline]
     fn dot_on(

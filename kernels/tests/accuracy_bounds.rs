@@ -3,6 +3,7 @@
 //! - `Fast`: |r − x·y| ≤ γ_n·|x|·|y| (and the tighter γ_k of the canonical order, see
 //!   `common::canonical_depth`);
 //! - `Compensated`: |r − x·y| ≤ u·|x·y| + γ_n²·|x|·|y|;
+//! - `Exact`: |r − x·y| ≤ u·|x·y| (correct rounding; `exact_mode.rs` checks the bits);
 //!
 //! plus an underflow allowance when products can be subnormal. The error is computed
 //! exactly (`common::exact`) and compared with the bound as explained in `common::inflate`.
@@ -60,6 +61,17 @@ fn check(
             prop_assert!(
                 err <= bound,
                 "{} compensated: error {err:e} > u|x·y| + γ_n²|x||y| = {bound:e} (n = {n}, r = {r:e}, exact {exact:?})",
+                p.name
+            );
+        }
+        Accuracy::Exact => {
+            // Correct rounding: within half an ulp, i.e. u·|x·y| (plus half the smallest
+            // subnormal when the result is subnormal; `err` is rounded up to a multiple of
+            // it, hence a whole eta). `exact_mode.rs` checks the bits themselves.
+            let bound = p.u * exact.abs_upper_f64() + p.eta;
+            prop_assert!(
+                err <= bound,
+                "{} exact: error {err:e} > u|x·y| = {bound:e} (n = {n}, r = {r:e}, exact {exact:?})",
                 p.name
             );
         }

@@ -27,8 +27,10 @@ pub(crate) trait Method<A: Real, S: Arith<A>> {
     fn zero(s: S) -> Self::Reg;
     /// Adds the lane-wise products `x * y` to `r`.
     fn step(s: S, c: Self::Ctx, r: Self::Reg, x: S::V, y: S::V) -> Self::Reg;
-    /// The result: the `K` registers of a sweep rotated by `rot`, combined in the fixed tree.
-    fn finish(s: S, regs: &[Self::Reg], rot: usize) -> A;
+    /// The result: the `K` registers of a sweep rotated by `rot`, combined in the fixed tree,
+    /// as `(hi, lo)`: `hi` is the result, `lo` the part of the exact sum of the method's
+    /// accumulators that `hi` could not hold (0 for [`Fast`]).
+    fn finish(s: S, regs: &[Self::Reg], rot: usize) -> (A, A);
 }
 
 /// The registers of a sweep in canonical order: register `k` holds canonical lanes
@@ -83,7 +85,7 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
         s.fma(x, y, r)
     }
     #[inline(always)]
-    fn finish(s: S, regs: &[S::V], rot: usize) -> A {
+    fn finish(s: S, regs: &[S::V], rot: usize) -> (A, A) {
         let mut r = canonical(s, regs, rot);
         let mut h = regs.len() / 2;
         while h > 0 {
@@ -92,7 +94,7 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Fast {
             }
             h /= 2;
         }
-        s.reduce_add(r[0])
+        (s.reduce_add(r[0]), A::zero())
     }
 }
 
@@ -140,7 +142,7 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Compensated {
         (p_new, s.fma(a, one, s.fma(br, one, e)))
     }
     #[inline(always)]
-    fn finish(s: S, regs: &[Self::Reg], rot: usize) -> A {
+    fn finish(s: S, regs: &[Self::Reg], rot: usize) -> (A, A) {
         let k = regs.len();
         let mut ps = [s.zero(); MAX_REGS];
         let mut es = [s.zero(); MAX_REGS];
@@ -171,7 +173,8 @@ impl<A: Real, S: Arith<A>> Method<A, S> for Compensated {
             }
             h /= 2;
         }
-        p[0] + e[0]
+        // hi = fl(p + e), the Dot2 result; lo = (p + e) - hi exactly.
+        two_sum(p[0], e[0])
     }
 }
 

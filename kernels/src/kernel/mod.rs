@@ -5,34 +5,65 @@
 //! - [`method`] holds the per-lane arithmetic of each accuracy level and the fixed pairwise
 //!   trees that combine the lanes.
 
+/// Runs `$body` with `$j` = 0, 1, ..., `$k - 1` (`$k <= 8`), unrolled, so that register
+/// indices are constants and the registers stay in registers.
+macro_rules! unrolled {
+    ($k:expr, |$j:ident| $body:block) => {{
+        unrolled!(@one $k, 0, $j, $body);
+        unrolled!(@one $k, 1, $j, $body);
+        unrolled!(@one $k, 2, $j, $body);
+        unrolled!(@one $k, 3, $j, $body);
+        unrolled!(@one $k, 4, $j, $body);
+        unrolled!(@one $k, 5, $j, $body);
+        unrolled!(@one $k, 6, $j, $body);
+        unrolled!(@one $k, 7, $j, $body);
+    }};
+    (@one $k:expr, $n:literal, $j:ident, $body:block) => {
+        if $n < $k {
+            let $j: usize = $n;
+            $body
+        }
+    };
+}
+
+pub(crate) mod exact;
 pub(crate) mod method;
 pub(crate) mod sweep;
 
-use crate::accuracy::Accuracy;
 use crate::real::Real;
 use crate::simd::Load;
 use crate::strided::Strided;
 use method::{Compensated, Fast, Method};
 
-/// The dot product of two equally long views at `accuracy` on backend `s`, in the canonical
-/// order, accumulated in `A`.
+/// The accuracy levels that follow the canonical order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ordered {
+    /// `Accuracy::Fast`.
+    Fast,
+    /// `Accuracy::Compensated`.
+    Compensated,
+}
+
+/// `x · y` at `level` as an unevaluated sum `hi + lo`: `hi` is the result (NaN canonical),
+/// `lo` what the compensated sum knows beyond it (`|lo| <= ulp(hi) / 2`; 0 for Fast and for
+/// non-finite results).
 #[inline]
-pub(crate) fn dot<S, E, A>(s: S, accuracy: Accuracy, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+pub(crate) fn dot<S, E, A>(s: S, level: Ordered, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
 where
     S: Load<E, A>,
     E: Real,
     A: Real,
 {
     debug_assert_eq!(x.len(), y.len());
-    match accuracy {
-        Accuracy::Fast => run::<S, E, A, Fast>(s, x, y),
-        Accuracy::Compensated => {
+    match level {
+        Ordered::Fast => run::<S, E, A, Fast>(s, x, y),
+        Ordered::Compensated => {
             let r = run::<S, E, A, Compensated>(s, x, y);
             // Error-free transformations turn infinities into NaN (inf - inf inside TwoSum).
             // A non-finite result is therefore recomputed by the Fast kernel, whose IEEE
             // evaluation gives inf for an overflow or an infinite input and NaN for
             // inf - inf, inf * 0 and NaN inputs.
-            if r.is_finite() {
+            if r.0.is_finite() {
                 r
             } else {
                 run::<S, E, A, Fast>(s, x, y)
@@ -41,9 +72,8 @@ where
     }
 }
 
-/// Runs method `M` over the views inside the backend's target features and finishes it.
 #[inline]
-fn run<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+fn run<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
 where
     S: Load<E, A>,
     E: Real,
@@ -51,12 +81,16 @@ where
     M: Method<A, S>,
 {
     // SAFETY: `x` and `y` are views of `x.len() == y.len()` elements (checked by the API).
-    canonical_nan(unsafe { s.sweep::<E, A, M>(x, y) })
+    let (hi, lo) = unsafe { s.sweep::<E, A, M>(x, y) };
+    if hi.is_finite() {
+        (hi, lo)
+    } else {
+        (canonical_nan(hi), A::zero())
+    }
 }
 
-/// Any NaN becomes the one positive quiet NaN, so results are bit-identical across backends
-/// (which NaN payload a vector instruction propagates depends on its operand order).
+/// The one positive quiet NaN for every NaN.
 #[inline]
-fn canonical_nan<A: Real>(r: A) -> A {
+pub(crate) fn canonical_nan<A: Real>(r: A) -> A {
     if r.is_nan() { A::nan() } else { r }
 }

@@ -15,7 +15,7 @@ use crate::strided::Strided;
 use super::method::Method;
 
 /// Where the vectors of one operand come from.
-trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
+pub(crate) trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
     /// Logical elements `i..i + W`.
     ///
     /// # Safety
@@ -60,7 +60,7 @@ trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
 
 /// A contiguous operand (`inc == 1`): plain vector loads.
 #[derive(Clone, Copy)]
-struct Contiguous<E>(*const E);
+pub(crate) struct Contiguous<E>(pub(crate) *const E);
 
 impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Contiguous<E> {
     const CONTIGUOUS: bool = true;
@@ -83,9 +83,9 @@ impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Contiguous<E> {
 
 /// A strided operand: vectors assembled from elements `inc` apart.
 #[derive(Clone, Copy)]
-struct Gathered<E> {
-    first: *const E,
-    inc: isize,
+pub(crate) struct Gathered<E> {
+    pub(crate) first: *const E,
+    pub(crate) inc: isize,
 }
 
 impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Gathered<E> {
@@ -106,8 +106,8 @@ impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Gathered<E> {
 /// A strided operand with a small positive increment `INC` (2 or 4): wide contiguous loads
 /// and shuffles, except at the end, where a wide load would reach past the last element.
 #[derive(Clone, Copy)]
-struct Every<E, const INC: usize> {
-    first: *const E,
+pub(crate) struct Every<E, const INC: usize> {
+    pub(crate) first: *const E,
 }
 
 impl<S: Load<E, A>, E: Real, A: Real, const INC: usize> Source<S, E, A> for Every<E, INC> {
@@ -137,7 +137,7 @@ impl<S: Load<E, A>, E: Real, A: Real, const INC: usize> Source<S, E, A> for Ever
 /// `x.len() == y.len()`. Meant to be inlined into a function with `s`'s target features
 /// enabled ([`crate::simd::Simd::sweep`]); elsewhere it is correct but slow.
 #[inline(always)]
-pub(crate) unsafe fn sweep<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+pub(crate) unsafe fn sweep<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
 where
     S: Load<E, A>,
     E: Real,
@@ -179,27 +179,6 @@ fn peel<S: Load<E, A>, E: Real, A: Real>(p: *const E, n: usize) -> usize {
     (bytes - misaligned) / size
 }
 
-/// Runs `$body` with `$j` = 0, 1, ..., `$k - 1` (`$k <= 8`), unrolled, so that register
-/// indices are constants and the registers stay in registers.
-macro_rules! unrolled {
-    ($k:expr, |$j:ident| $body:block) => {{
-        unrolled!(@one $k, 0, $j, $body);
-        unrolled!(@one $k, 1, $j, $body);
-        unrolled!(@one $k, 2, $j, $body);
-        unrolled!(@one $k, 3, $j, $body);
-        unrolled!(@one $k, 4, $j, $body);
-        unrolled!(@one $k, 5, $j, $body);
-        unrolled!(@one $k, 6, $j, $body);
-        unrolled!(@one $k, 7, $j, $body);
-    }};
-    (@one $k:expr, $n:literal, $j:ident, $body:block) => {
-        if $n < $k {
-            let $j: usize = $n;
-            $body
-        }
-    };
-}
-
 /// Blocks of `LANES` elements per chunk when a method's registers are split in halves.
 const CHUNK: usize = 8;
 
@@ -208,7 +187,7 @@ const CHUNK: usize = 8;
 /// # Safety
 /// `x` and `y` are sources of `n` elements each; `rot < W`, `rot < n`.
 #[inline(always)]
-unsafe fn run<S, E, A, M, X, Y>(s: S, n: usize, x: X, y: Y, rot: usize) -> A
+unsafe fn run<S, E, A, M, X, Y>(s: S, n: usize, x: X, y: Y, rot: usize) -> (A, A)
 where
     S: Load<E, A>,
     E: Real,

@@ -2,7 +2,9 @@
 
 use core::arch::x86_64::*;
 
-use super::{Arith, Load, Simd};
+use super::{Arith, Flags, Load, Simd, TINY_PRODUCT};
+use crate::exact::ExactState;
+use crate::kernel::exact::accumulate;
 use crate::kernel::method::Method;
 use crate::kernel::sweep::sweep;
 use crate::real::Real;
@@ -24,7 +26,7 @@ impl Avx2 {
 /// # Safety
 /// The CPU has the features (the token proves it) and `x.len() == y.len()`.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn sweep_avx2<E, A, M>(s: Avx2, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+unsafe fn sweep_avx2<E, A, M>(s: Avx2, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
 where
     Avx2: Load<E, A>,
     E: Real,
@@ -35,9 +37,34 @@ where
     unsafe { sweep::<Avx2, E, A, M>(s, x, y) }
 }
 
+/// The exact kernel compiled for this backend's features.
+///
+/// # Safety
+/// The CPU has the features (the token proves it) and `x.len() == y.len()`.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn exact_avx2<E>(s: Avx2, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+where
+    Avx2: Load<E, f64>,
+    E: Real,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe { accumulate(s, x, y, state) }
+}
+
 impl Simd for Avx2 {
     #[inline(always)]
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+    where
+        Self: Load<E, f64> + Flags,
+        E: Real,
+    {
+        // SAFETY: the token exists only if the features were detected at run time;
+        // `x.len() == y.len()` is forwarded from the caller.
+        unsafe { exact_avx2(self, x, y, state) }
+    }
+
+    #[inline(always)]
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
     where
         Self: Load<E, A>,
         E: Real,
@@ -387,5 +414,58 @@ impl Load<f32, f64> for Avx2 {
             };
             _mm256_cvtps_pd(_mm256_castps256_ps128(four))
         }
+    }
+}
+
+/// Every bit of an `f64` but the sign.
+#[inline(always)]
+fn magnitude_bits() -> __m256i {
+    // SAFETY: see the file comment.
+    unsafe { _mm256_set1_epi64x(i64::MAX) }
+}
+
+impl Flags for Avx2 {
+    #[inline(always)]
+    fn or(self, a: __m256d, b: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_or_pd(a, b) }
+    }
+    #[inline(always)]
+    fn tiny(self, p: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe {
+            let abs = _mm256_andnot_pd(_mm256_set1_pd(-0.0), p);
+            _mm256_cmp_pd::<_CMP_LT_OQ>(abs, _mm256_set1_pd(TINY_PRODUCT))
+        }
+    }
+    #[inline(always)]
+    fn add_on_fma(self, one: __m256d, a: __m256d, b: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_fmadd_pd(a, one, b) }
+    }
+    #[inline(always)]
+    fn sub_on_fma(self, one: __m256d, a: __m256d, b: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_fmsub_pd(a, one, b) }
+    }
+    #[inline(always)]
+    fn needs_care(self, x: __m256d, y: __m256d, p: __m256d, r: __m256d, q: __m256d) -> bool {
+        // SAFETY: see the file comment.
+        unsafe {
+            let zero = _mm256_setzero_pd();
+            let abs = _mm256_andnot_pd(_mm256_set1_pd(-0.0), p);
+            let tiny = _mm256_cmp_pd::<_CMP_LT_OQ>(abs, _mm256_set1_pd(TINY_PRODUCT));
+            let nonzero = _mm256_and_pd(
+                _mm256_cmp_pd::<_CMP_NEQ_OQ>(x, zero),
+                _mm256_cmp_pd::<_CMP_NEQ_OQ>(y, zero),
+            );
+            let any = _mm256_or_pd(_mm256_or_pd(r, q), _mm256_and_pd(tiny, nonzero));
+            _mm256_testz_si256(_mm256_castpd_si256(any), magnitude_bits()) == 0
+        }
+    }
+    #[inline(always)]
+    fn any_nonzero(self, r: __m256d) -> bool {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_testz_si256(_mm256_castpd_si256(r), magnitude_bits()) == 0 }
     }
 }

@@ -2,7 +2,9 @@
 
 use core::arch::x86_64::*;
 
-use super::{Arith, Load, Simd};
+use super::{Arith, Flags, Load, Simd, TINY_PRODUCT};
+use crate::exact::ExactState;
+use crate::kernel::exact::accumulate;
 use crate::kernel::method::Method;
 use crate::kernel::sweep::sweep;
 use crate::real::Real;
@@ -27,7 +29,7 @@ impl Avx512 {
 /// # Safety
 /// The CPU has the features (the token proves it) and `x.len() == y.len()`.
 #[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn sweep_avx512<E, A, M>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+unsafe fn sweep_avx512<E, A, M>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
 where
     Avx512: Load<E, A>,
     E: Real,
@@ -38,9 +40,34 @@ where
     unsafe { sweep::<Avx512, E, A, M>(s, x, y) }
 }
 
+/// The exact kernel compiled for this backend's features.
+///
+/// # Safety
+/// The CPU has the features (the token proves it) and `x.len() == y.len()`.
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn exact_avx512<E>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+where
+    Avx512: Load<E, f64>,
+    E: Real,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe { accumulate(s, x, y, state) }
+}
+
 impl Simd for Avx512 {
     #[inline(always)]
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+    where
+        Self: Load<E, f64> + Flags,
+        E: Real,
+    {
+        // SAFETY: the token exists only if the features were detected at run time;
+        // `x.len() == y.len()` is forwarded from the caller.
+        unsafe { exact_avx512(self, x, y, state) }
+    }
+
+    #[inline(always)]
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
     where
         Self: Load<E, A>,
         E: Real,
@@ -247,5 +274,56 @@ impl Load<f32, f64> for Avx512 {
         let v: [f32; 8] = unsafe { pick(p, inc) };
         // SAFETY: `v` has 8 readable elements; see the file comment.
         unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(v.as_ptr())) }
+    }
+}
+
+impl Flags for Avx512 {
+    #[inline(always)]
+    fn or(self, a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe {
+            _mm512_castsi512_pd(_mm512_or_si512(
+                _mm512_castpd_si512(a),
+                _mm512_castpd_si512(b),
+            ))
+        }
+    }
+    #[inline(always)]
+    fn tiny(self, p: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe {
+            let m =
+                _mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(p), _mm512_set1_pd(TINY_PRODUCT));
+            _mm512_castsi512_pd(_mm512_maskz_set1_epi64(m, -1))
+        }
+    }
+    #[inline(always)]
+    fn add_on_fma(self, one: __m512d, a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_fmadd_pd(a, one, b) }
+    }
+    #[inline(always)]
+    fn sub_on_fma(self, one: __m512d, a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_fmsub_pd(a, one, b) }
+    }
+    #[inline(always)]
+    fn needs_care(self, x: __m512d, y: __m512d, p: __m512d, r: __m512d, q: __m512d) -> bool {
+        // SAFETY: see the file comment.
+        unsafe {
+            let zero = _mm512_setzero_pd();
+            let tiny =
+                _mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(p), _mm512_set1_pd(TINY_PRODUCT))
+                    & _mm512_cmp_pd_mask::<_CMP_NEQ_OQ>(x, zero)
+                    & _mm512_cmp_pd_mask::<_CMP_NEQ_OQ>(y, zero);
+            let rq = _mm512_or_si512(_mm512_castpd_si512(r), _mm512_castpd_si512(q));
+            let residual = _mm512_test_epi64_mask(rq, _mm512_set1_epi64(i64::MAX));
+            (tiny | residual) != 0
+        }
+    }
+    #[inline(always)]
+    fn any_nonzero(self, r: __m512d) -> bool {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_test_epi64_mask(_mm512_castpd_si512(r), _mm512_set1_epi64(i64::MAX)) != 0 }
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod avx2;
 pub(crate) mod avx512;
 pub(crate) mod portable;
 
+use crate::exact::ExactState;
 use crate::kernel::method::Method;
 use crate::real::Real;
 use crate::strided::Strided;
@@ -24,12 +25,22 @@ pub(crate) trait Simd: Copy {
     ///
     /// # Safety
     /// `x.len() == y.len()`.
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
     where
         Self: Load<E, A>,
         E: Real,
         A: Real,
         M: Method<A, Self>;
+
+    /// [`crate::kernel::exact::accumulate`] compiled with this backend's target features:
+    /// adds every product `x[i] * y[i]` exactly to `state`.
+    ///
+    /// # Safety
+    /// `x.len() == y.len()`.
+    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+    where
+        Self: Load<E, f64> + Flags,
+        E: Real;
 }
 
 /// Lane-wise arithmetic on vectors of `A` (`f32` or `f64`) of backend `Self`.
@@ -113,3 +124,37 @@ pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
         unsafe { self.gather(p, INC as isize) }
     }
 }
+
+/// The tests of the exact kernel's fast path, on vectors of `f64`.
+pub(crate) trait Flags: Arith<f64> {
+    /// Lane-wise bitwise or.
+    fn or(self, a: Self::V, b: Self::V) -> Self::V;
+    /// All ones in the lanes where `|p|` is below [`TINY_PRODUCT`] (zeros included), zero
+    /// elsewhere.
+    fn tiny(self, p: Self::V) -> Self::V;
+    /// Whether a lane needs the exact kernel's scalar path: `r` or `q` (residuals that
+    /// the lane's expansions could not absorb) is nonzero or NaN, or the product `p` of
+    /// nonzero `x` and `y` is below [`TINY_PRODUCT`] in magnitude, where TwoProduct's error
+    /// term may not be exact.
+    fn needs_care(self, x: Self::V, y: Self::V, p: Self::V, r: Self::V, q: Self::V) -> bool;
+    /// Whether some lane of `r` is nonzero or NaN.
+    fn any_nonzero(self, r: Self::V) -> bool;
+    /// `a + b`, bit for bit; `one` holds 1.0 in every lane, and backends with separate FMA
+    /// pipes compute `fma(a, one, b)` there, to relieve the adders.
+    #[inline(always)]
+    fn add_on_fma(self, one: Self::V, a: Self::V, b: Self::V) -> Self::V {
+        let _ = one;
+        self.add(a, b)
+    }
+    /// `a - b`, bit for bit, like [`Flags::add_on_fma`].
+    #[inline(always)]
+    fn sub_on_fma(self, one: Self::V, a: Self::V, b: Self::V) -> Self::V {
+        let _ = one;
+        self.sub(a, b)
+    }
+}
+
+/// Products below this magnitude may have an inexact TwoProduct error term: it is exact
+/// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
+/// subnormal grid); the margin costs nothing (the scalar path is exact for every product).
+pub(crate) const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968

@@ -9,7 +9,9 @@
 
 use wide::{f32x8, f64x4};
 
-use super::{Arith, Load, Simd};
+use super::{Arith, Flags, Load, Simd, TINY_PRODUCT};
+use crate::exact::ExactState;
+use crate::kernel::exact::accumulate;
 use crate::kernel::method::Method;
 use crate::kernel::sweep::sweep;
 use crate::real::Real;
@@ -30,7 +32,17 @@ const FUSED: bool = cfg!(any(
 
 impl Simd for Portable {
     #[inline]
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> A
+    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+    where
+        Self: Load<E, f64> + Flags,
+        E: Real,
+    {
+        // SAFETY: forwarded from the caller; this backend needs no target features.
+        unsafe { accumulate(self, x, y, state) }
+    }
+
+    #[inline]
+    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
     where
         Self: Load<E, A>,
         E: Real,
@@ -187,5 +199,36 @@ impl Load<f32, f64> for Portable {
         // SAFETY: the caller guarantees the addressed elements are readable.
         let v: [f32; 4] = unsafe { read(p, inc) };
         f64x4::new(v.map(f64::from))
+    }
+}
+
+/// Whether an `f64` is nonzero or NaN (any bit set but the sign).
+#[inline(always)]
+fn nonzero(v: f64) -> bool {
+    v.to_bits() << 1 != 0
+}
+
+impl Flags for Portable {
+    #[inline(always)]
+    fn or(self, a: f64x4, b: f64x4) -> f64x4 {
+        a | b
+    }
+    #[inline(always)]
+    fn tiny(self, p: f64x4) -> f64x4 {
+        p.abs().simd_lt(f64x4::splat(TINY_PRODUCT))
+    }
+    #[inline(always)]
+    fn needs_care(self, x: f64x4, y: f64x4, p: f64x4, r: f64x4, q: f64x4) -> bool {
+        let (x, y, p) = (x.to_array(), y.to_array(), p.to_array());
+        let (r, q) = (r.to_array(), q.to_array());
+        (0..4).any(|k| {
+            nonzero(r[k])
+                || nonzero(q[k])
+                || (p[k].abs() < TINY_PRODUCT && x[k] != 0.0 && y[k] != 0.0)
+        })
+    }
+    #[inline(always)]
+    fn any_nonzero(self, r: f64x4) -> bool {
+        r.to_array().into_iter().any(nonzero)
     }
 }

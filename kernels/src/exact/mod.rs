@@ -1,0 +1,17 @@
+//! Exact dot products: every product added without error into a fixed-point
+//! superaccumulator, one rounding at the end.
+//!
+//! - [`superacc`]: the fixed-point number (carry-save `i64` limbs of 32-bit digits) that
+//!   holds any sum of products of finite `f64` exactly;
+//! - [`round`]: its one rounding to nearest-even, into `f64` or `f32`;
+//! - [`state`]: the superaccumulator with the flags for special products (NaN, infinities,
+//!   signed zeros), and the scalar path that adds one product exactly.
+//!
+//! The SIMD kernel that feeds it ([`crate::kernel::exact`]) keeps short floating-point
+//! expansions per lane and only hands this module what they cannot hold exactly.
+
+pub(crate) mod round;
+pub(crate) mod state;
+pub(crate) mod superacc;
+
+pub(crate) use state::ExactState;

@@ -1,0 +1,109 @@
+//! Rounding the superaccumulator once, to nearest with ties to even, into `f64` or `f32`.
+
+use super::superacc::{BIAS, LIMBS};
+
+/// An IEEE 754 binary interchange format.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Format {
+    /// Precision in bits, the implicit bit included (53, 24).
+    pub precision: u32,
+    /// Width of the exponent field (11, 8).
+    pub exponent_bits: u32,
+}
+
+impl Format {
+    /// The format of `T`.
+    pub(crate) fn of<T: crate::Real>() -> Format {
+        Format {
+            precision: T::PRECISION,
+            exponent_bits: T::EXPONENT_BITS,
+        }
+    }
+
+    fn bias(self) -> i32 {
+        (1 << (self.exponent_bits - 1)) - 1
+    }
+
+    /// Exponent of the least significant bit of a subnormal (-1074, -149).
+    fn lsb_min(self) -> i32 {
+        1 - self.bias() - (self.precision as i32 - 1)
+    }
+}
+
+/// The bits (in the low `1 + exponent_bits + precision - 1` bits of the result) of the
+/// value held by the two's-complement `digits` (weight of bit `k`: 2^(k - BIAS)), rounded to
+/// nearest-even in `format`, overflowing to infinity. Zero comes out as +0.
+pub(crate) fn round(digits: &[u32; LIMBS], format: Format) -> u64 {
+    let negative = digits[LIMBS - 1] >> 31 != 0;
+    let mag = if negative { negate(digits) } else { *digits };
+    let sign = u64::from(negative) << (format.exponent_bits + format.precision - 1);
+    let Some(msb) = highest_bit(&mag) else {
+        return 0;
+    };
+    let p = format.precision;
+    // Exponent of the unit in the last place of the result, and its bit position.
+    let q = (msb as i32 - BIAS - (p as i32 - 1)).max(format.lsb_min());
+    let u = (q + BIAS) as u32; // >= 2176 - 1074 > 0
+    let mut mant = window(&mag, u, p);
+    let half = window(&mag, u - 1, 1) == 1;
+    let sticky = any_below(&mag, u - 1);
+    if half && (sticky || mant & 1 == 1) {
+        mant += 1;
+    }
+    let mut q = q;
+    if mant == 1 << p {
+        mant >>= 1;
+        q += 1;
+    }
+    let hidden = 1u64 << (p - 1);
+    let field = if mant >= hidden {
+        q + (p as i32 - 1) + format.bias()
+    } else {
+        0 // subnormal: q is lsb_min
+    };
+    let max_field = (1 << format.exponent_bits) - 1;
+    if field >= max_field {
+        return sign | (max_field as u64) << (p - 1);
+    }
+    sign | (field as u64) << (p - 1) | (mant & (hidden - 1))
+}
+
+/// The two's-complement negation of `digits`.
+fn negate(digits: &[u32; LIMBS]) -> [u32; LIMBS] {
+    let mut out = [0u32; LIMBS];
+    let mut carry = 1u64;
+    for (o, &d) in out.iter_mut().zip(digits) {
+        let v = u64::from(!d) + carry;
+        *o = v as u32;
+        carry = v >> 32;
+    }
+    out
+}
+
+/// Position of the highest set bit, if any.
+fn highest_bit(mag: &[u32; LIMBS]) -> Option<u32> {
+    let i = mag.iter().rposition(|&d| d != 0)?;
+    Some(i as u32 * 32 + 31 - mag[i].leading_zeros())
+}
+
+/// Bits `from .. from + count` (`count <= 64`) as an integer.
+fn window(mag: &[u32; LIMBS], from: u32, count: u32) -> u64 {
+    let i = (from / 32) as usize;
+    let mut w = 0u128;
+    for k in (0..3).rev() {
+        w = (w << 32) | u128::from(mag.get(i + k).copied().unwrap_or(0));
+    }
+    let w = (w >> (from % 32)) as u64;
+    if count == 64 {
+        w
+    } else {
+        w & ((1 << count) - 1)
+    }
+}
+
+/// Whether any of bits `0 .. below` is set.
+fn any_below(mag: &[u32; LIMBS], below: u32) -> bool {
+    let i = (below / 32) as usize;
+    let partial = below % 32;
+    mag[..i].iter().any(|&d| d != 0) || (partial > 0 && mag[i] & ((1 << partial) - 1) != 0)
+}

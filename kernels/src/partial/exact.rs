@@ -1,0 +1,138 @@
+//! The partial of Accuracy::Exact.
+
+use core::marker::PhantomData;
+
+use super::wire::{HEADER_LEN, check_out, read_header, write_header};
+use super::{Input, Partial, WireError};
+use crate::accuracy::Accuracy;
+use crate::backend::Backend;
+use crate::exact::ExactState;
+use crate::exact::state::{ALL_FLAGS, NONEMPTY, NOT_NEG_ZERO};
+use crate::exact::superacc::{BIAS, LIMBS, Superacc};
+use crate::real::Real;
+use crate::strided::Strided;
+
+/// The state of an [`Accuracy::Exact`] dot product: the exact sum of the products so far
+/// (a fixed-point superaccumulator spanning the whole range of products of `f64`), and what
+/// special products (NaN, infinities, signed zeros) were seen.
+///
+/// Merging is exact: associative and commutative. Any split of the elements into pieces,
+/// merged in any order and bracketing, in any permutation, finishes to the same bits as
+/// [`Accuracy::Exact`] on the whole — the correctly rounded dot product. The wire form is
+/// 552 bytes, and the same for equal states.
+///
+/// ```
+/// use pdot_kernels::{ExactPartial, Partial};
+///
+/// // Products that overflow f64 and cancel exactly.
+/// let x = [1e200, 1e200, 3.0];
+/// let y = [1e200, -1e200, 0.5];
+/// let mut a = ExactPartial::<f64>::of(&x[..1], &y[..1]);
+/// let b = ExactPartial::<f64>::of(&x[1..], &y[1..]);
+/// let mut c = b.clone();
+/// a.merge(&b);
+/// c.merge(&ExactPartial::of(&x[..1], &y[..1]));
+/// assert_eq!(a, c);
+/// assert_eq!(a.finish(), 1.5);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ExactPartial<O: Real> {
+    state: ExactState,
+    output: PhantomData<O>,
+}
+
+impl<O: Real> ExactPartial<O> {
+    pub(crate) fn from_state(state: ExactState) -> Self {
+        ExactPartial {
+            state,
+            output: PhantomData,
+        }
+    }
+}
+
+impl<O: Real> PartialEq for ExactPartial<O> {
+    /// Equal values and equal special-product flags (whatever the carries pending).
+    fn eq(&self, other: &Self) -> bool {
+        self.state.flags == other.state.flags && self.state.acc.digits() == other.state.acc.digits()
+    }
+}
+
+impl<O: Real> Partial for ExactPartial<O> {
+    type Output = O;
+    const ACCURACY: Accuracy = Accuracy::Exact;
+    const WIRE_LEN: usize = HEADER_LEN + 4 * LIMBS;
+
+    fn new() -> Self {
+        Self::from_state(ExactState::new())
+    }
+
+    #[track_caller]
+    fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
+        crate::check_lengths(x.len(), y.len());
+        I::exact_on(backend, x, y)
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.state.merge(&other.state);
+    }
+
+    fn finish(&self) -> O {
+        self.state.finish::<O>()
+    }
+
+    fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {
+        check_out(out, Self::WIRE_LEN)?;
+        write_header::<O>(out, Self::ACCURACY, self.state.flags);
+        let digits = self.state.acc.digits();
+        for (chunk, d) in out[HEADER_LEN..].chunks_exact_mut(4).zip(digits) {
+            chunk.copy_from_slice(&d.to_le_bytes());
+        }
+        Ok(())
+    }
+
+    fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_LEN)?;
+        let mut digits = [0u32; LIMBS];
+        for (d, chunk) in digits.iter_mut().zip(payload.chunks_exact(4)) {
+            *d = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        validate::<O>(flags, &digits)?;
+        Ok(Self::from_state(ExactState {
+            acc: Superacc::from_digits(&digits),
+            flags,
+        }))
+    }
+}
+
+/// Rejects states no dot product (of inputs whose products fit the accumulator) produces.
+fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> {
+    if flags & !ALL_FLAGS != 0 {
+        return Err(WireError::Invalid("unknown flag bits"));
+    }
+    let top = digits[LIMBS - 1];
+    if top != 0 && top != u32::MAX {
+        return Err(WireError::Invalid(
+            "the sum is beyond the range of any dot product",
+        ));
+    }
+    let nonzero = digits.iter().any(|&d| d != 0);
+    if nonzero && flags & NOT_NEG_ZERO == 0 {
+        return Err(WireError::Invalid(
+            "a nonzero sum of products that are all zero",
+        ));
+    }
+    if flags != 0 && flags & NONEMPTY == 0 {
+        return Err(WireError::Invalid("products recorded in an empty sum"));
+    }
+    if O::PRODUCT_EXACT_IN_F64 {
+        // Products of f32 are multiples of 2^-298 (2^-149 squared).
+        let lowest = (BIAS - 298) as usize;
+        let (whole, bits) = (lowest / 32, lowest % 32);
+        if digits[..whole].iter().any(|&d| d != 0) || digits[whole] & ((1 << bits) - 1) != 0 {
+            return Err(WireError::Invalid(
+                "bits below the smallest product of f32 values",
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! The partial of Accuracy::Fast.
+
+use super::wire::{HEADER_LEN, check_out, read_header, write_header};
+use super::{Input, Partial, WireError};
+use crate::accuracy::Accuracy;
+use crate::backend::Backend;
+use crate::kernel::canonical_nan;
+use crate::real::Real;
+use crate::strided::Strided;
+
+/// The state of a [`Accuracy::Fast`] dot product: its floating-point sum. Merging adds
+/// (one rounding), so the result depends on the split and the merge order.
+///
+/// ```
+/// use pdot_kernels::{FastPartial, Partial};
+/// let mut p = FastPartial::<f32>::of(&[1.0f32, 2.0], &[3.0, 4.0]);
+/// p.merge(&FastPartial::of(&[5.0f32], &[6.0]));
+/// assert_eq!(p.finish(), 41.0);
+/// assert_eq!(FastPartial::<f32>::from_wire(&p.to_wire())?, p);
+/// # Ok::<(), pdot_kernels::WireError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FastPartial<O: Real> {
+    sum: O,
+}
+
+impl<O: Real> FastPartial<O> {
+    /// The floating-point sum so far.
+    ///
+    /// ```
+    /// use pdot_kernels::{FastPartial, Partial};
+    /// assert_eq!(FastPartial::<f64>::of(&[2.0], &[3.0]).sum(), 6.0);
+    /// ```
+    pub fn sum(&self) -> O {
+        self.sum
+    }
+}
+
+impl<O: Real> Partial for FastPartial<O> {
+    type Output = O;
+    const ACCURACY: Accuracy = Accuracy::Fast;
+    const WIRE_LEN: usize = HEADER_LEN + core::mem::size_of::<O>();
+
+    fn new() -> Self {
+        FastPartial { sum: O::zero() }
+    }
+
+    #[track_caller]
+    fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
+        crate::check_lengths(x.len(), y.len());
+        FastPartial {
+            sum: I::fast_on(backend, x, y),
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.sum = self.sum + other.sum;
+    }
+
+    fn finish(&self) -> O {
+        canonical_nan(self.sum)
+    }
+
+    fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {
+        check_out(out, Self::WIRE_LEN)?;
+        write_header::<O>(out, Self::ACCURACY, 0);
+        let bytes = self.sum.raw_bits().to_le_bytes();
+        out[HEADER_LEN..].copy_from_slice(&bytes[..core::mem::size_of::<O>()]);
+        Ok(())
+    }
+
+    fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_LEN)?;
+        if flags != 0 {
+            return Err(WireError::Invalid("a fast partial has no flags"));
+        }
+        let mut b = [0u8; 8];
+        b[..payload.len()].copy_from_slice(payload);
+        Ok(FastPartial {
+            sum: O::from_raw_bits(u64::from_le_bytes(b)),
+        })
+    }
+}
