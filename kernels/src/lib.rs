@@ -10,7 +10,12 @@
 //! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: `f32` inputs accumulated in `f64` (BLAS
 //!   `dsdot`);
 //! - [`Backend`] and [`Isa`]: the run-time dispatch, chosen once per process
-//!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one).
+//!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one);
+//! - [`Accuracy::Exact`]: the correctly rounded dot product, the same bits whatever the
+//!   order, split or backend;
+//! - [`Partial`] ([`FastPartial`], [`CompensatedPartial`], [`ExactPartial`]): mergeable
+//!   states of a dot over part of the elements, with a plain-bytes wire form, for the
+//!   distributed layer and for solvers that split the work themselves.
 //!
 //! ## The canonical order
 //!
@@ -18,7 +23,8 @@
 //! accumulators, 64 for `f32`), each lane in increasing `i`; the lanes are then combined in a
 //! fixed pairwise tree (lane `j` absorbs lane `j + h` for `h = LANES/2, ..., 1`). Every
 //! backend maps its registers onto these lanes, which is why all of them give the same bits.
-//! NaN results are returned as the one positive quiet NaN.
+//! NaN results are returned as the one positive quiet NaN. [`Accuracy::Exact`] needs no
+//! order: its result is the exact value, rounded once.
 //!
 //! ## Example
 //!
@@ -34,6 +40,10 @@
 //! let xs = Strided::new(&x, 500, -2)?;
 //! let ys = Strided::new(&y, 500, 2)?;
 //! assert_eq!(dot_strided(Accuracy::Fast, xs, ys), 124_750.0);
+//!
+//! // Correctly rounded, whatever the cancellation: (1e16 + 1 - 1e16) * 0.5.
+//! let (a, b) = ([1e16, 1.0, -1e16], [0.5; 3]);
+//! assert_eq!(dot_with(Accuracy::Exact, &a, &b), 0.5);
 //! # Ok::<(), pdot_kernels::StrideError>(())
 //! ```
 #![deny(missing_docs)]

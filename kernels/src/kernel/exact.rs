@@ -34,7 +34,7 @@ use crate::strided::Strided;
 use super::sweep::{Contiguous, Every, Gathered, Source};
 
 /// Register groups (each a `W`-lane vector of every expansion) advanced per step.
-const U: usize = 2;
+const U: usize = 1;
 
 /// Steps per block: each lane adds at most this many products to its expansions before
 /// they are flushed. It bounds their growth (hence how often they spill) and makes the
@@ -185,7 +185,9 @@ where
     let mut i = start;
     while i < end {
         let chunk_end = end.min(i + CHUNK_STEPS * step);
-        let saved = ex;
+        // The starting expansions, kept in memory rather than in registers (the f64 loop
+        // needs all sixteen of AVX2's).
+        let saved = save(s, &ex);
         let mut warn = zero;
         let mut j = i;
         while j < chunk_end {
@@ -194,7 +196,7 @@ where
             j += step;
         }
         if s.any_nonzero(warn) {
-            ex = saved;
+            ex = restore(s, &saved);
             let mut j = i;
             while j < chunk_end {
                 // SAFETY: as above.
@@ -213,6 +215,30 @@ where
             *spills = ExactState::new();
         }
         true
+    }
+}
+
+/// The lanes of the expansions, stored.
+#[inline(always)]
+fn save<S: Flags>(s: S, ex: &Expansions<S::V>) -> [[f64; 16]; 4 * U] {
+    let mut out = [[0.0f64; 16]; 4 * U];
+    for (k, regs) in [ex.a0, ex.a1, ex.b0, ex.b1].iter().enumerate() {
+        for (u, &r) in regs.iter().enumerate() {
+            s.store(r, &mut out[k * U + u]);
+        }
+    }
+    out
+}
+
+/// The expansions stored by [`save`].
+#[inline(always)]
+fn restore<S: Flags>(s: S, saved: &[[f64; 16]; 4 * U]) -> Expansions<S::V> {
+    let v = |k: usize| -> [S::V; U] { core::array::from_fn(|u| s.load_lanes(&saved[k * U + u])) };
+    Expansions {
+        a0: v(0),
+        a1: v(1),
+        b0: v(2),
+        b1: v(3),
     }
 }
 
