@@ -1,29 +1,34 @@
 //! The exact kernel: every product added without error, whatever the order.
 //!
-//! Each SIMD lane keeps two short floating-point expansions, started afresh for every block
-//! of `BLOCK_STEPS` vectors per lane:
+//! The elements are taken in blocks of `BLOCK_STEPS` vectors. A first pass over a block
+//! bounds its products: `|x[i] * y[i]| <= m = max|x| * max|y| < 2^(E+1)`. Each SIMD lane
+//! then keeps two fixed-point accumulators made of floating-point numbers, for the rounded
+//! products `p = fl(x * y)` and for their exact errors `e = x * y - p` (one FMA, TwoProduct;
+//! for `f32` inputs the products are exact in `f64` and there is no `e`):
 //!
-//! - `(a0, a1)` takes the rounded products `p = fl(x * y)`: `a0 + p = a0' + r` by TwoSum,
-//!   then `a1 + r = a1' + r2`;
-//! - `(b0, b1)` takes their exact errors `e = x * y - p` (one FMA, TwoProduct), the same
-//!   way, leaving `q2`. (For `f32` inputs the products are exact in `f64`: no `e`.)
+//! - `sa` starts at `ca = 1.5 * 2^K` with `K = E + 12`: adding at most 2^9 products of
+//!   magnitude below 2^(K-11) keeps it in the binade `[2^K, 2^(K+1))`, so `sa + p` rounds `p`
+//!   to a multiple of the fixed quantum `ulp(sa) = 2^(K-52)`; `q = (sa + p) - sa` is that
+//!   rounded value and `r = p - q` the rest, both exact (FastTwoSum whose precondition holds
+//!   by construction). The rests are summed plainly in `a1`: they are multiples of the lowest
+//!   bit of their product, so if every product is at least `2^(K - SPREAD)` they are all
+//!   multiples of 2^(K-SPREAD-52) below 2^(K-53) in magnitude, and 2^9 of them add up
+//!   exactly in 53 bits.
+//! - `sb`, `b1` do the same for the `e`, one binade scale 2^-53 lower.
 //!
-//! TwoSum is error-free, so `a0 + a1 + b0 + b1 + r2 + q2` stays exactly the sum of the
-//! products so far. The residuals `r2`, `q2` are almost always zero (they are not only when
-//! the products of a block span more than about 2^30 in magnitude); when one is not, or when
-//! a product is so small that TwoProduct's error term may have been rounded, the lane's
-//! values go to the scalar path, which adds the residuals (and the exact correction of a
-//! tiny product) to a fixed-point superaccumulator. At the end of a block the expansions
-//! themselves are added to it: per block of several thousand products, a few dozen exact
-//! additions.
+//! Three additions and two subtractions per value, short dependency chains, no test of the
+//! results: what must be checked is checked before, on `p` — a product below
+//! `2^(K - SPREAD)` (a zero, a tiny product whose TwoProduct error may be rounded, one much
+//! smaller than the block's largest) is taken out of the vector and added by the scalar
+//! path, exactly (integer mantissa product) into a fixed-point superaccumulator. At the end
+//! of a block `sa - ca`, `a1`, `sb - cb`, `b1` (all exact) are added to it too.
 //!
-//! A non-finite value anywhere (an infinite or NaN input, a product or block sum beyond the
-//! `f64` range) abandons the block, and the scalar path, which is exact for every finite
-//! product (integer mantissa product) and records the special ones, redoes it.
+//! A block whose bound is not finite or zero, or so small that products may underflow, or
+//! whose accumulators end non-finite (a NaN input), goes to the scalar path as a whole,
+//! which handles every value and records the special ones.
 //!
-//! Exact zeros: `a0` starts at −0, and in round-to-nearest a sum is −0 only when both
-//! operands are −0; so a lane's `a0` ends as −0 exactly when every rounded product in it was
-//! −0. Products that rounded to −0 without being zero are tiny, and take the scalar path.
+//! Signs of zero: the fast path only adds nonzero products (at least `2^(K - SPREAD)`);
+//! zeros go to the scalar path, which records whether each is -0.
 
 use crate::exact::ExactState;
 use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
@@ -33,16 +38,13 @@ use crate::strided::Strided;
 
 use super::sweep::{Contiguous, Every, Gathered, Source};
 
-/// Register groups (each a `W`-lane vector of every expansion) advanced per step.
-const U: usize = 1;
-
-/// Steps per block: each lane adds at most this many products to its expansions before
-/// they are flushed. It bounds their growth (hence how often they spill) and makes the
-/// flush cost (`8 * U * W` additions to the superaccumulator) negligible.
+/// Vectors per block: each lane adds at most this many products to its accumulators
+/// before they are flushed (the bounds of the module documentation assume 2^9).
 const BLOCK_STEPS: usize = 512;
 
-/// Steps per chunk, the unit of the optimistic test (see [`block`]).
-const CHUNK_STEPS: usize = 16;
+/// Products of the fast path are at least 2^-SPREAD times the block's bound (see the module
+/// documentation: at most 44 for 2^9 products per lane).
+const SPREAD: i32 = 40;
 
 /// Adds every product `x[i] * y[i]` exactly to `state`.
 ///
@@ -95,15 +97,15 @@ where
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
-    let step = U * S::W;
+    let w = S::W;
     let slack = X::SLACK.max(Y::SLACK);
     // What the scalar path adds during a block, kept apart until the block succeeds.
     let mut spills = ExactState::new();
     let mut i = 0;
-    while n - i >= step + slack {
-        let steps = ((n - i - slack) / step).min(BLOCK_STEPS);
-        let end = i + steps * step;
-        // SAFETY: i + steps * step + slack <= n.
+    while n - i >= w + slack {
+        let steps = ((n - i - slack) / w).min(BLOCK_STEPS);
+        let end = i + steps * w;
+        // SAFETY: end + slack <= n.
         let done = unsafe { block(s, x, y, i, end, state, &mut spills) };
         if !done {
             spills = ExactState::new();
@@ -120,40 +122,18 @@ where
     }
 }
 
-/// Knuth's TwoSum, lane-wise: `(s, t)` with `s = fl(a + b)` and `s + t = a + b` exactly
-/// (finite lanes). Half of its operations run on the FMA pipes where a backend has them
-/// (bit-identical; `one` is 1.0 in every lane).
-#[inline(always)]
-fn two_sum<S: Flags>(s: S, one: S::V, a: S::V, b: S::V) -> (S::V, S::V) {
-    let sum = s.add(a, b);
-    let bb = s.sub_on_fma(one, sum, a);
-    let aa = s.sub(sum, bb);
-    let t = s.add_on_fma(one, s.sub_on_fma(one, a, aa), s.sub(b, bb));
-    (sum, t)
+/// 2^k for `-1022 <= k <= 1023`.
+fn pow2(k: i32) -> f64 {
+    f64::from_bits(((k + 1023) as u64) << 52)
 }
 
-/// The expansions of `U` register groups (see the module documentation).
-#[derive(Clone, Copy)]
-struct Expansions<V> {
-    a0: [V; U],
-    a1: [V; U],
-    b0: [V; U],
-    b1: [V; U],
-}
-
-/// One block, elements `start..end` (a whole number of steps). Returns false, having
-/// changed nothing in `state`, if a non-finite value turned up: the caller redoes the block
-/// on the scalar path.
-///
-/// The block runs in chunks of `CHUNK_STEPS` steps, optimistically: instead of testing
-/// every vector (a branch on the end of a long dependency chain, which halved the speed),
-/// the residuals and tiny products are ORed into one register, tested once per chunk. A
-/// chunk that raised it is run again from its starting expansions, carefully: vector by
-/// vector, the scalar path taking what needs it.
+/// One block, elements `start..end` (a whole number of vectors). Returns false, having
+/// changed nothing in `state`, when the block must go to the scalar path (see the module
+/// documentation).
 ///
 /// # Safety
 /// `end + SLACK` of both sources is at most their length; `end - start` is a multiple of
-/// `U * W`.
+/// `W`.
 #[inline(always)]
 unsafe fn block<S, E, X, Y>(
     s: S,
@@ -170,229 +150,112 @@ where
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
-    let step = U * S::W;
-    let zero = s.zero();
-    // 1.0, hidden from the optimiser, which would otherwise turn fma(a, 1, b) back into an
-    // addition (see `two_sum`).
-    let one = s.splat(core::hint::black_box(1.0));
-    let mut ex = Expansions {
-        a0: [s.splat(-0.0); U],
-        a1: [zero; U],
-        b0: [zero; U],
-        b1: [zero; U],
-    };
-    let mut spilled = false;
-    let mut i = start;
-    while i < end {
-        let chunk_end = end.min(i + CHUNK_STEPS * step);
-        // The starting expansions, kept in memory rather than in registers (the f64 loop
-        // needs all sixteen of AVX2's).
-        let saved = save(s, &ex);
-        let mut warn = zero;
-        let mut j = i;
-        while j < chunk_end {
-            // SAFETY: j + step <= end, and end + SLACK <= n (caller).
-            unsafe { step_optimistic(s, one, x, y, j, &mut ex, &mut warn) };
-            j += step;
-        }
-        if s.any_nonzero(warn) {
-            ex = restore(s, &saved);
-            let mut j = i;
-            while j < chunk_end {
-                // SAFETY: as above.
-                if !unsafe { step_careful(s, one, x, y, j, &mut ex, spills) } {
-                    return false;
-                }
-                j += step;
-            }
-            spilled = true;
-        }
-        i = chunk_end;
-    }
-    flush(s, [ex.a0, ex.a1, ex.b0, ex.b1], state) && {
-        if spilled {
-            state.merge(spills);
-            *spills = ExactState::new();
-        }
-        true
-    }
-}
+    let w = S::W;
+    let two_product = !E::PRODUCT_EXACT_IN_F64;
 
-/// The lanes of the expansions, stored.
-#[inline(always)]
-fn save<S: Flags>(s: S, ex: &Expansions<S::V>) -> [[f64; 16]; 4 * U] {
-    let mut out = [[0.0f64; 16]; 4 * U];
-    for (k, regs) in [ex.a0, ex.a1, ex.b0, ex.b1].iter().enumerate() {
-        for (u, &r) in regs.iter().enumerate() {
-            s.store(r, &mut out[k * U + u]);
-        }
-    }
-    out
-}
-
-/// The expansions stored by [`save`].
-#[inline(always)]
-fn restore<S: Flags>(s: S, saved: &[[f64; 16]; 4 * U]) -> Expansions<S::V> {
-    let v = |k: usize| -> [S::V; U] { core::array::from_fn(|u| s.load_lanes(&saved[k * U + u])) };
-    Expansions {
-        a0: v(0),
-        a1: v(1),
-        b0: v(2),
-        b1: v(3),
-    }
-}
-
-/// Adds the products of elements `i..i + U * W` to the expansions; ORs into `warn` every
-/// residual the expansions could not absorb and, for `f64`, a mask of products below
-/// [`TINY_PRODUCT`].
-///
-/// # Safety
-/// `i + U * W + SLACK` is at most the length of both sources.
-#[inline(always)]
-unsafe fn step_optimistic<S, E, X, Y>(
-    s: S,
-    one: S::V,
-    x: X,
-    y: Y,
-    i: usize,
-    ex: &mut Expansions<S::V>,
-    warn: &mut S::V,
-) where
-    S: Load<E, f64> + Flags,
-    E: Real,
-    X: Source<S, E, f64>,
-    Y: Source<S, E, f64>,
-{
-    unrolled!(U, |u| {
-        let at = i + u * S::W;
-        // SAFETY: at + W + SLACK <= n (caller).
+    // The bound m >= |x[i] * y[i]| of the block.
+    let (mut mx, mut my) = (s.zero(), s.zero());
+    let mut at = start;
+    while at < end {
+        // SAFETY: at + W <= end, and end + SLACK <= n (caller).
         let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-        let p = s.mul(vx, vy);
-        let r;
-        (ex.a0[u], r) = two_sum(s, one, ex.a0[u], p);
-        let r2;
-        (ex.a1[u], r2) = two_sum(s, one, ex.a1[u], r);
-        *warn = s.or(*warn, r2);
-        if !E::PRODUCT_EXACT_IN_F64 {
-            let e = s.fms(vx, vy, p);
-            let q;
-            (ex.b0[u], q) = two_sum(s, one, ex.b0[u], e);
-            let q2;
-            (ex.b1[u], q2) = two_sum(s, one, ex.b1[u], q);
-            *warn = s.or(*warn, s.or(q2, s.tiny(p)));
-        }
-    });
-}
-
-/// [`step_optimistic`], testing every vector and sending the lanes that need it to the
-/// scalar path ([`spill`]). Returns false for a non-finite value.
-///
-/// # Safety
-/// `i + U * W + SLACK` is at most the length of both sources.
-#[inline(always)]
-unsafe fn step_careful<S, E, X, Y>(
-    s: S,
-    one: S::V,
-    x: X,
-    y: Y,
-    i: usize,
-    ex: &mut Expansions<S::V>,
-    spills: &mut ExactState,
-) -> bool
-where
-    S: Load<E, f64> + Flags,
-    E: Real,
-    X: Source<S, E, f64>,
-    Y: Source<S, E, f64>,
-{
-    let zero = s.zero();
-    unrolled!(U, |u| {
-        let at = i + u * S::W;
-        // SAFETY: at + W + SLACK <= n (caller).
-        let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-        let p = s.mul(vx, vy);
-        let r;
-        (ex.a0[u], r) = two_sum(s, one, ex.a0[u], p);
-        let r2;
-        (ex.a1[u], r2) = two_sum(s, one, ex.a1[u], r);
-        if E::PRODUCT_EXACT_IN_F64 {
-            if s.any_nonzero(r2)
-                && !spill(&lanes(s, [vx, vy, p, zero, r2, zero]), S::W, false, spills)
-            {
-                return false;
-            }
-        } else {
-            let e = s.fms(vx, vy, p);
-            let q;
-            (ex.b0[u], q) = two_sum(s, one, ex.b0[u], e);
-            let q2;
-            (ex.b1[u], q2) = two_sum(s, one, ex.b1[u], q);
-            if s.needs_care(vx, vy, p, r2, q2)
-                && !spill(&lanes(s, [vx, vy, p, e, r2, q2]), S::W, true, spills)
-            {
-                return false;
-            }
-        }
-    });
-    true
-}
-
-/// Adds the expansions of a block to `state`, or returns false (changing nothing) if one
-/// of them is not finite.
-#[inline(always)]
-fn flush<S: Flags>(s: S, regs: [[S::V; U]; 4], state: &mut ExactState) -> bool {
-    let mut lanes = [[0.0f64; 16]; 4 * U];
-    for (k, r) in regs.iter().flatten().enumerate() {
-        s.store(*r, &mut lanes[k]);
+        mx = s.max(mx, s.abs(vx));
+        my = s.max(my, s.abs(vy));
+        at += w;
     }
-    let values = || lanes.iter().flat_map(|l| &l[..S::W]);
-    if !values().all(|v| v.is_finite()) {
+    let (mx, my) = (lanes(s, mx), lanes(s, my));
+    let fold = |l: &[f64; 16]| l[..w].iter().fold(0.0f64, |a, &b| a.max(b));
+    let m = fold(&mx) * fold(&my);
+    if !(m.is_finite() && m > 0.0) {
         return false;
     }
-    // The first U registers are the a0: all -0 unless some product was not -0.
-    if lanes[..U]
-        .iter()
-        .flat_map(|l| &l[..S::W])
-        .any(|v| v.to_bits() != (-0.0f64).to_bits())
-    {
+    // m < 2^(bound + 1).
+    let bound = ((m.to_bits() >> 52) & 0x7FF) as i32 - 1023;
+    let k = bound + 12;
+    if k > 1020 || pow2((k - SPREAD).max(-1022)) < TINY_PRODUCT {
+        return false;
+    }
+    let (ca, cb) = (1.5 * pow2(k), 1.5 * pow2(k - 53));
+    let small = s.splat(pow2(k - SPREAD));
+
+    let (mut sa, mut a1) = (s.splat(ca), s.zero());
+    let (mut sb, mut b1) = (s.splat(cb), s.zero());
+    let mut slow = 0;
+    let mut at = start;
+    while at < end {
+        // SAFETY: at + W <= end, and end + SLACK <= n (caller).
+        let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
+        let mut p = s.mul(vx, vy);
+        let mut e = if two_product {
+            s.fms(vx, vy, p)
+        } else {
+            s.zero()
+        };
+        let out = s.below(s.abs(p), small);
+        if s.any(out) {
+            slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
+            p = s.and_not(out, p);
+            e = s.and_not(out, e);
+        }
+        let t = s.add(sa, p);
+        a1 = s.add(a1, s.sub(p, s.sub(t, sa)));
+        sa = t;
+        if two_product {
+            let t = s.add(sb, e);
+            b1 = s.add(b1, s.sub(e, s.sub(t, sb)));
+            sb = t;
+        }
+        at += w;
+    }
+
+    let l = [lanes(s, sa), lanes(s, a1), lanes(s, sb), lanes(s, b1)];
+    if !l.iter().all(|v| v[..w].iter().all(|v| v.is_finite())) {
+        return false;
+    }
+    let [sa, a1, sb, b1] = &l;
+    for (((&sa, &a1), &sb), &b1) in sa.iter().zip(a1).zip(sb).zip(b1).take(w) {
+        // sa - ca and sb - cb are exact: same binade (Sterbenz).
+        state.acc.add_f64(sa - ca);
+        state.acc.add_f64(a1);
+        state.acc.add_f64(sb - cb);
+        state.acc.add_f64(b1);
+    }
+    if slow < end - start {
+        // Some product took the fast path, so it was not zero.
         state.flags |= NOT_NEG_ZERO;
     }
-    for &v in values() {
-        state.acc.add_f64(v);
+    if slow > 0 {
+        state.merge(spills);
+        *spills = ExactState::new();
     }
     true
 }
 
-/// The lanes of vectors, in arrays.
+/// The lanes of a vector, in an array.
 #[inline(always)]
-fn lanes<S: Flags, const N: usize>(s: S, v: [S::V; N]) -> [[f64; 16]; N] {
-    let mut l = [[0.0f64; 16]; N];
-    for (k, r) in v.iter().enumerate() {
-        s.store(*r, &mut l[k]);
-    }
+fn lanes<S: Flags>(s: S, v: S::V) -> [f64; 16] {
+    let mut l = [0.0f64; 16];
+    s.store(v, &mut l);
     l
 }
 
-/// The scalar path for the `w` lanes of one vector: `[x, y, p, e, r2, q2]` as in the module
-/// documentation; `two_product` tells whether `e` was computed (and tiny products need
-/// their exact correction). Returns false, changing nothing, for a non-finite value.
+/// Adds the products `x[j] * y[j]` of the lanes `j < w` where `out[j]` is set to `spills`,
+/// exactly; returns how many.
 #[cold]
 #[inline(never)]
-fn spill(l: &[[f64; 16]; 6], w: usize, two_product: bool, spills: &mut ExactState) -> bool {
-    let [x, y, p, e, r2, q2] = l;
-    if !l.iter().all(|lane| lane[..w].iter().all(|v| v.is_finite())) {
-        return false;
-    }
+fn scalar_lanes(
+    x: &[f64; 16],
+    y: &[f64; 16],
+    out: &[f64; 16],
+    w: usize,
+    spills: &mut ExactState,
+) -> usize {
+    let mut count = 0;
     for j in 0..w {
-        spills.acc.add_f64(r2[j]);
-        spills.acc.add_f64(q2[j]);
-        if two_product && p[j].abs() < TINY_PRODUCT && x[j] != 0.0 && y[j] != 0.0 {
-            // p and e went into the expansions; add x * y - p - e, exactly.
-            spills.acc.add_product_f64(x[j], y[j]);
-            spills.acc.add_f64(-p[j]);
-            spills.acc.add_f64(-e[j]);
-            spills.flags |= NOT_NEG_ZERO;
+        if out[j].to_bits() != 0 {
+            spills.add_product(x[j], y[j]);
+            count += 1;
         }
     }
-    true
+    count
 }

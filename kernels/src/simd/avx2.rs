@@ -2,7 +2,7 @@
 
 use core::arch::x86_64::*;
 
-use super::{Arith, Flags, Load, Simd, TINY_PRODUCT};
+use super::{Arith, Flags, Load, Simd};
 use crate::exact::ExactState;
 use crate::kernel::exact::accumulate;
 use crate::kernel::method::Method;
@@ -417,55 +417,30 @@ impl Load<f32, f64> for Avx2 {
     }
 }
 
-/// Every bit of an `f64` but the sign.
-#[inline(always)]
-fn magnitude_bits() -> __m256i {
-    // SAFETY: see the file comment.
-    unsafe { _mm256_set1_epi64x(i64::MAX) }
-}
-
 impl Flags for Avx2 {
     #[inline(always)]
-    fn or(self, a: __m256d, b: __m256d) -> __m256d {
+    fn abs(self, a: __m256d) -> __m256d {
         // SAFETY: see the file comment.
-        unsafe { _mm256_or_pd(a, b) }
+        unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), a) }
     }
     #[inline(always)]
-    fn tiny(self, p: __m256d) -> __m256d {
+    fn max(self, a: __m256d, b: __m256d) -> __m256d {
         // SAFETY: see the file comment.
-        unsafe {
-            let abs = _mm256_andnot_pd(_mm256_set1_pd(-0.0), p);
-            _mm256_cmp_pd::<_CMP_LT_OQ>(abs, _mm256_set1_pd(TINY_PRODUCT))
-        }
+        unsafe { _mm256_max_pd(a, b) }
     }
     #[inline(always)]
-    fn add_on_fma(self, one: __m256d, a: __m256d, b: __m256d) -> __m256d {
+    fn below(self, a: __m256d, b: __m256d) -> __m256d {
         // SAFETY: see the file comment.
-        unsafe { _mm256_fmadd_pd(a, one, b) }
+        unsafe { _mm256_cmp_pd::<_CMP_LT_OQ>(a, b) }
     }
     #[inline(always)]
-    fn sub_on_fma(self, one: __m256d, a: __m256d, b: __m256d) -> __m256d {
+    fn and_not(self, mask: __m256d, v: __m256d) -> __m256d {
         // SAFETY: see the file comment.
-        unsafe { _mm256_fmsub_pd(a, one, b) }
+        unsafe { _mm256_andnot_pd(mask, v) }
     }
     #[inline(always)]
-    fn needs_care(self, x: __m256d, y: __m256d, p: __m256d, r: __m256d, q: __m256d) -> bool {
+    fn any(self, mask: __m256d) -> bool {
         // SAFETY: see the file comment.
-        unsafe {
-            let zero = _mm256_setzero_pd();
-            let abs = _mm256_andnot_pd(_mm256_set1_pd(-0.0), p);
-            let tiny = _mm256_cmp_pd::<_CMP_LT_OQ>(abs, _mm256_set1_pd(TINY_PRODUCT));
-            let nonzero = _mm256_and_pd(
-                _mm256_cmp_pd::<_CMP_NEQ_OQ>(x, zero),
-                _mm256_cmp_pd::<_CMP_NEQ_OQ>(y, zero),
-            );
-            let any = _mm256_or_pd(_mm256_or_pd(r, q), _mm256_and_pd(tiny, nonzero));
-            _mm256_testz_si256(_mm256_castpd_si256(any), magnitude_bits()) == 0
-        }
-    }
-    #[inline(always)]
-    fn any_nonzero(self, r: __m256d) -> bool {
-        // SAFETY: see the file comment.
-        unsafe { _mm256_testz_si256(_mm256_castpd_si256(r), magnitude_bits()) == 0 }
+        unsafe { _mm256_testz_pd(mask, mask) == 0 }
     }
 }

@@ -2,7 +2,7 @@
 
 use core::arch::x86_64::*;
 
-use super::{Arith, Flags, Load, Simd, TINY_PRODUCT};
+use super::{Arith, Flags, Load, Simd};
 use crate::exact::ExactState;
 use crate::kernel::exact::accumulate;
 use crate::kernel::method::Method;
@@ -279,51 +279,39 @@ impl Load<f32, f64> for Avx512 {
 
 impl Flags for Avx512 {
     #[inline(always)]
-    fn or(self, a: __m512d, b: __m512d) -> __m512d {
+    fn abs(self, a: __m512d) -> __m512d {
         // SAFETY: see the file comment.
-        unsafe {
-            _mm512_castsi512_pd(_mm512_or_si512(
-                _mm512_castpd_si512(a),
-                _mm512_castpd_si512(b),
-            ))
-        }
+        unsafe { _mm512_abs_pd(a) }
     }
     #[inline(always)]
-    fn tiny(self, p: __m512d) -> __m512d {
+    fn max(self, a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe { _mm512_max_pd(a, b) }
+    }
+    #[inline(always)]
+    fn below(self, a: __m512d, b: __m512d) -> __m512d {
         // SAFETY: see the file comment.
         unsafe {
-            let m =
-                _mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(p), _mm512_set1_pd(TINY_PRODUCT));
+            let m = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, b);
             _mm512_castsi512_pd(_mm512_maskz_set1_epi64(m, -1))
         }
     }
     #[inline(always)]
-    fn add_on_fma(self, one: __m512d, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_fmadd_pd(a, one, b) }
-    }
-    #[inline(always)]
-    fn sub_on_fma(self, one: __m512d, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_fmsub_pd(a, one, b) }
-    }
-    #[inline(always)]
-    fn needs_care(self, x: __m512d, y: __m512d, p: __m512d, r: __m512d, q: __m512d) -> bool {
+    fn and_not(self, mask: __m512d, v: __m512d) -> __m512d {
         // SAFETY: see the file comment.
         unsafe {
-            let zero = _mm512_setzero_pd();
-            let tiny =
-                _mm512_cmp_pd_mask::<_CMP_LT_OQ>(_mm512_abs_pd(p), _mm512_set1_pd(TINY_PRODUCT))
-                    & _mm512_cmp_pd_mask::<_CMP_NEQ_OQ>(x, zero)
-                    & _mm512_cmp_pd_mask::<_CMP_NEQ_OQ>(y, zero);
-            let rq = _mm512_or_si512(_mm512_castpd_si512(r), _mm512_castpd_si512(q));
-            let residual = _mm512_test_epi64_mask(rq, _mm512_set1_epi64(i64::MAX));
-            (tiny | residual) != 0
+            _mm512_castsi512_pd(_mm512_andnot_si512(
+                _mm512_castpd_si512(mask),
+                _mm512_castpd_si512(v),
+            ))
         }
     }
     #[inline(always)]
-    fn any_nonzero(self, r: __m512d) -> bool {
+    fn any(self, mask: __m512d) -> bool {
         // SAFETY: see the file comment.
-        unsafe { _mm512_test_epi64_mask(_mm512_castpd_si512(r), _mm512_set1_epi64(i64::MAX)) != 0 }
+        unsafe {
+            let m = _mm512_castpd_si512(mask);
+            _mm512_test_epi64_mask(m, m) != 0
+        }
     }
 }

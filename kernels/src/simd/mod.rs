@@ -125,36 +125,21 @@ pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
     }
 }
 
-/// The tests of the exact kernel's fast path, on vectors of `f64`.
+/// The lane-wise operations of the exact kernel, on vectors of `f64`.
 pub(crate) trait Flags: Arith<f64> {
-    /// Lane-wise bitwise or.
-    fn or(self, a: Self::V, b: Self::V) -> Self::V;
-    /// All ones in the lanes where `|p|` is below [`TINY_PRODUCT`] (zeros included), zero
-    /// elsewhere.
-    fn tiny(self, p: Self::V) -> Self::V;
-    /// Whether a lane needs the exact kernel's scalar path: `r` or `q` (residuals that
-    /// the lane's expansions could not absorb) is nonzero or NaN, or the product `p` of
-    /// nonzero `x` and `y` is below [`TINY_PRODUCT`] in magnitude, where TwoProduct's error
-    /// term may not be exact.
-    fn needs_care(self, x: Self::V, y: Self::V, p: Self::V, r: Self::V, q: Self::V) -> bool;
-    /// Whether some lane of `r` is nonzero or NaN.
-    fn any_nonzero(self, r: Self::V) -> bool;
-    /// `a + b`, bit for bit; `one` holds 1.0 in every lane, and backends with separate FMA
-    /// pipes compute `fma(a, one, b)` there, to relieve the adders.
-    #[inline(always)]
-    fn add_on_fma(self, one: Self::V, a: Self::V, b: Self::V) -> Self::V {
-        let _ = one;
-        self.add(a, b)
-    }
-    /// `a - b`, bit for bit, like [`Flags::add_on_fma`].
-    #[inline(always)]
-    fn sub_on_fma(self, one: Self::V, a: Self::V, b: Self::V) -> Self::V {
-        let _ = one;
-        self.sub(a, b)
-    }
+    /// `|a|`.
+    fn abs(self, a: Self::V) -> Self::V;
+    /// The larger of `a` and `b` (either, if one is NaN).
+    fn max(self, a: Self::V, b: Self::V) -> Self::V;
+    /// All ones in the lanes where `a < b`, zero elsewhere (and for NaN).
+    fn below(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `v` where `mask` is zero, +0 where it is all ones.
+    fn and_not(self, mask: Self::V, v: Self::V) -> Self::V;
+    /// Whether some lane of `mask` is set.
+    fn any(self, mask: Self::V) -> bool;
 }
 
 /// Products below this magnitude may have an inexact TwoProduct error term: it is exact
 /// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
-/// subnormal grid); the margin costs nothing (the scalar path is exact for every product).
+/// subnormal grid); the exact kernel leaves smaller ones to its scalar path.
 pub(crate) const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968

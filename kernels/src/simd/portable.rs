@@ -9,7 +9,7 @@
 
 use wide::{f32x8, f64x4};
 
-use super::{Arith, Flags, Load, Simd, TINY_PRODUCT};
+use super::{Arith, Flags, Load, Simd};
 use crate::exact::ExactState;
 use crate::kernel::exact::accumulate;
 use crate::kernel::method::Method;
@@ -202,33 +202,25 @@ impl Load<f32, f64> for Portable {
     }
 }
 
-/// Whether an `f64` is nonzero or NaN (any bit set but the sign).
-#[inline(always)]
-fn nonzero(v: f64) -> bool {
-    v.to_bits() << 1 != 0
-}
-
 impl Flags for Portable {
     #[inline(always)]
-    fn or(self, a: f64x4, b: f64x4) -> f64x4 {
-        a | b
+    fn abs(self, a: f64x4) -> f64x4 {
+        a.abs()
     }
     #[inline(always)]
-    fn tiny(self, p: f64x4) -> f64x4 {
-        p.abs().simd_lt(f64x4::splat(TINY_PRODUCT))
+    fn max(self, a: f64x4, b: f64x4) -> f64x4 {
+        a.max(b)
     }
     #[inline(always)]
-    fn needs_care(self, x: f64x4, y: f64x4, p: f64x4, r: f64x4, q: f64x4) -> bool {
-        let (x, y, p) = (x.to_array(), y.to_array(), p.to_array());
-        let (r, q) = (r.to_array(), q.to_array());
-        (0..4).any(|k| {
-            nonzero(r[k])
-                || nonzero(q[k])
-                || (p[k].abs() < TINY_PRODUCT && x[k] != 0.0 && y[k] != 0.0)
-        })
+    fn below(self, a: f64x4, b: f64x4) -> f64x4 {
+        a.simd_lt(b)
     }
     #[inline(always)]
-    fn any_nonzero(self, r: f64x4) -> bool {
-        r.to_array().into_iter().any(nonzero)
+    fn and_not(self, mask: f64x4, v: f64x4) -> f64x4 {
+        v & !mask
+    }
+    #[inline(always)]
+    fn any(self, mask: f64x4) -> bool {
+        mask.to_array().iter().any(|m| m.to_bits() != 0)
     }
 }
