@@ -1,7 +1,7 @@
 //! The exact kernel: every product added without error, whatever the order.
 //!
-//! The elements are taken in blocks of `BLOCK_STEPS` vectors. A first pass over a block
-//! bounds its products: `|x[i] * y[i]| <= m = max|x| * max|y| < 2^(E+1)`. Each SIMD lane
+//! The elements are taken in blocks of `BLOCK_STEPS` steps. A first pass over a block
+//! bounds its rounded products: `|fl(x[i] * y[i])| <= m < 2^(E+1)`. Each SIMD lane
 //! then keeps two fixed-point accumulators made of floating-point numbers, for the rounded
 //! products `p = fl(x * y)` and for their exact errors `e = x * y - p` (one FMA, TwoProduct;
 //! for `f32` inputs the products are exact in `f64` and there is no `e`):
@@ -38,7 +38,11 @@ use crate::strided::Strided;
 
 use super::sweep::{Contiguous, Every, Gathered, Source};
 
-/// Vectors per block: each lane adds at most this many products to its accumulators
+/// Independent accumulator sets (register groups of `W` lanes), for instruction-level
+/// parallelism: a step takes `U` vectors.
+const U: usize = 2;
+
+/// Steps per block: each lane adds at most this many products to its accumulators
 /// before they are flushed (the bounds of the module documentation assume 2^9).
 const BLOCK_STEPS: usize = 512;
 
@@ -97,14 +101,14 @@ where
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
-    let w = S::W;
+    let step = U * S::W;
     let slack = X::SLACK.max(Y::SLACK);
     // What the scalar path adds during a block, kept apart until the block succeeds.
     let mut spills = ExactState::new();
     let mut i = 0;
-    while n - i >= w + slack {
-        let steps = ((n - i - slack) / w).min(BLOCK_STEPS);
-        let end = i + steps * w;
+    while n - i >= step + slack {
+        let steps = ((n - i - slack) / step).min(BLOCK_STEPS);
+        let end = i + steps * step;
         // SAFETY: end + slack <= n.
         let done = unsafe { block(s, x, y, i, end, state, &mut spills) };
         if !done {
@@ -133,7 +137,7 @@ fn pow2(k: i32) -> f64 {
 ///
 /// # Safety
 /// `end + SLACK` of both sources is at most their length; `end - start` is a multiple of
-/// `W`.
+/// `U * W`.
 #[inline(always)]
 unsafe fn block<S, E, X, Y>(
     s: S,
@@ -153,19 +157,22 @@ where
     let w = S::W;
     let two_product = !E::PRODUCT_EXACT_IN_F64;
 
-    // The bound m >= |x[i] * y[i]| of the block.
-    let (mut mx, mut my) = (s.zero(), s.zero());
-    let mut at = start;
-    while at < end {
-        // SAFETY: at + W <= end, and end + SLACK <= n (caller).
-        let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-        mx = s.max(mx, s.abs(vx));
-        my = s.max(my, s.abs(vy));
-        at += w;
+    // The bound m = max |fl(x[i] * y[i])| of the block.
+    let mut mp = [s.zero(); U];
+    let mut i = start;
+    while i < end {
+        unrolled!(U, |u| {
+            let at = i + u * w;
+            // SAFETY: at + W <= end, and end + SLACK <= n (caller).
+            let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
+            mp[u] = s.max(mp[u], s.abs(s.mul(vx, vy)));
+        });
+        i += U * w;
     }
-    let (mx, my) = (lanes(s, mx), lanes(s, my));
-    let fold = |l: &[f64; 16]| l[..w].iter().fold(0.0f64, |a, &b| a.max(b));
-    let m = fold(&mx) * fold(&my);
+    let m = mp
+        .iter()
+        .flat_map(|&r| lanes(s, r).into_iter().take(w))
+        .fold(0.0f64, f64::max);
     if !(m.is_finite() && m > 0.0) {
         return false;
     }
@@ -178,47 +185,62 @@ where
     let (ca, cb) = (1.5 * pow2(k), 1.5 * pow2(k - 53));
     let small = s.splat(pow2(k - SPREAD));
 
-    let (mut sa, mut a1) = (s.splat(ca), s.zero());
-    let (mut sb, mut b1) = (s.splat(cb), s.zero());
+    let (mut sa, mut a1) = ([s.splat(ca); U], [s.zero(); U]);
+    let (mut sb, mut b1) = ([s.splat(cb); U], [s.zero(); U]);
     let mut slow = 0;
-    let mut at = start;
-    while at < end {
-        // SAFETY: at + W <= end, and end + SLACK <= n (caller).
-        let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-        let mut p = s.mul(vx, vy);
-        let mut e = if two_product {
-            s.fms(vx, vy, p)
-        } else {
-            s.zero()
-        };
-        let out = s.below(s.abs(p), small);
-        if s.any(out) {
-            slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
-            p = s.and_not(out, p);
-            e = s.and_not(out, e);
-        }
-        let t = s.add(sa, p);
-        a1 = s.add(a1, s.sub(p, s.sub(t, sa)));
-        sa = t;
-        if two_product {
-            let t = s.add(sb, e);
-            b1 = s.add(b1, s.sub(e, s.sub(t, sb)));
-            sb = t;
-        }
-        at += w;
+    // The next block is read while this one is computed (its first pass then finds it in
+    // the cache): one line of each operand per step.
+    let ahead = end - start;
+    let mut i = start;
+    while i < end {
+        x.prefetch(i + ahead);
+        y.prefetch(i + ahead);
+        unrolled!(U, |u| {
+            let at = i + u * w;
+            // SAFETY: at + W <= end, and end + SLACK <= n (caller).
+            let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
+            let mut p = s.mul(vx, vy);
+            let mut e = if two_product {
+                s.fms(vx, vy, p)
+            } else {
+                s.zero()
+            };
+            let out = s.below(s.abs(p), small);
+            if s.any(out) {
+                slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
+                p = s.and_not(out, p);
+                e = s.and_not(out, e);
+            }
+            let t = s.add(sa[u], p);
+            a1[u] = s.add(a1[u], s.sub(p, s.sub(t, sa[u])));
+            sa[u] = t;
+            if two_product {
+                let t = s.add(sb[u], e);
+                b1[u] = s.add(b1[u], s.sub(e, s.sub(t, sb[u])));
+                sb[u] = t;
+            }
+        });
+        i += U * w;
     }
 
-    let l = [lanes(s, sa), lanes(s, a1), lanes(s, sb), lanes(s, b1)];
+    let mut l = [[0.0f64; 16]; 4 * U];
+    for u in 0..U {
+        for (k, v) in [sa[u], a1[u], sb[u], b1[u]].into_iter().enumerate() {
+            l[4 * u + k] = lanes(s, v);
+        }
+    }
     if !l.iter().all(|v| v[..w].iter().all(|v| v.is_finite())) {
         return false;
     }
-    let [sa, a1, sb, b1] = &l;
-    for (((&sa, &a1), &sb), &b1) in sa.iter().zip(a1).zip(sb).zip(b1).take(w) {
-        // sa - ca and sb - cb are exact: same binade (Sterbenz).
-        state.acc.add_f64(sa - ca);
-        state.acc.add_f64(a1);
-        state.acc.add_f64(sb - cb);
-        state.acc.add_f64(b1);
+    for group in l.chunks_exact(4) {
+        let [sa, a1, sb, b1] = group else { continue };
+        for (((&sa, &a1), &sb), &b1) in sa.iter().zip(a1).zip(sb).zip(b1).take(w) {
+            // sa - ca and sb - cb are exact: same binade (Sterbenz).
+            state.acc.add_f64(sa - ca);
+            state.acc.add_f64(a1);
+            state.acc.add_f64(sb - cb);
+            state.acc.add_f64(b1);
+        }
     }
     if slow < end - start {
         // Some product took the fast path, so it was not zero.

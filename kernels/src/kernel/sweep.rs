@@ -42,6 +42,12 @@ pub(crate) trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
     /// # Safety
     /// `i < n` of the view this source was made from.
     unsafe fn element(self, i: usize) -> E;
+    /// Asks the cache for the line holding logical element `i`, which may lie beyond the
+    /// view (a hint: nothing is read, and no address is formed out of bounds).
+    #[inline(always)]
+    fn prefetch(self, i: usize) {
+        let _ = i;
+    }
     /// Logical elements `from..to` in lanes `at..`, `pad` in every other lane.
     ///
     /// # Safety
@@ -64,6 +70,20 @@ pub(crate) struct Contiguous<E>(pub(crate) *const E);
 
 impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Contiguous<E> {
     const CONTIGUOUS: bool = true;
+    #[inline(always)]
+    fn prefetch(self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let p = self.0.wrapping_add(i).cast::<i8>();
+            // SAFETY: a prefetch reads nothing and cannot fault, whatever the address; the
+            // address is computed with wrapping arithmetic, so it need not be in bounds.
+            // SSE, which it needs, is part of x86_64.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
     #[inline(always)]
     unsafe fn vector(self, s: S, i: usize) -> S::V {
         // SAFETY: elements i..i + W are in the view (caller), which is contiguous.

@@ -7,7 +7,7 @@ use super::{Input, Partial, WireError};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
-use crate::exact::state::{ALL_FLAGS, NONEMPTY, NOT_NEG_ZERO};
+use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
 use crate::exact::superacc::{BIAS, LIMBS, Superacc};
 use crate::real::Real;
 use crate::strided::Strided;
@@ -123,6 +123,11 @@ fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> 
     }
     if flags != 0 && flags & NONEMPTY == 0 {
         return Err(WireError::Invalid("products recorded in an empty sum"));
+    }
+    if flags & (NAN | POS_INF | NEG_INF) != 0 && flags & NOT_NEG_ZERO == 0 {
+        return Err(WireError::Invalid(
+            "a NaN or infinite product recorded among products that are all zero",
+        ));
     }
     if O::PRODUCT_EXACT_IN_F64 {
         // Products of f32 are multiples of 2^-298 (2^-149 squared).
