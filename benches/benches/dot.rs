@@ -1,15 +1,18 @@
-//! Criterion benches: pdot Fast and Compensated, the naive iterator and OpenBLAS, for f64,
-//! f32 and f32→f64 (dsdot), n = 1e3 ... 1e8, aligned and 16-byte offset contiguous data and
-//! aligned data with inc 2 and 4. Throughput is in bytes of logical elements (2·n·size),
-//! shown in decimal GB/s like the report's.
+//! Criterion benches: pdot Fast, Compensated and Exact, the naive iterator and OpenBLAS, for
+//! f64, f32 and f32→f64 (dsdot), n = 1e3 ... 1e8, aligned and 16-byte offset contiguous data
+//! and aligned data with inc 2 and 4. Throughput is in bytes of logical elements (2·n·size),
+//! shown in decimal GB/s like the report's. Then the exact partials: `merge` of two
+//! `ExactPartial`s made from random data, the wire round trip and `finish`.
 //!
 //! ```text
-//! cargo bench -p pdot-benches --bench dot                    # everything (~10-12 min)
+//! cargo bench -p pdot-benches --bench dot                    # everything (~15 min)
 //! cargo bench -p pdot-benches --bench dot -- 'f64/n=1e6/'    # one group (criterion filter)
+//! cargo bench -p pdot-benches --bench dot -- 'partial/'      # the partials only
 //! PDOT_BENCH_MAX_N=1e6 cargo bench -p pdot-benches --bench dot
 //! ```
 //!
-//! Ids: `<precision>/n=<n>/<contender>/<layout>`, e.g. `f32/n=1e7/openblas/aligned_inc2`.
+//! Ids: `<precision>/n=<n>/<contender>/<layout>`, e.g. `f32/n=1e7/pdot_exact/aligned_inc2`;
+//! `partial/<type>/<op>`, e.g. `partial/ExactPartial<f64>/merge`.
 
 use std::cell::OnceCell;
 use std::time::{Duration, Instant};
@@ -17,8 +20,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use pdot_benches::data::{Element, Pair, seed_for};
 use pdot_benches::flavor::{Dsdot, F32, F64, Flavor};
+use pdot_benches::partials::{self, Op};
 use pdot_benches::report::n_label;
 use pdot_benches::runner::{self, Contender, Layout};
+use pdot_kernels::{ExactPartial, Input, Partial};
 
 /// Whether criterion runs in test mode (`cargo test --benches`, or `-- --test`): each
 /// benchmark once, to check that it runs.
@@ -96,6 +101,35 @@ fn bench_size<E: Element>(
     }
 }
 
+/// Benches `merge`, the wire round trip and `finish` of two partials `P` of random data
+/// (`merge`: into a running accumulator, as a reduction does; see
+/// [`pdot_benches::partials::batch`]).
+fn bench_partial<P: Partial, I: Input<P::Output> + Element>(c: &mut Criterion, name: &str) {
+    let mut group = c.benchmark_group(format!("partial/{name}"));
+    group
+        .sample_size(50)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
+    let (a, b) = partials::random_pair::<P, I>(seed_for(partials::ELEMENTS));
+    for op in Op::ALL {
+        let run = partials::batch(op, &a, &b);
+        group.bench_function(op.name(), |bench| {
+            bench.iter_custom(|iters| {
+                let reps = usize::try_from(iters).expect("iteration count fits usize");
+                let start = Instant::now();
+                std::hint::black_box(run(reps));
+                start.elapsed()
+            });
+        });
+    }
+    group.finish();
+}
+
+fn partial(c: &mut Criterion) {
+    bench_partial::<ExactPartial<f64>, f64>(c, "ExactPartial<f64>");
+    bench_partial::<ExactPartial<f32>, f32>(c, "ExactPartial<f32>");
+}
+
 fn dot(c: &mut Criterion) {
     pdot_benches::openblas::force_single_thread();
     eprintln!(
@@ -109,5 +143,5 @@ fn dot(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, dot);
+criterion_group!(benches, partial, dot);
 criterion_main!(benches);

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::partials::{Op, PartialResult};
 use crate::report::{CaseResult, Goal, Meta, Verdict};
 use crate::timing::Summary;
 
@@ -79,7 +80,8 @@ fn case(c: &CaseResult) -> String {
         "{{\"precision\": {}, \"n\": {}, \"alignment\": {}, \"offset_bytes\": {}, \"inc\": {}, \
          \"bytes\": {}, \"rounds\": {}, \"seconds_per_call\": {{{}}}, \"gbps\": {{{}}}, \
          \"speedup_vs_openblas\": {}, \"speedup_goal\": {}, \"compensated_over_fast\": {}, \
-         \"compensated_goal\": {}}}",
+         \"compensated_goal\": {}, \"exact_over_fast\": {}, \"exact_goal\": {}, \
+         \"openblas_over_exact\": {}}}",
         string(c.precision.name()),
         c.n,
         string(c.layout.alignment.name()),
@@ -93,17 +95,41 @@ fn case(c: &CaseResult) -> String {
         goal(c.speedup_goal(), c.speedup),
         summary(c.compensated_over_fast),
         goal(c.compensated_goal(), c.compensated_over_fast),
+        summary(c.exact_over_fast),
+        goal(c.exact_goal(), c.exact_over_fast),
+        summary(c.speedup_exact),
     )
 }
 
-/// The whole report: metadata and one record per case.
-pub fn report(meta: &Meta, cases: &[CaseResult]) -> String {
+/// One partial type as an object (times in seconds).
+fn partial(p: &PartialResult) -> String {
+    let ops: Vec<String> = Op::ALL
+        .iter()
+        .map(|&op| format!("{}: {}", string(op.name()), summary(p.time(op))))
+        .collect();
+    format!(
+        "{{\"type\": {}, \"exact\": {}, \"wire_len\": {}, \"rounds\": {}, \
+         \"seconds_per_op\": {{{}}}}}",
+        string(p.name),
+        p.exact,
+        p.wire_len,
+        p.rounds,
+        ops.join(", ")
+    )
+}
+
+/// The whole report: metadata, one record per case, one per partial type.
+pub fn report(meta: &Meta, cases: &[CaseResult], partials: &[PartialResult]) -> String {
     let records: Vec<String> = cases.iter().map(|c| format!("    {}", case(c))).collect();
+    let partials: Vec<String> = partials
+        .iter()
+        .map(|p| format!("    {}", partial(p)))
+        .collect();
     format!(
         "{{\n  \"mode\": {},\n  \"isa\": {},\n  \"openblas\": {{\"config\": {}, \"corename\": {}, \
          \"threads\": {}}},\n  \"cpu\": {},\n  \"plan\": {{\"budget_s\": {}, \"sample_target_s\": \
          {}, \"min_rounds\": {}, \"max_rounds\": {}}},\n  \"elapsed_s\": {},\n  \"cases\": [\n{}\n  \
-         ]\n}}\n",
+         ],\n  \"partials\": [\n{}\n  ]\n}}\n",
         string(&meta.mode),
         string(&meta.isa),
         string(&meta.openblas.config),
@@ -116,6 +142,7 @@ pub fn report(meta: &Meta, cases: &[CaseResult]) -> String {
         meta.plan.max_rounds,
         number(meta.elapsed_s),
         records.join(",\n"),
+        partials.join(",\n"),
     )
 }
 

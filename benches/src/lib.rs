@@ -6,7 +6,9 @@
 //! - [`data`]: 64-byte-aligned, deterministic pseudo-random test vectors and their views at a
 //!   16-byte offset;
 //! - [`flavor`] and [`runner`]: the precisions (f64, f32, f32→f64) and the contenders (pdot
-//!   Fast and Compensated, OpenBLAS, naive) as batched closures;
+//!   Fast, Compensated and Exact, OpenBLAS, naive) as batched closures;
+//! - [`partials`]: the partial states' wire sizes and the time of merge, wire round trip and
+//!   finish;
 //! - [`timing`]: interleaved measurement (A B A B ...) and robust summaries;
 //! - [`report`], [`json`], [`plot`]: the ratio table (Markdown), its machine-readable twin and
 //!   the throughput plot written by the `report` binary.
@@ -18,6 +20,7 @@ pub mod data;
 pub mod flavor;
 pub mod json;
 pub mod openblas;
+pub mod partials;
 pub mod plot;
 pub mod report;
 pub mod runner;

@@ -61,6 +61,7 @@ fn color(contender: Contender) -> RGBColor {
     match contender {
         Contender::PdotFast => RGBColor(0x1f, 0x77, 0xb4),
         Contender::PdotCompensated => RGBColor(0x2c, 0xa0, 0x2c),
+        Contender::PdotExact => RGBColor(0x94, 0x67, 0xbd),
         Contender::OpenBlas => RGBColor(0xd6, 0x27, 0x28),
         Contender::Naive => RGBColor(0x7f, 0x7f, 0x7f),
     }

@@ -1,10 +1,11 @@
-//! The results of the report: one [`CaseResult`] per (precision, n, layout), the issue's
-//! targets as [`Goal`]s, and the Markdown table.
+//! The results of the report: one [`CaseResult`] per (precision, n, layout), the issues'
+//! targets as [`Goal`]s, and the Markdown tables (the dot products, then the partials).
 
 use std::fmt::Write as _;
 
 use crate::flavor::Precision;
 use crate::openblas;
+use crate::partials::{self, Op, PartialResult};
 use crate::runner::{Contender, Layout};
 use crate::timing::{Measurement, Plan, Summary};
 
@@ -25,14 +26,18 @@ pub struct CaseResult {
     pub speedup: Summary,
     /// time(pdot Compensated) / time(pdot Fast), per round.
     pub compensated_over_fast: Summary,
+    /// time(pdot Exact) / time(pdot Fast), per round.
+    pub exact_over_fast: Summary,
+    /// time(OpenBLAS) / time(pdot Exact), per round (> 1: pdot Exact is faster).
+    pub speedup_exact: Summary,
 }
 
 impl CaseResult {
     /// Summarizes a measurement of `contenders` (which must include pdot Fast, pdot
-    /// Compensated and OpenBLAS).
+    /// Compensated, pdot Exact and OpenBLAS).
     ///
     /// # Panics
-    /// If one of those three is missing, or the measurement is empty.
+    /// If one of those four is missing, or the measurement is empty.
     pub fn new(
         precision: Precision,
         n: usize,
@@ -47,6 +52,8 @@ impl CaseResult {
                 .unwrap_or_else(|| panic!("{} was not measured", c.name()))
         };
         let fast = index(Contender::PdotFast);
+        let exact = index(Contender::PdotExact);
+        let blas = index(Contender::OpenBlas);
         CaseResult {
             precision,
             n,
@@ -57,8 +64,10 @@ impl CaseResult {
                 .zip(&m.per_call)
                 .map(|(&c, t)| (c, Summary::of(t)))
                 .collect(),
-            speedup: Summary::of(&m.ratios(index(Contender::OpenBlas), fast)),
+            speedup: Summary::of(&m.ratios(blas, fast)),
             compensated_over_fast: Summary::of(&m.ratios(index(Contender::PdotCompensated), fast)),
+            exact_over_fast: Summary::of(&m.ratios(exact, fast)),
+            speedup_exact: Summary::of(&m.ratios(blas, exact)),
         }
     }
 
@@ -96,6 +105,22 @@ impl CaseResult {
         match self.n {
             n if n >= 1_000_000 => Some(Goal::AtMost(1.2)),
             n if n <= 10_000 => Some(Goal::AtMost(3.0)),
+            _ => None,
+        }
+    }
+
+    /// The Exact issue's target for time(Exact) / time(Fast) in this case, if there is one:
+    /// f64 ≤ 1.3 at n ≥ 1e7 and ≤ 4 at n = 1e4; f32 (f32 result) ≤ 1.2 and ≤ 3. None for
+    /// f32→f64, which is shown without a target.
+    pub fn exact_goal(&self) -> Option<Goal> {
+        let (large, small) = match self.precision {
+            Precision::F64 => (1.3, 4.0),
+            Precision::F32 => (1.2, 3.0),
+            Precision::Dsdot => return None,
+        };
+        match self.n {
+            n if n >= 10_000_000 => Some(Goal::AtMost(large)),
+            10_000 => Some(Goal::AtMost(small)),
             _ => None,
         }
     }
@@ -237,6 +262,8 @@ fn num(v: f64) -> String {
         format!("{v:.0}")
     } else if v >= 10.0 {
         format!("{v:.1}")
+    } else if v < 0.1 {
+        format!("{v:.3}")
     } else {
         format!("{v:.2}")
     }
@@ -267,6 +294,7 @@ pub fn misses(cases: &[CaseResult]) -> Vec<Miss> {
                 c.compensated_goal(),
                 c.compensated_over_fast,
             ),
+            ("Exact/Fast time", c.exact_goal(), c.exact_over_fast),
         ];
         for (what, goal, ratio) in checks {
             let Some(goal) = goal else { continue };
@@ -285,8 +313,49 @@ pub fn misses(cases: &[CaseResult]) -> Vec<Miss> {
     out
 }
 
-/// The report as Markdown: how it ran, the ratio table, the goals missed.
-pub fn markdown(meta: &Meta, cases: &[CaseResult]) -> String {
+/// One issue's goals: how many `goal_of` sets in `cases` and how many `misses` about
+/// `whats` there are (the `intro` line), then those misses, one per line.
+fn goals_markdown(
+    s: &mut String,
+    intro: &str,
+    cases: &[CaseResult],
+    goal_of: impl Fn(&CaseResult) -> Vec<Option<Goal>>,
+    misses: &[Miss],
+    whats: &[&str],
+) {
+    let goals: usize = cases
+        .iter()
+        .map(|c| goal_of(c).iter().filter(|g| g.is_some()).count())
+        .sum();
+    let mine: Vec<&Miss> = misses.iter().filter(|m| whats.contains(&m.what)).collect();
+    let noisy = mine
+        .iter()
+        .filter(|m| m.verdict == Verdict::WithinNoise)
+        .count();
+    let _ = writeln!(
+        s,
+        "\n{intro}, judged on the median: {} of {goals} met, {noisy} more within noise (≈: a \
+         quartile meets the bound), {} missed (✗).",
+        goals - mine.len(),
+        mine.len() - noisy
+    );
+    for m in mine {
+        let _ = writeln!(
+            s,
+            "- {}: {}: {} {} (IQR {}–{}; goal {})",
+            m.verdict.name(),
+            m.case,
+            m.what,
+            ratio(m.ratio.median),
+            num(m.ratio.q1),
+            num(m.ratio.q3),
+            m.goal.label()
+        );
+    }
+}
+
+/// The report as Markdown: how it ran, the ratio table, the goals missed, the partials.
+pub fn markdown(meta: &Meta, cases: &[CaseResult], partials: &[PartialResult]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# pdot vs OpenBLAS: single-core dot products\n");
     let _ = writeln!(
@@ -310,24 +379,33 @@ pub fn markdown(meta: &Meta, cases: &[CaseResult]) -> String {
         s,
         "- GB/s: bytes of the logical elements read (2·n·element size) over the median time \
          per call. speedup = time(OpenBLAS) / time(pdot Fast), > 1 means pdot is faster; \
-         Comp/Fast = time(Compensated) / time(Fast); both are medians of per-round ratios \
-         (IQR = quartiles of those ratios). OpenBLAS is called with incx = incy = inc.\n"
+         Comp/Fast = time(Compensated) / time(Fast); Exact/Fast = time(Exact) / time(Fast); \
+         OpenBLAS/Exact = time(OpenBLAS) / time(pdot Exact), > 1 means pdot Exact is faster; \
+         all are medians of per-round ratios (IQR = quartiles of those ratios). OpenBLAS is \
+         called with incx = incy = inc.\n"
     );
     let _ = writeln!(
         s,
         "| precision | n | layout | pdot Fast GB/s | OpenBLAS GB/s | speedup | speedup IQR | \
          speedup min–max | goal | Compensated GB/s | Comp/Fast | Comp/Fast IQR | goal | \
-         naive GB/s |"
+         Exact GB/s | Exact/Fast | Exact/Fast IQR | goal | OpenBLAS/Exact | \
+         OpenBLAS/Exact IQR | naive GB/s |"
     );
     let _ = writeln!(
         s,
-        "|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|---|--:|"
+        "|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|---|--:|--:|--:|---|--:|--:|--:|"
     );
     for c in cases {
-        let (sp, cf) = (c.speedup, c.compensated_over_fast);
+        let (sp, cf, ef, se) = (
+            c.speedup,
+            c.compensated_over_fast,
+            c.exact_over_fast,
+            c.speedup_exact,
+        );
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {}–{} | {}–{} | {} | {} | {} | {}–{} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {}–{} | {}–{} | {} | {} | {} | {}–{} | {} | {} | {} \
+             | {}–{} | {} | {} | {}–{} | {} |",
             c.precision.label(),
             n_label(c.n),
             c.layout.name(),
@@ -344,42 +422,94 @@ pub fn markdown(meta: &Meta, cases: &[CaseResult]) -> String {
             num(cf.q1),
             num(cf.q3),
             Goal::cell(c.compensated_goal(), cf),
+            gbps_cell(c.gbps(Contender::PdotExact)),
+            ratio(ef.median),
+            num(ef.q1),
+            num(ef.q3),
+            Goal::cell(c.exact_goal(), ef),
+            ratio(se.median),
+            num(se.q1),
+            num(se.q3),
             gbps_cell(c.gbps(Contender::Naive)),
         );
     }
     let misses = misses(cases);
-    let goals = cases
-        .iter()
-        .map(|c| {
-            usize::from(c.speedup_goal().is_some()) + usize::from(c.compensated_goal().is_some())
-        })
-        .sum::<usize>();
-    let noisy = misses
-        .iter()
-        .filter(|m| m.verdict == Verdict::WithinNoise)
-        .count();
-    let _ = writeln!(
-        s,
-        "\nGoals of issue 2 (speedup: f64 and f32; Comp/Fast: every precision), judged on the \
-         median: {} of {goals} met, {noisy} more within noise (≈: a quartile meets the bound), \
-         {} missed (✗).",
-        goals - misses.len(),
-        misses.len() - noisy
+    goals_markdown(
+        &mut s,
+        "Goals of issue 2 (speedup: f64 and f32; Comp/Fast: every precision)",
+        cases,
+        |c| vec![c.speedup_goal(), c.compensated_goal()],
+        &misses,
+        &["speedup vs OpenBLAS", "Compensated/Fast time"],
     );
-    for m in &misses {
-        let _ = writeln!(
-            s,
-            "- {}: {}: {} {} (IQR {}–{}; goal {})",
-            m.verdict.name(),
-            m.case,
-            m.what,
-            ratio(m.ratio.median),
-            num(m.ratio.q1),
-            num(m.ratio.q3),
-            m.goal.label()
-        );
+    goals_markdown(
+        &mut s,
+        "Goals of the Exact issue (Exact/Fast: f64 ≤ 1.3 at n ≥ 1e7 and ≤ 4 at n = 1e4, f32 \
+         ≤ 1.2 and ≤ 3, every layout; none for f32→f64)",
+        cases,
+        |c| vec![c.exact_goal()],
+        &misses,
+        &["Exact/Fast time"],
+    );
+    if !partials.is_empty() {
+        partials_markdown(&mut s, partials);
     }
     s
+}
+
+/// The partials section: wire sizes and the time of merge, wire round trip and finish.
+fn partials_markdown(s: &mut String, partials: &[PartialResult]) {
+    let rounds_min = partials.iter().map(|p| p.rounds).min().unwrap_or(0);
+    let rounds_max = partials.iter().map(|p| p.rounds).max().unwrap_or(0);
+    let _ = writeln!(s, "\n## Partials\n");
+    let _ = writeln!(
+        s,
+        "The mergeable states of `pdot_kernels::Partial`, each made from {} random products: \
+         bytes of the wire form (`WIRE_LEN`), and nanoseconds per `merge` (of a partial into a \
+         running accumulator, as a reduction does), per wire round trip (`to_wire` then \
+         `from_wire`, with its allocation and validation) and per `finish`. Medians and \
+         quartiles (IQR) of {rounds_min} to {rounds_max} interleaved rounds. Goals of the \
+         Exact issue for `ExactPartial`: wire form ≤ {} bytes, merge ≤ {} ns.\n",
+        partials::ELEMENTS,
+        partials::WIRE_GOAL,
+        partials::MERGE_GOAL_S * 1e9,
+    );
+    let _ = writeln!(
+        s,
+        "| partial | wire bytes | goal | merge ns | merge IQR | goal | round trip ns | \
+         round trip IQR | finish ns | finish IQR |"
+    );
+    let _ = writeln!(s, "|---|--:|---|--:|--:|---|--:|--:|--:|--:|");
+    for p in partials {
+        let ns = |op: Op| p.time(op).map(|t| t * 1e9);
+        let (merge, trip, finish) = (ns(Op::Merge), ns(Op::WireRoundTrip), ns(Op::Finish));
+        let (wire_goal, merge_goal) = if p.exact {
+            let wire = if p.wire_len <= partials::WIRE_GOAL {
+                "✓"
+            } else {
+                "**✗**"
+            };
+            let merge_cell = Goal::cell(Some(Goal::AtMost(partials::MERGE_GOAL_S * 1e9)), merge);
+            (format!("≤{} {wire}", partials::WIRE_GOAL), merge_cell)
+        } else {
+            (String::new(), String::new())
+        };
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {wire_goal} | {} | {}–{} | {merge_goal} | {} | {}–{} | {} | {}–{} |",
+            p.name,
+            p.wire_len,
+            num(merge.median),
+            num(merge.q1),
+            num(merge.q3),
+            num(trip.median),
+            num(trip.q1),
+            num(trip.q3),
+            num(finish.median),
+            num(finish.q1),
+            num(finish.q3),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -387,10 +517,22 @@ mod tests {
     use super::*;
     use crate::data::Alignment;
 
-    fn case(precision: Precision, n: usize, inc: usize, blas: f64, comp: f64) -> CaseResult {
+    fn case(
+        precision: Precision,
+        n: usize,
+        inc: usize,
+        blas: f64,
+        comp: f64,
+        exact: f64,
+    ) -> CaseResult {
         let m = Measurement {
-            per_call: vec![vec![1.0, 1.0], vec![comp, comp], vec![blas, blas]],
-            reps: vec![1, 1, 1],
+            per_call: vec![
+                vec![1.0, 1.0],
+                vec![comp, comp],
+                vec![exact, exact],
+                vec![blas, blas],
+            ],
+            reps: vec![1, 1, 1, 1],
         };
         let layout = Layout {
             alignment: Alignment::Aligned,
@@ -399,6 +541,7 @@ mod tests {
         let contenders = [
             Contender::PdotFast,
             Contender::PdotCompensated,
+            Contender::PdotExact,
             Contender::OpenBlas,
         ];
         CaseResult::new(precision, n, layout, &contenders, &m)
@@ -415,15 +558,31 @@ mod tests {
     #[test]
     fn goals_and_table() {
         let cases = [
-            case(Precision::F64, 1_000, 1, 1.5, 2.0),
-            case(Precision::F32, 1_000_000, 2, 1.5, 1.3),
-            case(Precision::Dsdot, 100_000, 4, 0.5, 9.0),
+            case(Precision::F64, 1_000, 1, 1.5, 2.0, 5.0),
+            case(Precision::F32, 1_000_000, 2, 1.5, 1.3, 2.0),
+            case(Precision::Dsdot, 100_000, 4, 0.5, 9.0, 9.0),
+            case(Precision::F64, 10_000, 1, 1.0, 1.5, 3.0),
+            case(Precision::F32, 10_000_000, 1, 1.0, 1.0, 1.25),
         ];
         assert_eq!(cases[0].speedup.median, 1.5);
+        assert_eq!(cases[0].exact_over_fast.median, 5.0);
+        assert_eq!(cases[0].speedup_exact.median, 0.3);
+        assert_eq!(cases[0].exact_goal(), None);
+        assert_eq!(cases[3].exact_goal(), Some(Goal::AtMost(4.0)));
+        assert_eq!(cases[4].exact_goal(), Some(Goal::AtMost(1.2)));
         assert_eq!(cases[0].gbps(Contender::PdotFast), Some(16e3 / 1e9));
         assert_eq!(cases[0].gbps(Contender::Naive), None);
         let missed = misses(&cases);
-        assert_eq!(missed.len(), 2, "{missed:?}"); // f32 strided speedup, f32 Comp/Fast
+        // f32 strided speedup, f32 Comp/Fast, f32 Exact/Fast at 1e7
+        assert_eq!(missed.len(), 3, "{missed:?}");
+        assert_eq!(missed[2].what, "Exact/Fast time");
+        let partial = PartialResult {
+            name: "ExactPartial<f64>",
+            exact: true,
+            wire_len: 552,
+            rounds: 3,
+            times: [2e-8, 3e-7, 1e-7].map(|t| Summary::of(&[t])),
+        };
         let md = markdown(
             &Meta {
                 mode: "quick".into(),
@@ -438,9 +597,20 @@ mod tests {
                 elapsed_s: 1.0,
             },
             &cases,
+            &[partial],
         );
         assert!(md.contains("| f64 | 1e3 | aligned_inc1 |"), "{md}");
-        assert!(md.contains("2 of 4 met, 0 more within noise"), "{md}");
+        assert!(md.contains("6 of 8 met, 0 more within noise"), "{md}");
+        assert!(
+            md.contains(
+                "1 of 2 met, 0 more within noise (≈: a quartile meets the bound), 1 missed"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `ExactPartial<f64>` | 552 | ≤2048 ✓ | 20.0 | 20.0–20.0 | ≤1000 ✓ |"),
+            "{md}"
+        );
         let tie = Summary::of(&[0.98, 0.99, 1.01]);
         assert_eq!(Goal::AtLeast(1.0).verdict(tie), Verdict::WithinNoise);
         assert_eq!(Goal::AtMost(1.0).verdict(tie), Verdict::Met);

@@ -16,6 +16,8 @@ pub enum Contender {
     PdotFast,
     /// pdot at [`Accuracy::Compensated`].
     PdotCompensated,
+    /// pdot at [`Accuracy::Exact`] (correctly rounded).
+    PdotExact,
     /// OpenBLAS `cblas_?dot`, one thread.
     OpenBlas,
     /// `x.iter().zip(y).map(|(a, b)| a * b).sum()` (contiguous only).
@@ -24,18 +26,21 @@ pub enum Contender {
 
 impl Contender {
     /// All contenders, in report order.
-    pub const ALL: [Contender; 4] = [
+    pub const ALL: [Contender; 5] = [
         Contender::PdotFast,
         Contender::PdotCompensated,
+        Contender::PdotExact,
         Contender::OpenBlas,
         Contender::Naive,
     ];
 
-    /// An identifier: `"pdot_fast"`, `"pdot_compensated"`, `"openblas"`, `"naive"`.
+    /// An identifier: `"pdot_fast"`, `"pdot_compensated"`, `"pdot_exact"`, `"openblas"`,
+    /// `"naive"`.
     pub fn name(self) -> &'static str {
         match self {
             Contender::PdotFast => "pdot_fast",
             Contender::PdotCompensated => "pdot_compensated",
+            Contender::PdotExact => "pdot_exact",
             Contender::OpenBlas => "openblas",
             Contender::Naive => "naive",
         }
@@ -46,6 +51,7 @@ impl Contender {
         match self {
             Contender::PdotFast => "pdot Fast",
             Contender::PdotCompensated => "pdot Compensated",
+            Contender::PdotExact => "pdot Exact",
             Contender::OpenBlas => "OpenBLAS",
             Contender::Naive => "naive iterator",
         }
@@ -156,6 +162,7 @@ pub fn batch<'a, F: Flavor>(
     Some(match contender {
         Contender::PdotFast => pdot(Accuracy::Fast),
         Contender::PdotCompensated => pdot(Accuracy::Compensated),
+        Contender::PdotExact => pdot(Accuracy::Exact),
         Contender::OpenBlas if inc == 1 => batched(&x[..n], &y[..n], F::blas),
         Contender::OpenBlas => batched(x, y, move |x, y| F::blas_strided(n, x, y, inc)),
         Contender::Naive if inc == 1 => batched(&x[..n], &y[..n], F::naive),

@@ -5,10 +5,11 @@
 //! ```
 //!
 //! For every precision (f64, f32, f32→f64), n and layout (aligned and 16-byte offset
-//! contiguous, aligned with inc 2 and 4) it times pdot Fast, pdot Compensated, OpenBLAS and
-//! (contiguous only) the naive iterator in interleaved rounds, then prints the Markdown ratio
-//! table and writes `DIR/report.md`, `DIR/report.json` and `DIR/throughput.png` (default
-//! `DIR`: `results`). The default run takes about 5–10 minutes, `--quick` about a minute.
+//! contiguous, aligned with inc 2 and 4) it times pdot Fast, Compensated and Exact, OpenBLAS
+//! and (contiguous only) the naive iterator in interleaved rounds; then the partial states
+//! (wire size; merge, wire round trip, finish). It prints the Markdown tables and writes
+//! `DIR/report.md`, `DIR/report.json` and `DIR/throughput.png` (default `DIR`: `results`).
+//! The default run takes about 5–10 minutes, `--quick` about a minute.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use pdot_benches::flavor::{Dsdot, F32, F64, Flavor};
 use pdot_benches::report::{self, CaseResult, Meta, n_label};
 use pdot_benches::runner::{self, Contender, Layout};
 use pdot_benches::timing::{self, Plan};
-use pdot_benches::{json, openblas, plot};
+use pdot_benches::{json, openblas, partials, plot};
 use pdot_kernels::{Backend, FORCE_ISA_VAR};
 
 /// The command line.
@@ -116,7 +117,7 @@ fn measure_flavor<F: Flavor>(session: &mut Session, pair: &Pair<F::Elem>, n: usi
         let case = CaseResult::new(F::PRECISION, n, layout, &contenders, &m);
         eprintln!(
             "[{:>2}/{}] {:<28} fast {:>6.1} GB/s  OpenBLAS {:>6.1} GB/s  speedup {:.2} \
-             (IQR {:.2}–{:.2})  comp/fast {:.2}  [{} rounds, {:.1} s]",
+             (IQR {:.2}–{:.2})  comp/fast {:.2}  exact/fast {:.2}  [{} rounds, {:.1} s]",
             session.cases.len() + 1,
             session.total,
             case.name(),
@@ -126,6 +127,7 @@ fn measure_flavor<F: Flavor>(session: &mut Session, pair: &Pair<F::Elem>, n: usi
             case.speedup.q1,
             case.speedup.q3,
             case.compensated_over_fast.median,
+            case.exact_over_fast.median,
             case.rounds,
             start.elapsed().as_secs_f64(),
         );
@@ -196,6 +198,26 @@ fn run() -> Result<ExitCode, String> {
         );
     }
     let mut cases = session.cases;
+    // The partials: each op takes tens of nanoseconds to microseconds, a quarter of the
+    // per-case budget is plenty.
+    let partial_plan = Plan {
+        budget: plan.budget / 4,
+        ..plan
+    };
+    let partials = partials::measure(&partial_plan);
+    for p in &partials {
+        let ns = |op| p.time(op).median * 1e9;
+        eprintln!(
+            "{:<26} wire {:>4} B  merge {:>7.1} ns  wire round trip {:>7.1} ns  finish {:>7.1} \
+             ns  [{} rounds]",
+            p.name,
+            p.wire_len,
+            ns(partials::Op::Merge),
+            ns(partials::Op::WireRoundTrip),
+            ns(partials::Op::Finish),
+            p.rounds
+        );
+    }
     let elapsed_s = start.elapsed().as_secs_f64();
     let precision_rank = |c: &CaseResult| c.precision as usize;
     let layout_rank = |c: &CaseResult| Layout::STANDARD.iter().position(|l| *l == c.layout);
@@ -209,7 +231,7 @@ fn run() -> Result<ExitCode, String> {
         plan,
         elapsed_s,
     };
-    let md = report::markdown(&meta, &cases);
+    let md = report::markdown(&meta, &cases, &partials);
     println!("{md}");
     std::fs::create_dir_all(&args.out)
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
@@ -218,7 +240,7 @@ fn run() -> Result<ExitCode, String> {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     write("report.md", &md)?;
-    write("report.json", &json::report(&meta, &cases))?;
+    write("report.json", &json::report(&meta, &cases, &partials))?;
     let png = args.out.join("throughput.png");
     let title = format!(
         "pdot vs OpenBLAS, one core: {} (pdot backend {})",

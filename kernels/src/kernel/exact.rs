@@ -1,7 +1,9 @@
 //! The exact kernel: every product added without error, whatever the order.
 //!
-//! The elements are taken in blocks of `BLOCK_STEPS` steps. A first pass over a block
-//! bounds its rounded products: `|fl(x[i] * y[i])| <= m < 2^(E+1)`. Each SIMD lane
+//! The elements are taken in blocks of `BLOCK_STEPS` steps, each with a bound on its
+//! rounded products, `|fl(x[i] * y[i])| < 2^(E+1)`: the largest product of the previous
+//! block, checked product by product (a block that outgrows it starts again), or, for the
+//! first block and after such a restart, the largest product found by a first pass. Each SIMD lane
 //! then keeps two fixed-point accumulators made of floating-point numbers, for the rounded
 //! products `p = fl(x * y)` and for their exact errors `e = x * y - p` (one FMA, TwoProduct;
 //! for `f32` inputs the products are exact in `f64` and there is no `e`):
@@ -105,13 +107,27 @@ where
     let slack = X::SLACK.max(Y::SLACK);
     // What the scalar path adds during a block, kept apart until the block succeeds.
     let mut spills = ExactState::new();
+    // The scale of the previous block, if it can serve for the next one.
+    let mut hint = None;
     let mut i = 0;
     while n - i >= step + slack {
         let steps = ((n - i - slack) / step).min(BLOCK_STEPS);
         let end = i + steps * step;
         // SAFETY: end + slack <= n.
-        let done = unsafe { block(s, x, y, i, end, state, &mut spills) };
-        if !done {
+        let mut outcome = unsafe { block(s, x, y, i..end, hint, state, &mut spills) };
+        if outcome == Outcome::Restart {
+            // The block's products outgrew the previous block's bound: bound them afresh.
+            spills = ExactState::new();
+            // SAFETY: as above.
+            outcome = unsafe { block(s, x, y, i..end, None, state, &mut spills) };
+        }
+        hint = match outcome {
+            Outcome::Done(next) => next,
+            _ => None,
+        };
+        // A restart without a hint (only a NaN can hide a product from the first pass)
+        // goes to the scalar path too.
+        if !matches!(outcome, Outcome::Done(_)) {
             spills = ExactState::new();
             for j in i..end {
                 // SAFETY: j < end <= n.
@@ -131,23 +147,47 @@ fn pow2(k: i32) -> f64 {
     f64::from_bits(((k + 1023) as u64) << 52)
 }
 
-/// One block, elements `start..end` (a whole number of vectors). Returns false, having
-/// changed nothing in `state`, when the block must go to the scalar path (see the module
-/// documentation).
+/// What became of a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Added to the state; the scale exponent for the next block, if one fits.
+    Done(Option<i32>),
+    /// A product exceeded the bound the block was run with (`hint`): nothing was added to
+    /// the state; run it again without a hint.
+    Restart,
+    /// The block must go to the scalar path; nothing was added to the state.
+    Scalar,
+}
+
+/// The scale exponent `K` for products of magnitude at most `m`, if the fast path can take
+/// them (see the module documentation).
+fn scale(m: f64) -> Option<i32> {
+    if !(m.is_finite() && m > 0.0) {
+        return None;
+    }
+    // m < 2^(bound + 1).
+    let bound = ((m.to_bits() >> 52) & 0x7FF) as i32 - 1023;
+    let k = bound + 12;
+    (k <= 1020 && pow2((k - SPREAD).max(-1022)) >= TINY_PRODUCT).then_some(k)
+}
+
+/// One block, elements `range` (a whole number of steps), with the scale `hint` of
+/// the previous block or, without one, a first pass that bounds the products. See
+/// [`Outcome`] and the module documentation.
 ///
 /// # Safety
-/// `end + SLACK` of both sources is at most their length; `end - start` is a multiple of
-/// `U * W`.
+/// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
+/// multiple of `U * W`.
 #[inline(always)]
 unsafe fn block<S, E, X, Y>(
     s: S,
     x: X,
     y: Y,
-    start: usize,
-    end: usize,
+    range: core::ops::Range<usize>,
+    hint: Option<i32>,
     state: &mut ExactState,
     spills: &mut ExactState,
-) -> bool
+) -> Outcome
 where
     S: Load<E, f64> + Flags,
     E: Real,
@@ -156,34 +196,34 @@ where
 {
     let w = S::W;
     let two_product = !E::PRODUCT_EXACT_IN_F64;
+    let (start, end) = (range.start, range.end);
 
-    // The bound m = max |fl(x[i] * y[i])| of the block.
-    let mut mp = [s.zero(); U];
-    let mut i = start;
-    while i < end {
-        unrolled!(U, |u| {
-            let at = i + u * w;
-            // SAFETY: at + W <= end, and end + SLACK <= n (caller).
-            let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-            mp[u] = s.max(mp[u], s.abs(s.mul(vx, vy)));
-        });
-        i += U * w;
-    }
-    let m = mp
-        .iter()
-        .flat_map(|&r| lanes(s, r).into_iter().take(w))
-        .fold(0.0f64, f64::max);
-    if !(m.is_finite() && m > 0.0) {
-        return false;
-    }
-    // m < 2^(bound + 1).
-    let bound = ((m.to_bits() >> 52) & 0x7FF) as i32 - 1023;
-    let k = bound + 12;
-    if k > 1020 || pow2((k - SPREAD).max(-1022)) < TINY_PRODUCT {
-        return false;
-    }
+    let k = match hint {
+        Some(k) => k,
+        None => {
+            // The bound m = max |fl(x[i] * y[i])| of the block.
+            let mut mp = [s.zero(); U];
+            let mut i = start;
+            while i < end {
+                unrolled!(U, |u| {
+                    let at = i + u * w;
+                    // SAFETY: at + W <= end, and end + SLACK <= n (caller).
+                    let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
+                    mp[u] = s.max(s.abs(s.mul(vx, vy)), mp[u]);
+                });
+                i += U * w;
+            }
+            match scale(fold_max(s, mp)) {
+                Some(k) => k,
+                None => return Outcome::Scalar,
+            }
+        }
+    };
     let (ca, cb) = (1.5 * pow2(k), 1.5 * pow2(k - 53));
     let small = s.splat(pow2(k - SPREAD));
+    // Products must stay below 2^(k - 11) for the accumulators to keep their binades.
+    let big = s.splat(pow2(k - 11));
+    let mut mp = [s.zero(); U];
 
     let (mut sa, mut a1) = ([s.splat(ca); U], [s.zero(); U]);
     let (mut sb, mut b1) = ([s.splat(cb); U], [s.zero(); U]);
@@ -205,8 +245,13 @@ where
             } else {
                 s.zero()
             };
-            let out = s.below(s.abs(p), small);
-            if s.any(out) {
+            let abs = s.abs(p);
+            mp[u] = s.max(abs, mp[u]);
+            let out = s.below(abs, small);
+            if s.any(s.or(out, s.at_least(abs, big))) {
+                if s.any(s.at_least(abs, big)) {
+                    return Outcome::Restart;
+                }
                 slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
                 p = s.and_not(out, p);
                 e = s.and_not(out, e);
@@ -230,7 +275,7 @@ where
         }
     }
     if !l.iter().all(|v| v[..w].iter().all(|v| v.is_finite())) {
-        return false;
+        return Outcome::Scalar;
     }
     for group in l.chunks_exact(4) {
         let [sa, a1, sb, b1] = group else { continue };
@@ -250,7 +295,15 @@ where
         state.merge(spills);
         *spills = ExactState::new();
     }
-    true
+    Outcome::Done(scale(fold_max(s, mp)))
+}
+
+/// The largest lane of `U` vectors (NaN lanes ignored).
+#[inline(always)]
+fn fold_max<S: Flags>(s: S, v: [S::V; U]) -> f64 {
+    v.iter()
+        .flat_map(|&r| lanes(s, r).into_iter().take(S::W))
+        .fold(0.0f64, f64::max)
 }
 
 /// The lanes of a vector, in an array.

@@ -434,6 +434,16 @@ impl Flags for Avx2 {
         unsafe { _mm256_cmp_pd::<_CMP_LT_OQ>(a, b) }
     }
     #[inline(always)]
+    fn at_least(self, a: __m256d, b: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_cmp_pd::<_CMP_GE_OQ>(a, b) }
+    }
+    #[inline(always)]
+    fn or(self, a: __m256d, b: __m256d) -> __m256d {
+        // SAFETY: see the file comment.
+        unsafe { _mm256_or_pd(a, b) }
+    }
+    #[inline(always)]
     fn and_not(self, mask: __m256d, v: __m256d) -> __m256d {
         // SAFETY: see the file comment.
         unsafe { _mm256_andnot_pd(mask, v) }

@@ -297,6 +297,24 @@ impl Flags for Avx512 {
         }
     }
     #[inline(always)]
+    fn at_least(self, a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe {
+            let m = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(a, b);
+            _mm512_castsi512_pd(_mm512_maskz_set1_epi64(m, -1))
+        }
+    }
+    #[inline(always)]
+    fn or(self, a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: see the file comment.
+        unsafe {
+            _mm512_castsi512_pd(_mm512_or_si512(
+                _mm512_castpd_si512(a),
+                _mm512_castpd_si512(b),
+            ))
+        }
+    }
+    #[inline(always)]
     fn and_not(self, mask: __m512d, v: __m512d) -> __m512d {
         // SAFETY: see the file comment.
         unsafe {

@@ -129,10 +129,15 @@ pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
 pub(crate) trait Flags: Arith<f64> {
     /// `|a|`.
     fn abs(self, a: Self::V) -> Self::V;
-    /// The larger of `a` and `b` (either, if one is NaN).
+    /// The larger of `a` and `b`; `b` if either is NaN (x86 `maxpd`), so that a running
+    /// maximum kept in `b` ignores NaN lanes of `a`.
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
     /// All ones in the lanes where `a < b`, zero elsewhere (and for NaN).
     fn below(self, a: Self::V, b: Self::V) -> Self::V;
+    /// All ones in the lanes where `a >= b`, zero elsewhere (and for NaN).
+    fn at_least(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Lane-wise bitwise or.
+    fn or(self, a: Self::V, b: Self::V) -> Self::V;
     /// `v` where `mask` is zero, +0 where it is all ones.
     fn and_not(self, mask: Self::V, v: Self::V) -> Self::V;
     /// Whether some lane of `mask` is set.

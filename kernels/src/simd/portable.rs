@@ -209,11 +209,22 @@ impl Flags for Portable {
     }
     #[inline(always)]
     fn max(self, a: f64x4, b: f64x4) -> f64x4 {
-        a.max(b)
+        let (a, b) = (a.to_array(), b.to_array());
+        f64x4::new(core::array::from_fn(
+            |k| if a[k] > b[k] { a[k] } else { b[k] },
+        ))
     }
     #[inline(always)]
     fn below(self, a: f64x4, b: f64x4) -> f64x4 {
         a.simd_lt(b)
+    }
+    #[inline(always)]
+    fn at_least(self, a: f64x4, b: f64x4) -> f64x4 {
+        a.simd_ge(b)
+    }
+    #[inline(always)]
+    fn or(self, a: f64x4, b: f64x4) -> f64x4 {
+        a | b
     }
     #[inline(always)]
     fn and_not(self, mask: f64x4, v: f64x4) -> f64x4 {
