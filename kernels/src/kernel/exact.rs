@@ -1,9 +1,10 @@
 //! The exact kernel: every product added without error, whatever the order.
 //!
 //! The elements are taken in blocks of `BLOCK_STEPS` steps, each with a bound on its
-//! rounded products, `|fl(x[i] * y[i])| < 2^(E+1)`: the largest product of the previous
-//! block, checked product by product (a block that outgrows it starts again), or, for the
-//! first block and after such a restart, the largest product found by a first pass. Each SIMD lane
+//! rounded products, `|fl(x[i] * y[i])| < 2^(E+1)`: the bound of the previous block,
+//! checked product by product (a block that outgrows it starts again), or, for the first
+//! block, after such a restart and after a block whose products were mostly far below
+//! it, the largest product found by a first pass. Each SIMD lane
 //! then keeps two fixed-point accumulators made of floating-point numbers, for the rounded
 //! products `p = fl(x * y)` and for their exact errors `e = x * y - p` (one FMA, TwoProduct;
 //! for `f32` inputs the products are exact in `f64` and there is no `e`):
@@ -40,9 +41,15 @@ use crate::strided::Strided;
 
 use super::sweep::{Contiguous, Every, Gathered, Source};
 
-/// Independent accumulator sets (register groups of `W` lanes), for instruction-level
-/// parallelism: a step takes `U` vectors.
+/// Most independent accumulator sets (register groups of `W` lanes) a step advances.
 const U: usize = 2;
+
+/// Independent accumulator sets for elements `E`, for instruction-level parallelism: two
+/// for `f32` inputs; one for `f64`, whose four accumulators per set would otherwise not
+/// fit in AVX2's sixteen registers next to the constants and temporaries.
+const fn groups<E: Real>() -> usize {
+    if E::PRODUCT_EXACT_IN_F64 { U } else { 1 }
+}
 
 /// Steps per block: each lane adds at most this many products to its accumulators
 /// before they are flushed (the bounds of the module documentation assume 2^9).
@@ -103,7 +110,7 @@ where
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
-    let step = U * S::W;
+    let step = groups::<E>() * S::W;
     let slack = X::SLACK.max(Y::SLACK);
     // What the scalar path adds during a block, kept apart until the block succeeds.
     let mut spills = ExactState::new();
@@ -177,7 +184,7 @@ fn scale(m: f64) -> Option<i32> {
 ///
 /// # Safety
 /// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
-/// multiple of `U * W`.
+/// multiple of `groups::<E>() * W`.
 #[inline(always)]
 unsafe fn block<S, E, X, Y>(
     s: S,
@@ -205,13 +212,13 @@ where
             let mut mp = [s.zero(); U];
             let mut i = start;
             while i < end {
-                unrolled!(U, |u| {
+                for u in 0..groups::<E>() {
                     let at = i + u * w;
                     // SAFETY: at + W <= end, and end + SLACK <= n (caller).
                     let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
                     mp[u] = s.max(s.abs(s.mul(vx, vy)), mp[u]);
-                });
-                i += U * w;
+                }
+                i += groups::<E>() * w;
             }
             match scale(fold_max(s, mp)) {
                 Some(k) => k,
@@ -223,7 +230,6 @@ where
     let small = s.splat(pow2(k - SPREAD));
     // Products must stay below 2^(k - 11) for the accumulators to keep their binades.
     let big = s.splat(pow2(k - 11));
-    let mut mp = [s.zero(); U];
 
     let (mut sa, mut a1) = ([s.splat(ca); U], [s.zero(); U]);
     let (mut sb, mut b1) = ([s.splat(cb); U], [s.zero(); U]);
@@ -235,7 +241,9 @@ where
     while i < end {
         x.prefetch(i + ahead);
         y.prefetch(i + ahead);
-        unrolled!(U, |u| {
+        // A loop of one or two constant rounds: unrolled by the compiler, the accumulators
+        // stay in registers.
+        for u in 0..groups::<E>() {
             let at = i + u * w;
             // SAFETY: at + W <= end, and end + SLACK <= n (caller).
             let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
@@ -246,7 +254,6 @@ where
                 s.zero()
             };
             let abs = s.abs(p);
-            mp[u] = s.max(abs, mp[u]);
             let out = s.below(abs, small);
             if s.any(s.or(out, s.at_least(abs, big))) {
                 if s.any(s.at_least(abs, big)) {
@@ -264,12 +271,12 @@ where
                 b1[u] = s.add(b1[u], s.sub(e, s.sub(t, sb[u])));
                 sb[u] = t;
             }
-        });
-        i += U * w;
+        }
+        i += groups::<E>() * w;
     }
 
     let mut l = [[0.0f64; 16]; 4 * U];
-    for u in 0..U {
+    for u in 0..groups::<E>() {
         for (k, v) in [sa[u], a1[u], sb[u], b1[u]].into_iter().enumerate() {
             l[4 * u + k] = lanes(s, v);
         }
@@ -277,7 +284,7 @@ where
     if !l.iter().all(|v| v[..w].iter().all(|v| v.is_finite())) {
         return Outcome::Scalar;
     }
-    for group in l.chunks_exact(4) {
+    for group in l.chunks_exact(4).take(groups::<E>()) {
         let [sa, a1, sb, b1] = group else { continue };
         for (((&sa, &a1), &sb), &b1) in sa.iter().zip(a1).zip(sb).zip(b1).take(w) {
             // sa - ca and sb - cb are exact: same binade (Sterbenz).
@@ -295,7 +302,9 @@ where
         state.merge(spills);
         *spills = ExactState::new();
     }
-    Outcome::Done(scale(fold_max(s, mp)))
+    // The same bound serves the next block, unless the products shrank so much that many
+    // of them had to take the scalar path.
+    Outcome::Done((slow * 16 <= end - start).then_some(k))
 }
 
 /// The largest lane of `U` vectors (NaN lanes ignored).
