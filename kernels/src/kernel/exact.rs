@@ -212,11 +212,11 @@ where
             let mut mp = [s.zero(); U];
             let mut i = start;
             while i < end {
-                for u in 0..groups::<E>() {
+                for (u, m) in mp.iter_mut().enumerate().take(groups::<E>()) {
                     let at = i + u * w;
                     // SAFETY: at + W <= end, and end + SLACK <= n (caller).
                     let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-                    mp[u] = s.max(s.abs(s.mul(vx, vy)), mp[u]);
+                    *m = s.max(s.abs(s.mul(vx, vy)), *m);
                 }
                 i += groups::<E>() * w;
             }
