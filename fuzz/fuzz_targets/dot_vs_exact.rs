@@ -1,15 +1,20 @@
-//! Each accuracy level against the exact reference, within the level's error bound:
+//! Each accuracy level against the exact reference:
 //!
 //! - Fast: |r − x·y| ≤ γ_k·|x|·|y| + n·η, with k = min(n, ⌈n/32⌉ + 6) roundings on any path
 //!   of the canonical order (⌈n/L⌉ FMAs in a lane, log2 L ≤ 6 tree levels; never more than
 //!   n, the bound the documentation promises);
 //! - Compensated: |r − x·y| ≤ u·|x·y| + γ_n²·|x|·|y| + (2n + 2)·η;
-//! - any later level: the Compensated bound, and an `exact` level the correctly rounded bits;
+//! - Exact: the bits of the reference `ExactDot` (kernels/tests/common/exact.rs), on every
+//!   backend: the exact sum rounded once to nearest-even (±inf beyond the range, whatever
+//!   the intermediate sums), NaN for a NaN operand, inf·0 or +inf with −inf, an infinity
+//!   alone gives that infinity, an exact zero is +0 and −0 only when every product is −0.
+//!   No case is skipped: products beyond the range and their cancellation included;
 //!
 //! where u is the unit roundoff and η the smallest subnormal of the accumulator format (the
 //! underflow allowance). Bounds are evaluated in f64 and inflated so that rounding in their
-//! evaluation cannot make them too tight. A case whose |x|·|y| comes within a factor 4 of the
-//! format's overflow threshold is skipped (intermediate overflow may give ±inf or NaN there).
+//! evaluation cannot make them too tight. For Fast and Compensated, a case whose |x|·|y|
+//! comes within a factor 4 of the format's overflow threshold is skipped (intermediate
+//! overflow may give ±inf or NaN there).
 //!
 //! Non-finite inputs follow IEEE: a NaN, or inf·0, or both +inf and −inf products give NaN;
 //! otherwise an infinite product gives that infinity. NaN results must be the canonical
@@ -18,9 +23,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pdot_fuzz::exact::ExactSum;
+use pdot_fuzz::exact::{ExactDot, ExactSum};
 use pdot_fuzz::{Bytes, Case, Ds, F32, F64, Float, Kind};
-use pdot_kernels::{Accuracy, Backend};
+use pdot_kernels::{Accuracy, Backend, Isa};
 
 fuzz_target!(|data: &[u8]| {
     let mut b = Bytes::new(data);
@@ -38,6 +43,31 @@ fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
     let r = K::backend(Backend::active(), acc, case.view_x(&bx), case.view_y(&by));
     let what = format!("{acc} {} ({})", case.describe(), K::NAME);
     let n = case.n();
+
+    if acc == Accuracy::Exact {
+        check_exact::<K>(&case, r, &what);
+        // The signed-zero rule: the same case with x made of zeros, of the sign that makes
+        // every product −0 (or of signs from the input).
+        let all_neg = b.u8().is_multiple_of(2);
+        let mut zeros = case.clone();
+        for (xi, yi) in zeros.x.iter_mut().zip(&case.y) {
+            let negative = if all_neg {
+                yi.to_f64().is_sign_positive()
+            } else {
+                b.u8() & 1 == 1
+            };
+            *xi = K::In::from_f64(if negative { -0.0 } else { 0.0 });
+        }
+        if case.inc_x == 0 && case.n() > 0 {
+            // One slot read n times: the logical elements are all the first.
+            let first = zeros.x[0];
+            zeros.x.fill(first);
+        }
+        let (zx, zy) = (zeros.buffer_x(), zeros.buffer_y());
+        let r = K::backend(Backend::active(), acc, zeros.view_x(&zx), zeros.view_y(&zy));
+        check_exact::<K>(&zeros, r, &format!("{what}, x replaced by signed zeros"));
+        return;
+    }
 
     // Exact sums of x·y and |x|·|y| over the finite pairs, and the IEEE facts of the rest.
     let mut exact = ExactSum::new();
@@ -129,20 +159,47 @@ fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
         r.bits()
     );
 
-    if acc.name() == "exact" {
-        // Correctly rounded to the accumulator format (a zero may carry either sign).
-        let want = if K::Out::MANT == 52 {
-            exact.to_f64()
-        } else {
-            f64::from(exact.to_f32())
-        };
-        assert!(
-            r64.to_bits() == want.to_bits() || (exact.is_zero() && r64 == 0.0),
-            "exact level gave {r64:e}, the correctly rounded value is {want:e}: {what}"
-        );
-    } else if abs.is_zero() {
+    if abs.is_zero() {
         // Every product is an exact zero: no level may invent a nonzero.
         assert_eq!(r64, 0.0, "all products are zero: {what}");
+    }
+}
+
+/// Accuracy::Exact: the reference's bits, on the active backend (`r`) and on every other.
+fn check_exact<K: Kind>(case: &Case<K::In>, r: K::Out, what: &str) {
+    let mut d = ExactDot::new();
+    for (&a, &b) in case.x.iter().zip(&case.y) {
+        d.add(a.to_f64(), b.to_f64());
+    }
+    let want = if K::Out::MANT == 52 {
+        d.to_f64().to_bits()
+    } else {
+        u64::from(d.to_f32().to_bits())
+    };
+    let (bx, by) = (case.buffer_x(), case.buffer_y());
+    let check = |got: K::Out, how: &str| {
+        assert!(
+            got.bits() == want,
+            "{how}: exact level gave {:e} ({:#x}), the correctly rounded result is {:#x} \
+             (exact sum {:?}, nan {}, +inf {}, -inf {}, {} of {} products -0): {what}",
+            got.to_f64(),
+            got.bits(),
+            want,
+            d.sum,
+            d.nan,
+            d.pos_inf,
+            d.neg_inf,
+            d.neg_zero_products,
+            d.products,
+        );
+    };
+    check(r, "active backend");
+    for isa in Isa::available() {
+        let be = Backend::new(isa).expect("Isa::available lists runnable backends");
+        check(
+            K::backend(be, Accuracy::Exact, case.view_x(&bx), case.view_y(&by)),
+            isa.name(),
+        );
     }
 }
 

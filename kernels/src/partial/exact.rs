@@ -109,8 +109,10 @@ fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> 
     if flags & !ALL_FLAGS != 0 {
         return Err(WireError::Invalid("unknown flag bits"));
     }
+    // A sum of fewer than 2^64 products of f64 is below 2^2112 in magnitude: bit 4288 of
+    // the fixed-point number (weight 2^2112) and everything above are sign extension.
     let top = digits[LIMBS - 1];
-    if top != 0 && top != u32::MAX {
+    if (top != 0 && top != u32::MAX) || digits[LIMBS - 2] != top {
         return Err(WireError::Invalid(
             "the sum is beyond the range of any dot product",
         ));

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod exact;
+pub mod hard;
 pub mod inputs;
 
 use exact::ExactSum;
@@ -99,6 +100,16 @@ pub fn compensated_bound(p: Precision, n: usize, exact: &ExactSum, abs_dot: &Exa
 /// FMAs in its lane, then at most log2(L) additions in the final tree; never more than `n`.
 pub fn canonical_depth(p: Precision, n: usize) -> usize {
     n.min(n.div_ceil(p.lanes) + p.lanes.trailing_zeros() as usize)
+}
+
+/// `release` proptest cases in optimized builds (`cargo test --release`), a third of them
+/// in unoptimized ones, where the kernels and the reference run many times slower.
+pub const fn cases(release: u32) -> u32 {
+    if cfg!(debug_assertions) {
+        release / 3
+    } else {
+        release
+    }
 }
 
 /// Every backend this CPU can run.

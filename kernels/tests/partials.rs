@@ -1,0 +1,1093 @@
+//! Partial dot products (`Partial`): splitting, merging and the wire form.
+//!
+//! - `ExactPartial` (f64, f32, and f64 from f32 inputs): the vectors are split at random
+//!   into up to 10 pieces (empty ones included), each piece's partial is made on a random
+//!   backend and layout, and the partials are merged in a random order and bracketing (a
+//!   random binary tree); the same again after a random permutation of the elements. Every
+//!   way finishes to the bits of one-shot `Accuracy::Exact` and of the reference
+//!   (`common::exact::ExactDot`); the merged partials are `==` to the one-shot partial and
+//!   have the same wire bytes; merging with `new()` changes nothing; a partial merged with
+//!   itself `k` times is the exact sum times `2^k`. Inputs: the hard cases of
+//!   `common::hard` (overflowing products that cancel, ties, signed zeros, NaN and
+//!   infinities, GenDot up to 1e300, ...).
+//! - `FastPartial`, `CompensatedPartial`: the partial of the whole finishes to the bits of
+//!   one-shot `dot_with` (contiguous, and strided on every backend); a merged split stays
+//!   within the documented bound of its level (γ_n·|x|·|y| for Fast, u·|x·y| + γ_n²·|x|·|y|
+//!   for Compensated, with the underflow allowances of `common`).
+//! - The wire form: `from_wire(to_wire(p))` gives `p` back with the same bytes;
+//!   `WIRE_LEN <= 2048`; every malformed buffer is the right `WireError` (wrong lengths,
+//!   magic, version, another level or result type, impossible states of an exact partial)
+//!   whose message names the problem; and arbitrary bytes (proptest) never panic: they are
+//!   an error, or a state that finishes, merges and re-encodes to the same bytes.
+//!
+//! `accepted_exact_states_stay_decodable_when_merged` is the regression test of a bug these
+//! tests found: `from_wire` accepted exact sums far beyond any dot product's range, whose
+//! merges no longer decoded.
+//!
+//! Cases: 2000 per exact flavor, 1500 per flavor for Fast and Compensated (a third of these
+//! in unoptimized builds, see `common::cases`), 5000 of arbitrary bytes.
+
+mod common;
+
+use core::fmt::Debug;
+
+use common::exact::{ExactDot, ExactSum, exact_dot_ieee, exact_dot_ieee_f32};
+use common::hard::{BINARY32, BINARY64, Format, Hard, gen_hard_f32, gen_hard_f64, hard};
+use common::inputs::{Family, Rng, families_f32, families_f64, gen_f32, gen_f64, lengths};
+use common::{F32, F64, MIXED, Precision, backends, compensated_bound, error_upper, fast_bound};
+use pdot_kernels::{
+    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real,
+    Strided, WireError, dot_strided, dot_with, dsdot_strided, dsdot_with,
+};
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+/// One of the three input → output combinations, with its one-shot entry points.
+trait Flavor {
+    type In: Input<Self::Out> + Debug;
+    type Out: Real;
+    const NAME: &'static str;
+    /// The input format (for the hard cases).
+    const INPUT: Format;
+    /// The working precision of Fast and Compensated, for their error bounds.
+    const PRECISION: Precision;
+    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<Self::In>, Vec<Self::In>);
+    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<Self::In>, Vec<Self::In>);
+    fn one_shot(a: Accuracy, x: &[Self::In], y: &[Self::In]) -> Self::Out;
+    fn one_shot_strided(
+        a: Accuracy,
+        x: Strided<'_, Self::In>,
+        y: Strided<'_, Self::In>,
+    ) -> Self::Out;
+    fn on_backend(
+        b: Backend,
+        a: Accuracy,
+        x: Strided<'_, Self::In>,
+        y: Strided<'_, Self::In>,
+    ) -> Self::Out;
+    fn reference(x: &[Self::In], y: &[Self::In]) -> ExactDot;
+    fn round(d: &ExactDot) -> Self::Out;
+    fn bits(v: Self::Out) -> u64;
+    fn to_f64(v: Self::Out) -> f64;
+}
+
+struct F64In;
+struct F32In;
+struct F32InF64Out;
+
+impl Flavor for F64In {
+    type In = f64;
+    type Out = f64;
+    const NAME: &'static str = "f64";
+    const INPUT: Format = BINARY64;
+    const PRECISION: Precision = F64;
+    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        gen_hard_f64(h, n, seed)
+    }
+    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        gen_f64(f, n, seed)
+    }
+    fn one_shot(a: Accuracy, x: &[f64], y: &[f64]) -> f64 {
+        dot_with(a, x, y)
+    }
+    fn one_shot_strided(a: Accuracy, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
+        dot_strided(a, x, y)
+    }
+    fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
+        b.dot_strided(a, x, y)
+    }
+    fn reference(x: &[f64], y: &[f64]) -> ExactDot {
+        exact_dot_ieee(x, y)
+    }
+    fn round(d: &ExactDot) -> f64 {
+        d.to_f64()
+    }
+    fn bits(v: f64) -> u64 {
+        v.to_bits()
+    }
+    fn to_f64(v: f64) -> f64 {
+        v
+    }
+}
+
+impl Flavor for F32In {
+    type In = f32;
+    type Out = f32;
+    const NAME: &'static str = "f32";
+    const INPUT: Format = BINARY32;
+    const PRECISION: Precision = F32;
+    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+        gen_hard_f32(h, n, seed, BINARY32)
+    }
+    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+        gen_f32(f, n, seed)
+    }
+    fn one_shot(a: Accuracy, x: &[f32], y: &[f32]) -> f32 {
+        dot_with(a, x, y)
+    }
+    fn one_shot_strided(a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
+        dot_strided(a, x, y)
+    }
+    fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
+        b.dot_strided(a, x, y)
+    }
+    fn reference(x: &[f32], y: &[f32]) -> ExactDot {
+        exact_dot_ieee_f32(x, y)
+    }
+    fn round(d: &ExactDot) -> f32 {
+        d.to_f32()
+    }
+    fn bits(v: f32) -> u64 {
+        u64::from(v.to_bits())
+    }
+    fn to_f64(v: f32) -> f64 {
+        f64::from(v)
+    }
+}
+
+impl Flavor for F32InF64Out {
+    type In = f32;
+    type Out = f64;
+    const NAME: &'static str = "f32->f64";
+    const INPUT: Format = BINARY32;
+    const PRECISION: Precision = MIXED;
+    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+        gen_hard_f32(h, n, seed, BINARY64)
+    }
+    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+        gen_f32(f, n, seed)
+    }
+    fn one_shot(a: Accuracy, x: &[f32], y: &[f32]) -> f64 {
+        dsdot_with(a, x, y)
+    }
+    fn one_shot_strided(a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
+        dsdot_strided(a, x, y)
+    }
+    fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
+        b.dsdot_strided(a, x, y)
+    }
+    fn reference(x: &[f32], y: &[f32]) -> ExactDot {
+        exact_dot_ieee_f32(x, y)
+    }
+    fn round(d: &ExactDot) -> f64 {
+        d.to_f64()
+    }
+    fn bits(v: f64) -> u64 {
+        v.to_bits()
+    }
+    fn to_f64(v: f64) -> f64 {
+        v
+    }
+}
+
+/// Random cut points: `k` pieces (`1 <= k <= 10`), empty ones allowed.
+fn split(n: usize, rng: &mut Rng) -> Vec<std::ops::Range<usize>> {
+    let k = rng.range(1, 10) as usize;
+    let mut cuts: Vec<usize> = (0..k - 1)
+        .map(|_| rng.range(0, n as i64) as usize)
+        .collect();
+    cuts.push(0);
+    cuts.push(n);
+    cuts.sort_unstable();
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// The partials of a random split of `x · y` (see [`make`]).
+fn pieces<F: Flavor, P>(x: &[F::In], y: &[F::In], rng: &mut Rng) -> Vec<P>
+where
+    P: Partial<Output = F::Out>,
+{
+    split(x.len(), rng)
+        .into_iter()
+        .map(|r| make::<F, P>(&x[r.clone()], &y[r], rng))
+        .collect()
+}
+
+/// The partial of `x · y`, made one of several ways: `of`, `of_strided_on` a random backend,
+/// or `of_strided_on` reversed copies read with `inc = -1` (the same logical vectors).
+fn make<F: Flavor, P: Partial<Output = F::Out>>(x: &[F::In], y: &[F::In], rng: &mut Rng) -> P {
+    let all = backends();
+    let b = all[rng.range(0, all.len() as i64 - 1) as usize];
+    match rng.range(0, 2) {
+        0 => P::of(x, y),
+        1 => P::of_strided_on(b, x.into(), y.into()),
+        _ => {
+            let xr: Vec<F::In> = x.iter().rev().copied().collect();
+            let yr: Vec<F::In> = y.iter().rev().copied().collect();
+            let n = x.len();
+            P::of_strided_on(
+                b,
+                Strided::new(&xr, n, -1).unwrap(),
+                Strided::new(&yr, n, -1).unwrap(),
+            )
+        }
+    }
+}
+
+/// Merges `parts` along a random binary tree: two random partials (in a random order) are
+/// merged until one is left; no parts give `new()`.
+fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut Rng) -> P {
+    while parts.len() > 1 {
+        let a = parts.swap_remove(rng.range(0, parts.len() as i64 - 1) as usize);
+        let b = parts.swap_remove(rng.range(0, parts.len() as i64 - 1) as usize);
+        let (mut l, r) = if rng.coin() { (a, b) } else { (b, a) };
+        l.merge(&r);
+        parts.push(l);
+    }
+    parts.pop().unwrap_or_else(P::new)
+}
+
+fn bits_msg<F: Flavor>(got: F::Out, want: F::Out) -> String {
+    format!(
+        "got {:e} ({:#x}), want {:e} ({:#x})",
+        F::to_f64(got),
+        F::bits(got),
+        F::to_f64(want),
+        F::bits(want)
+    )
+}
+
+/// The properties of `ExactPartial` for one case (see the module documentation).
+fn check_exact<F: Flavor>(
+    x: &[F::In],
+    y: &[F::In],
+    seed: u64,
+    doublings: u32,
+) -> Result<(), TestCaseError> {
+    type P<F> = ExactPartial<<F as Flavor>::Out>;
+    let mut rng = Rng::new(seed);
+    let d = F::reference(x, y);
+    let want = F::round(&d);
+    let one_shot = F::one_shot(Accuracy::Exact, x, y);
+    prop_assert_eq!(
+        F::bits(one_shot),
+        F::bits(want),
+        "{} one-shot: {}",
+        F::NAME,
+        bits_msg::<F>(one_shot, want)
+    );
+
+    let whole = P::<F>::of(x, y);
+    prop_assert_eq!(
+        F::bits(whole.finish()),
+        F::bits(want),
+        "{} of: {}",
+        F::NAME,
+        bits_msg::<F>(whole.finish(), want)
+    );
+    let wire = whole.to_wire();
+    prop_assert_eq!(wire.len(), P::<F>::WIRE_LEN);
+
+    // Random split, random tree.
+    let merged: P<F> = merge_tree(pieces::<F, P<F>>(x, y, &mut rng), &mut rng);
+    prop_assert_eq!(
+        F::bits(merged.finish()),
+        F::bits(want),
+        "{} split: {}",
+        F::NAME,
+        bits_msg::<F>(merged.finish(), want)
+    );
+    prop_assert!(
+        merged == whole,
+        "{} split: {:?} != {:?}",
+        F::NAME,
+        merged,
+        whole
+    );
+    prop_assert!(
+        merged.to_wire() == wire,
+        "{}: equal partials, different bytes",
+        F::NAME
+    );
+
+    // A random permutation, split and merged again.
+    let (mut px, mut py) = (x.to_vec(), y.to_vec());
+    rng.shuffle_pair(&mut px, &mut py);
+    let permuted: P<F> = merge_tree(pieces::<F, P<F>>(&px, &py, &mut rng), &mut rng);
+    prop_assert_eq!(
+        F::bits(permuted.finish()),
+        F::bits(want),
+        "{} permuted: {}",
+        F::NAME,
+        bits_msg::<F>(permuted.finish(), want)
+    );
+    prop_assert!(
+        permuted == whole,
+        "{} permuted: {:?} != {:?}",
+        F::NAME,
+        permuted,
+        whole
+    );
+    prop_assert!(
+        permuted.to_wire() == wire,
+        "{} permuted: different bytes",
+        F::NAME
+    );
+
+    // The wire form round trip, and write_wire.
+    let back = P::<F>::from_wire(&wire);
+    prop_assert!(
+        back.as_ref() == Ok(&whole),
+        "{}: from_wire(to_wire(p)) = {:?}",
+        F::NAME,
+        back
+    );
+    let back = back.unwrap();
+    prop_assert!(back.to_wire() == wire);
+    prop_assert_eq!(F::bits(back.finish()), F::bits(want));
+    let mut buf = vec![0xa5; P::<F>::WIRE_LEN];
+    prop_assert_eq!(whole.write_wire(&mut buf), Ok(()));
+    prop_assert!(buf == wire, "write_wire and to_wire differ");
+
+    // new() is the neutral element, on either side.
+    let mut e = P::<F>::new();
+    e.merge(&whole);
+    prop_assert!(e == whole);
+    let mut w = whole.clone();
+    w.merge(&P::<F>::new());
+    prop_assert!(w == whole);
+
+    // Merged with itself k times: the exact sum times 2^k, rounded once.
+    let (mut p, mut s) = (whole, d);
+    for _ in 0..doublings {
+        let c = p.clone();
+        p.merge(&c);
+        let t = s.sum.clone();
+        s.sum.add(&t);
+    }
+    let want = F::round(&s);
+    prop_assert_eq!(
+        F::bits(p.finish()),
+        F::bits(want),
+        "{} doubled {} times: {}",
+        F::NAME,
+        doublings,
+        bits_msg::<F>(p.finish(), want)
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(2000)))]
+
+    #[test]
+    fn exact_f64_partials_merge_to_the_one_shot_bits(
+        h in hard(F64In::INPUT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+    ) {
+        let (x, y) = F64In::gen_hard(h, n, seed);
+        check_exact::<F64In>(&x, &y, seed, k)?;
+    }
+
+    #[test]
+    fn exact_f32_partials_merge_to_the_one_shot_bits(
+        h in hard(F32In::INPUT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+    ) {
+        let (x, y) = F32In::gen_hard(h, n, seed);
+        check_exact::<F32In>(&x, &y, seed, k)?;
+    }
+
+    #[test]
+    fn exact_f32_to_f64_partials_merge_to_the_one_shot_bits(
+        h in hard(F32InF64Out::INPUT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+    ) {
+        let (x, y) = F32InF64Out::gen_hard(h, n, seed);
+        check_exact::<F32InF64Out>(&x, &y, seed, k)?;
+    }
+}
+
+/// Fast or Compensated: the partial of the whole gives the one-shot bits (contiguous and
+/// strided, on every backend), its wire form round-trips bit for bit, and a merged random
+/// split stays within the level's documented bound.
+fn check_float<F: Flavor, P: Partial<Output = F::Out>>(
+    x: &[F::In],
+    y: &[F::In],
+    seed: u64,
+) -> Result<(), TestCaseError> {
+    let acc = P::ACCURACY;
+    let mut rng = Rng::new(seed);
+    let n = x.len();
+    let whole = P::of(x, y);
+    let one_shot = F::one_shot(acc, x, y);
+    prop_assert_eq!(
+        F::bits(whole.finish()),
+        F::bits(one_shot),
+        "{} {}: {}",
+        F::NAME,
+        acc,
+        bits_msg::<F>(whole.finish(), one_shot)
+    );
+
+    // Strided (every other element of a NaN-filled buffer, and reversed), every backend.
+    let mut bx = vec![<F::In as num_traits::Float>::nan(); 2 * n + 1];
+    let mut by = vec![<F::In as num_traits::Float>::nan(); 3 * n + 1];
+    for i in 0..n {
+        bx[2 * i] = x[i];
+        by[3 * (n - 1 - i)] = y[i];
+    }
+    let xs = Strided::new(&bx, n, 2).unwrap();
+    let ys = Strided::new(&by, n, -3).unwrap();
+    let want = F::one_shot_strided(acc, xs, ys);
+    prop_assert_eq!(F::bits(P::of_strided(xs, ys).finish()), F::bits(want));
+    prop_assert_eq!(
+        F::bits(want),
+        F::bits(one_shot),
+        "{} {}: strided and contiguous differ",
+        F::NAME,
+        acc
+    );
+    for b in backends() {
+        let got = P::of_strided_on(b, xs, ys).finish();
+        let want = F::on_backend(b, acc, xs, ys);
+        prop_assert_eq!(
+            F::bits(got),
+            F::bits(want),
+            "{} {} on {}: {}",
+            F::NAME,
+            acc,
+            b.isa(),
+            bits_msg::<F>(got, want)
+        );
+    }
+
+    // Wire round trip, bit for bit.
+    let wire = whole.to_wire();
+    prop_assert_eq!(wire.len(), P::WIRE_LEN);
+    let back = P::from_wire(&wire);
+    prop_assert!(back.is_ok(), "{} {}: {:?}", F::NAME, acc, back);
+    let back = back.unwrap();
+    prop_assert!(back.to_wire() == wire);
+    prop_assert_eq!(F::bits(back.finish()), F::bits(whole.finish()));
+
+    // A merged split, within the bound (the inputs do not overflow).
+    let merged: P = merge_tree(pieces::<F, P>(x, y, &mut rng), &mut rng);
+    let r = F::to_f64(merged.finish());
+    let exact = F::reference(x, y).sum;
+    let mut abs = ExactSum::new();
+    for (&a, &b) in x.iter().zip(y) {
+        abs.add_abs_product(a.widen(), b.widen());
+    }
+    prop_assert!(r.is_finite(), "{} {} split: {:e}", F::NAME, acc, r);
+    let err = error_upper(r, &exact);
+    let bound = if acc == Accuracy::Fast {
+        fast_bound(F::PRECISION, n, n, &abs)
+    } else {
+        compensated_bound(F::PRECISION, n, &exact, &abs)
+    };
+    prop_assert!(
+        err <= bound,
+        "{} {} split: error {err:e} > bound {bound:e} (n = {n}, r = {r:e}, exact {exact:?})",
+        F::NAME,
+        acc
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(1500)))]
+
+    #[test]
+    fn float_partials_f64(family in families_f64(), n in lengths(3000), seed in any::<u64>()) {
+        let (x, y) = F64In::gen_family(family, n, seed);
+        check_float::<F64In, FastPartial<f64>>(&x, &y, seed)?;
+        check_float::<F64In, CompensatedPartial<f64>>(&x, &y, seed)?;
+    }
+
+    #[test]
+    fn float_partials_f32(family in families_f32(), n in lengths(3000), seed in any::<u64>()) {
+        let (x, y) = F32In::gen_family(family, n, seed);
+        check_float::<F32In, FastPartial<f32>>(&x, &y, seed)?;
+        check_float::<F32In, CompensatedPartial<f32>>(&x, &y, seed)?;
+    }
+
+    #[test]
+    fn float_partials_f32_to_f64(family in families_f32(), n in lengths(3000), seed in any::<u64>()) {
+        let (x, y) = F32InF64Out::gen_family(family, n, seed);
+        check_float::<F32InF64Out, FastPartial<f64>>(&x, &y, seed)?;
+        check_float::<F32InF64Out, CompensatedPartial<f64>>(&x, &y, seed)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The wire form: malformed buffers.
+
+/// One partial type, type-erased for tables of wire tests.
+struct Kind {
+    /// As the error messages name it: `exact f64`, `fast f32`, ...
+    name: &'static str,
+    len: usize,
+    /// A wire form of a small real dot product.
+    sample: Vec<u8>,
+    decode: fn(&[u8]) -> Result<(), WireError>,
+    /// The wire form of the partial of a random hard case.
+    real: fn(u64) -> Vec<u8>,
+    /// [`exercise`] of this type.
+    exercise: fn(&[u8]) -> Result<(), TestCaseError>,
+}
+
+fn decode<P: Partial>(bytes: &[u8]) -> Result<(), WireError> {
+    P::from_wire(bytes).map(drop)
+}
+
+fn real<P: Partial>(seed: u64) -> Vec<u8>
+where
+    f32: Input<P::Output>,
+{
+    let mut rng = Rng::new(seed);
+    let h = match rng.range(0, 3) {
+        0 => Hard::Specials(Family::Uniform),
+        1 => Hard::Window {
+            lo: rng.range(-149, 127) as i32,
+            width: 40,
+        },
+        2 => Hard::HugeCancel { miss: true },
+        _ => Hard::SignedZeros {
+            all_neg: rng.coin(),
+            cancelling: rng.coin(),
+            tiny: rng.coin(),
+        },
+    };
+    let (x, y) = gen_hard_f32(h, rng.range(0, 100) as usize, seed, BINARY32);
+    P::of(&x, &y).to_wire()
+}
+
+fn kind<P: Partial>(name: &'static str) -> Kind
+where
+    f32: Input<P::Output>,
+{
+    Kind {
+        name,
+        len: P::WIRE_LEN,
+        sample: P::of(&[1.5f32, -2.0, 0.0], &[3.0f32, 0.25, -1.0]).to_wire(),
+        decode: decode::<P>,
+        real: real::<P>,
+        exercise: exercise::<P>,
+    }
+}
+
+fn kinds() -> Vec<Kind> {
+    vec![
+        kind::<ExactPartial<f64>>("exact f64"),
+        kind::<ExactPartial<f32>>("exact f32"),
+        kind::<FastPartial<f64>>("fast f64"),
+        kind::<FastPartial<f32>>("fast f32"),
+        kind::<CompensatedPartial<f64>>("compensated f64"),
+        kind::<CompensatedPartial<f32>>("compensated f32"),
+    ]
+}
+
+/// Whether `p == p` (false for states holding a NaN).
+fn holds_no_nan<P: PartialEq>(p: &P) -> bool {
+    p.eq(p)
+}
+
+/// Bytes that decode to a state must behave: it finishes, merges (with itself, and either
+/// way with a real partial; exact merges commute) and re-encodes to the same bytes, which
+/// decode again (to an equal state, when the state equals itself, i.e. holds no NaN). Errors
+/// have a message, and a buffer of the wrong length is always a length error.
+///
+/// (The one exception to "the same bytes": a compensated partial whose sum is not finite
+/// and whose error term is −0 decodes with a +0 error term.)
+fn exercise<P: Partial>(bytes: &[u8]) -> Result<(), TestCaseError>
+where
+    f32: Input<P::Output>,
+{
+    match P::from_wire(bytes) {
+        Err(e) => {
+            prop_assert!(!e.to_string().is_empty());
+            if bytes.len() != P::WIRE_LEN {
+                prop_assert_eq!(
+                    e,
+                    WireError::Length {
+                        expected: P::WIRE_LEN,
+                        found: bytes.len()
+                    }
+                );
+            }
+        }
+        Ok(p) => {
+            let _ = p.finish();
+            let canonical = p.to_wire();
+            if P::ACCURACY == Accuracy::Compensated && canonical != bytes {
+                // The one non-canonical encoding: a −0 error term next to a non-finite sum
+                // decodes (as +0).
+                let (hi, lo) = (&bytes[8..16], &bytes[16..24]);
+                prop_assert!(
+                    !f64::from_le_bytes(hi.try_into().unwrap()).is_finite()
+                        && lo == (-0.0f64).to_le_bytes()
+                        && canonical[..16] == bytes[..16]
+                        && canonical[16..] == 0.0f64.to_le_bytes(),
+                    "{:?} re-encodes to other bytes",
+                    p
+                );
+            } else {
+                prop_assert!(canonical == bytes, "{:?} re-encodes to other bytes", p);
+            }
+            let again = P::from_wire(&p.to_wire());
+            prop_assert!(again.is_ok(), "{:?}: {:?}", p, again);
+            let again = again.unwrap();
+            if holds_no_nan(&p) {
+                prop_assert!(again == p);
+            }
+            let mut twice = p.clone();
+            twice.merge(&p);
+            let _ = twice.finish();
+            let _ = twice.to_wire();
+            let real = P::of(&[1.5f32, -2.0, 1e30], &[3.0f32, 0.25, -1e-30]);
+            let (mut a, mut b) = (p.clone(), real.clone());
+            a.merge(&real);
+            b.merge(&p);
+            let (ra, rb) = (a.finish(), b.finish());
+            if P::ACCURACY == Accuracy::Exact {
+                prop_assert!(a == b, "exact merges do not commute: {:?} {:?}", a, b);
+                let nan = |v: P::Output| num_traits::Float::is_nan(v);
+                prop_assert!(ra == rb || nan(ra) && nan(rb), "{:?} vs {:?}", ra, rb);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn wire_lengths() {
+    for k in kinds() {
+        assert!(k.len <= 2048, "{}: WIRE_LEN {} > 2048", k.name, k.len);
+        assert_eq!(k.sample.len(), k.len, "{}", k.name);
+        assert_eq!((k.decode)(&k.sample), Ok(()), "{}", k.name);
+    }
+    assert_eq!(ExactPartial::<f64>::WIRE_LEN, ExactPartial::<f32>::WIRE_LEN);
+}
+
+/// Every length but the right one, from 0 to `WIRE_LEN + 8` (a real wire form cut short or
+/// padded): `WireError::Length`, whose message names both lengths. `write_wire` into a
+/// buffer of the wrong length is the same error.
+#[test]
+fn wrong_lengths_are_length_errors() {
+    fn write<P: Partial>(len: usize) -> Result<(), WireError>
+    where
+        f32: Input<P::Output>,
+    {
+        P::of(&[1.0f32], &[2.0f32]).write_wire(&mut vec![0; len])
+    }
+    let writers: [fn(usize) -> Result<(), WireError>; 6] = [
+        write::<ExactPartial<f64>>,
+        write::<ExactPartial<f32>>,
+        write::<FastPartial<f64>>,
+        write::<FastPartial<f32>>,
+        write::<CompensatedPartial<f64>>,
+        write::<CompensatedPartial<f32>>,
+    ];
+    for (k, write) in kinds().iter().zip(writers) {
+        for len in (0..k.len + 8).filter(|&l| l != k.len) {
+            let mut bytes = k.sample.clone();
+            bytes.resize(len, 0);
+            let want = WireError::Length {
+                expected: k.len,
+                found: len,
+            };
+            let err = (k.decode)(&bytes).unwrap_err();
+            assert_eq!(err, want, "{} from {len} bytes", k.name);
+            let msg = err.to_string();
+            assert!(
+                msg.contains(&format!("{} bytes", k.len)) && msg.contains(&format!("{len} bytes")),
+                "{}: {msg:?} does not name both lengths",
+                k.name
+            );
+            assert_eq!(
+                write(len),
+                Err(want),
+                "{}: write_wire into {len} bytes",
+                k.name
+            );
+        }
+        assert_eq!(write(k.len), Ok(()));
+    }
+}
+
+#[test]
+fn wrong_magic_and_version() {
+    for k in kinds() {
+        for i in 0..4 {
+            for v in [0u8, b'p', 0xff, k.sample[i] ^ 1] {
+                let mut bytes = k.sample.clone();
+                bytes[i] = v;
+                let err = (k.decode)(&bytes).unwrap_err();
+                assert_eq!(err, WireError::Magic, "{}: byte {i} = {v}", k.name);
+                assert!(err.to_string().contains("PDOT"), "{err}");
+            }
+        }
+        for v in (0..=255u8).filter(|&v| v != k.sample[4]) {
+            let mut bytes = k.sample.clone();
+            bytes[4] = v;
+            let err = (k.decode)(&bytes).unwrap_err();
+            assert_eq!(err, WireError::Version(v), "{}", k.name);
+            assert!(err.to_string().contains(&format!("version {v}")), "{err}");
+        }
+    }
+}
+
+/// The header of one kind of partial (level, result type), with the length of another:
+/// `WireError::Kind` naming both. (At its own length a partial of another kind is a length
+/// error, unless the lengths agree.)
+#[test]
+fn another_kind_of_partial() {
+    let kinds = kinds();
+    for src in &kinds {
+        for dst in &kinds {
+            let mut bytes = src.sample.clone();
+            bytes.resize(dst.len, 0);
+            let got = (dst.decode)(&bytes);
+            if src.name == dst.name {
+                assert_eq!(got, Ok(()));
+                continue;
+            }
+            let want = WireError::Kind {
+                expected: dst.name.to_owned(),
+                found: src.name.to_owned(),
+            };
+            let err = got.unwrap_err();
+            assert_eq!(err, want, "{} bytes fed to {}", src.name, dst.name);
+            let msg = err.to_string();
+            assert!(msg.contains(dst.name) && msg.contains(src.name), "{msg}");
+            // The unmodified bytes: a length error unless the lengths agree.
+            let err = (dst.decode)(&src.sample).unwrap_err();
+            if src.len == dst.len {
+                assert!(matches!(err, WireError::Kind { .. }), "{err:?}");
+            } else {
+                assert!(matches!(err, WireError::Length { .. }), "{err:?}");
+            }
+        }
+        // Unknown levels and result types.
+        for (at, v, found) in [
+            (5, 0u8, "level#0"),
+            (5, 9, "level#9"),
+            (6, 2, "type#2"),
+            (6, 16, "type#16"),
+        ] {
+            let mut bytes = src.sample.clone();
+            bytes[at] = v;
+            let err = (src.decode)(&bytes).unwrap_err();
+            assert!(
+                matches!(&err, WireError::Kind { expected, found: f } if expected == src.name && f.contains(found)),
+                "{}: {err:?}",
+                src.name
+            );
+        }
+    }
+}
+
+/// Sets bit `pos` of an exact partial's payload (bit `k` of the fixed-point number).
+fn set_bit(wire: &mut [u8], pos: usize) {
+    wire[8 + pos / 8] |= 1 << (pos % 8);
+}
+
+/// The one set bit of a payload.
+fn only_bit(wire: &[u8]) -> usize {
+    let set: Vec<usize> = (0..(wire.len() - 8) * 8)
+        .filter(|&k| wire[8 + k / 8] >> (k % 8) & 1 == 1)
+        .collect();
+    assert_eq!(set.len(), 1, "{set:?}");
+    set[0]
+}
+
+fn flags_of(x: f64, y: f64) -> u8 {
+    ExactPartial::<f64>::of(&[x], &[y]).to_wire()[7]
+}
+
+fn invalid(err: WireError, what: &str) {
+    match &err {
+        WireError::Invalid(why) => {
+            assert!(err.to_string().contains(why), "{err}");
+            assert!(
+                why.contains(what),
+                "the message {why:?} does not name the problem ({what})"
+            );
+        }
+        other => panic!("expected WireError::Invalid ({what}), got {other:?}"),
+    }
+}
+
+/// States of an exact partial that no dot product has: `WireError::Invalid`, naming why.
+#[test]
+fn impossible_exact_states() {
+    // The flags, as real dot products set them.
+    let value = flags_of(1.0, 1.0);
+    let neg_zero = flags_of(-0.0, 1.0);
+    let known = value
+        | neg_zero
+        | flags_of(f64::NAN, 1.0)
+        | flags_of(f64::INFINITY, 1.0)
+        | flags_of(f64::NEG_INFINITY, 1.0);
+    assert_eq!(ExactPartial::<f64>::new().to_wire()[7], 0);
+    assert_ne!(value, neg_zero);
+    let one64 = ExactPartial::<f64>::of(&[1.0f64], &[1.0]).to_wire();
+    let one32 = ExactPartial::<f32>::of(&[1.0f32], &[1.0]).to_wire();
+    let empty64 = ExactPartial::<f64>::new().to_wire();
+    let empty32 = ExactPartial::<f32>::new().to_wire();
+    let d64: fn(&[u8]) -> Result<(), WireError> = decode::<ExactPartial<f64>>;
+    let d32: fn(&[u8]) -> Result<(), WireError> = decode::<ExactPartial<f32>>;
+    let neg64 = ExactPartial::<f64>::of(&[-1.0f64], &[1.0]).to_wire();
+    let neg32 = ExactPartial::<f32>::of(&[-1.0f32], &[1.0]).to_wire();
+    for (empty, one, neg, d) in [
+        (&empty64, &one64, &neg64, d64),
+        (&empty32, &one32, &neg32, d32),
+    ] {
+        // Unknown flag bits, with or without a value.
+        for f in (0..=255u8).filter(|f| f & !known != 0) {
+            for base in [empty, one] {
+                let mut bytes = base.clone();
+                bytes[7] = f;
+                invalid(d(&bytes).unwrap_err(), "flag");
+            }
+        }
+        // A nonzero sum without products, or with only −0 products.
+        for f in [0, neg_zero] {
+            let mut bytes = one.clone();
+            bytes[7] = f;
+            invalid(d(&bytes).unwrap_err(), "zero");
+        }
+        // Special products recorded in an empty sum.
+        for f in (1..=known).filter(|f| f & !known == 0 && f & neg_zero == 0) {
+            let mut bytes = empty.clone();
+            bytes[7] = f;
+            invalid(d(&bytes).unwrap_err(), "empty");
+        }
+        // The top digit is not a sign extension.
+        for top in [1u32, 0x8000_0000, 0x7fff_ffff, 0xffff_fffe, 0x0001_0000] {
+            let mut bytes = one.clone();
+            let n = bytes.len();
+            bytes[n - 4..].copy_from_slice(&top.to_le_bytes());
+            invalid(d(&bytes).unwrap_err(), "range");
+        }
+        // ... while 0 and all ones are (a negative sum is all ones on top).
+        assert_eq!(d(neg), Ok(()));
+        assert_eq!(d(one), Ok(()));
+    }
+
+    // f32 partials: every bit down to 2^-298 (2^-149 squared), none below.
+    let unit = only_bit(&one64[..]);
+    assert_eq!(unit, only_bit(&one32[..]));
+    let lowest = unit - 298;
+    let mut bytes = one32.clone();
+    bytes[8..].fill(0);
+    set_bit(&mut bytes, lowest);
+    let p = ExactPartial::<f32>::from_wire(&bytes).expect("2^-298 is a product of f32");
+    let tiny = f32::from_bits(1);
+    assert_eq!(p, ExactPartial::<f32>::of(&[tiny], &[tiny]));
+    for below in [lowest - 1, lowest - 2, lowest - 31, lowest - 32, 0] {
+        let mut b = bytes.clone();
+        set_bit(&mut b, below);
+        invalid(d32(&b).unwrap_err(), "f32");
+        // An f64 partial holds such bits.
+        let mut b64 = b.clone();
+        b64[6] = 8;
+        assert_eq!(d64(&b64), Ok(()), "bit {below} in an f64 partial");
+    }
+}
+
+/// A compensated partial's error term is finite, and 0 when its sum is not; neither has
+/// flags.
+#[test]
+fn impossible_float_states() {
+    let comp = |hi: f64, lo: f64, flags: u8| -> Result<CompensatedPartial<f64>, WireError> {
+        let mut b = CompensatedPartial::<f64>::new().to_wire();
+        b[7] = flags;
+        b[8..16].copy_from_slice(&hi.to_le_bytes());
+        b[16..24].copy_from_slice(&lo.to_le_bytes());
+        CompensatedPartial::<f64>::from_wire(&b)
+    };
+    assert_eq!(comp(1.0, 1e-17, 0).map(|p| p.parts()), Ok((1.0, 1e-17)));
+    assert_eq!(
+        comp(f64::INFINITY, 0.0, 0).map(|p| p.finish()),
+        Ok(f64::INFINITY)
+    );
+    assert!(comp(f64::NAN, 0.0, 0).unwrap().finish().is_nan());
+    for (hi, lo) in [
+        (1.0, f64::NAN),
+        (1.0, f64::INFINITY),
+        (f64::INFINITY, 1.0),
+        (f64::NAN, -1e-300),
+        (f64::NEG_INFINITY, f64::NAN),
+    ] {
+        invalid(comp(hi, lo, 0).unwrap_err(), "error term");
+    }
+    for f in 1..=255u8 {
+        invalid(comp(1.0, 0.0, f).unwrap_err(), "flags");
+        let mut b = FastPartial::<f32>::new().to_wire();
+        b[7] = f;
+        invalid(FastPartial::<f32>::from_wire(&b).unwrap_err(), "flags");
+    }
+    // Any bits are a fast partial's sum: NaN finishes to the canonical NaN.
+    let mut b = FastPartial::<f64>::new().to_wire();
+    b[8..].copy_from_slice(&0xfff0_0000_0000_0001u64.to_le_bytes());
+    let p = FastPartial::<f64>::from_wire(&b).unwrap();
+    assert_eq!(p.finish().to_bits(), f64::NAN.to_bits());
+    assert_eq!(p.to_wire(), b);
+}
+
+/// The flags byte of every state real exact partials reach (merges of a −0 product, a
+/// nonzero one, a NaN, +inf and −inf), and the bit that says "some product is not −0".
+fn reachable_flags() -> &'static (Vec<u8>, u8) {
+    static FLAGS: std::sync::OnceLock<(Vec<u8>, u8)> = std::sync::OnceLock::new();
+    FLAGS.get_or_init(|| {
+        let samples = [
+            (-0.0, 1.0),
+            (1.0, 1.0),
+            (f64::NAN, 1.0),
+            (f64::INFINITY, 1.0),
+            (f64::NEG_INFINITY, 1.0),
+        ];
+        let all = (0..1u32 << samples.len())
+            .map(|mask| {
+                let mut p = ExactPartial::<f64>::new();
+                for (i, &(a, b)) in samples.iter().enumerate() {
+                    if mask >> i & 1 == 1 {
+                        p.merge(&ExactPartial::of(&[a], &[b]));
+                    }
+                }
+                p.to_wire()[7]
+            })
+            .collect();
+        (all, flags_of(1.0, 1.0) & !flags_of(-0.0, 1.0))
+    })
+}
+
+/// An exact partial's payload: flags mostly of a reachable state; digits mostly zero, some
+/// all ones, some random (none below 2^-298 half the time, as in `f32` partials; all zero
+/// when the flags say every product is −0, mostly); the top digit mostly a sign extension.
+fn random_exact_payload(bytes: &mut [u8], rng: &mut Rng) {
+    let (reachable, not_neg_zero) = reachable_flags();
+    let flags = if rng.range(0, 2) == 0 {
+        rng.next_u64() as u8
+    } else {
+        reachable[rng.range(0, reachable.len() as i64 - 1) as usize]
+    };
+    bytes[7] = flags;
+    let digits = (bytes.len() - 8) / 4;
+    let zero = flags & not_neg_zero == 0 && rng.range(0, 3) > 0;
+    let clean_below = if rng.coin() { digits / 2 } else { 0 };
+    for i in 0..digits {
+        let d: u32 = match rng.range(0, 9) {
+            _ if zero || i < clean_below => 0,
+            0..=5 => 0,
+            6 => u32::MAX,
+            _ => rng.next_u64() as u32,
+        };
+        bytes[8 + 4 * i..12 + 4 * i].copy_from_slice(&d.to_le_bytes());
+    }
+    if !zero {
+        let top: u32 = match rng.range(0, 7) {
+            0..=2 => 0,
+            3..=5 => u32::MAX,
+            _ => rng.next_u64() as u32,
+        };
+        let n = bytes.len();
+        bytes[n - 4..].copy_from_slice(&top.to_le_bytes());
+    }
+}
+
+/// Random bytes for a wire decoder, in one of several shapes (see the proptest below).
+fn random_wire(mode: u8, seed: u64, kinds: &[Kind]) -> Vec<u8> {
+    let mut rng = Rng::new(seed);
+    let pick = |rng: &mut Rng| rng.range(0, kinds.len() as i64 - 1) as usize;
+    let k = &kinds[pick(&mut rng)];
+    match mode {
+        // Anything, mostly at or near a wire length.
+        0 => {
+            let len = if rng.range(0, 3) > 0 {
+                (kinds[pick(&mut rng)].len as i64 + rng.range(-2, 2)).max(0) as usize
+            } else {
+                rng.range(0, 700) as usize
+            };
+            let mut b: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+            if len >= 4 && rng.coin() {
+                b[..4].copy_from_slice(b"PDOT");
+            }
+            b
+        }
+        // A valid header and a random payload.
+        1 => {
+            let mut b = k.sample.clone();
+            if k.name.starts_with("exact") {
+                random_exact_payload(&mut b, &mut rng);
+            } else {
+                for v in &mut b[8..] {
+                    *v = rng.next_u64() as u8;
+                }
+                if rng.coin() {
+                    b[7] = 0;
+                }
+                if b.len() >= 16 && rng.coin() {
+                    let special =
+                        [f64::NAN, f64::INFINITY, -0.0, f64::MAX, 1e-310][rng.range(0, 4) as usize];
+                    b[8..16].copy_from_slice(&special.to_le_bytes());
+                }
+            }
+            b
+        }
+        // A real wire form with a few bits or bytes changed.
+        2 => {
+            let mut b = (k.real)(rng.next_u64());
+            for _ in 0..rng.range(1, 4) {
+                let i = rng.range(0, b.len() as i64 - 1) as usize;
+                if rng.coin() {
+                    b[i] ^= 1 << rng.range(0, 7);
+                } else {
+                    b[i] = rng.next_u64() as u8;
+                }
+            }
+            b
+        }
+        // The header of one kind, the length of another, or random header bytes.
+        _ => {
+            let mut b = k.sample.clone();
+            b.resize(kinds[pick(&mut rng)].len, 0);
+            if rng.coin() {
+                let i = rng.range(4, 7) as usize;
+                b[i] = rng.next_u64() as u8;
+            }
+            b
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5000))]
+
+    /// Arbitrary bytes, fed to every partial type: never a panic (see [`exercise`]).
+    #[test]
+    fn arbitrary_bytes_never_panic(mode in 0..4u8, seed in any::<u64>()) {
+        let kinds = kinds();
+        let bytes = random_wire(mode, seed, &kinds);
+        for k in &kinds {
+            (k.exercise)(&bytes)?;
+        }
+    }
+}
+
+/// A state `from_wire` accepts, merged with itself, must encode to bytes `from_wire`
+/// accepts (and keep its sign). Found by these tests: the range check looked at the top
+/// digit only, so a value of about 2^4320 (bits far above anything a dot product reaches,
+/// just below the top digit) was accepted; merged with itself once it no longer decoded,
+/// and after 32 self-merges its sign flipped (+inf became −inf).
+#[test]
+fn accepted_exact_states_stay_decodable_when_merged() {
+    let mut bytes = ExactPartial::<f64>::of(&[1.0f64], &[1.0]).to_wire();
+    let n = bytes.len();
+    // Digit LIMBS - 2 (bits 4288..4320 of 4352): all ones; the top digit stays 0.
+    bytes[n - 8..n - 4].fill(0xff);
+    let Ok(p) = ExactPartial::<f64>::from_wire(&bytes) else {
+        return; // rejected: fine
+    };
+    let mut q = p.clone();
+    q.merge(&p);
+    assert!(
+        ExactPartial::<f64>::from_wire(&q.to_wire()).is_ok(),
+        "a merge of accepted states does not decode"
+    );
+    let mut r = p.clone();
+    for _ in 0..40 {
+        let c = r.clone();
+        r.merge(&c);
+    }
+    assert_eq!(r.finish(), p.finish(), "the sign flipped");
+}
