@@ -1,7 +1,7 @@
 # pdot: the two commands of the README, and a few more.
 #   make run    the main job: the benchmark report against OpenBLAS (quick sizes), table + plot
 #   make test   everything CI checks: format, lints, docs, tests, short fuzzing
-#   make bench  the full benchmark report (n = 1e3 .. 1e8; about five minutes)
+#   make bench  the full benchmark report (n = 1e3 .. 1e8; about six minutes)
 
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 30
