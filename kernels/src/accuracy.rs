@@ -41,10 +41,12 @@ pub enum Accuracy {
     /// result, for every finite input (subnormal products, products that overflow and
     /// cancel). Hence the same bits for any order, splitting, layout, rank count or CPU.
     ///
-    /// Products are split exactly (TwoProduct) into short floating-point expansions per
-    /// SIMD lane, which spill what they cannot hold exactly into a fixed-point
-    /// superaccumulator covering the whole exponent range; `f32` products are exact in
-    /// `f64`. Special values: NaN, inf·0 or +inf with −inf give NaN, an infinity alone gives
+    /// Products are split exactly (TwoProduct; `f32` products are exact in `f64`) and added
+    /// per SIMD lane into fixed-point accumulators made of floating-point numbers, pinned to
+    /// a binade chosen from a bound on each block's products; whatever does not fit them
+    /// takes an exact scalar path, and everything ends in a fixed-point superaccumulator
+    /// covering the whole exponent range, rounded once. Special values: NaN, inf·0 or +inf
+    /// with −inf give NaN, an infinity alone gives
     /// that infinity, a sum beyond the format's range gives ±inf; an exact zero is +0, and
     /// −0 only when every product is −0.
     Exact,
