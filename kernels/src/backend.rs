@@ -371,6 +371,27 @@ impl Backend {
     }
 }
 
+/// `$body` with `$s` bound to the backend token `$token` holds (one match for every
+/// entry point).
+macro_rules! with_backend {
+    ($token:expr, |$s:ident| $body:expr) => {
+        match $token {
+            Token::Portable($s) => $body,
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2($s) => $body,
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512($s) => $body,
+        }
+    };
+}
+
+/// The ordered kernel for elements `E` accumulated in `A`, on `token`'s backend.
+macro_rules! on_backend {
+    ($token:expr, $level:expr, $x:expr, $y:expr) => {
+        with_backend!($token, |s| kernel::dot(s, $level, $x, $y))
+    };
+}
+
 /// Element types the exact kernel takes (every backend implements it for them).
 pub(crate) trait ExactInput: Real {
     fn exact(token: Token, x: Strided<'_, Self>, y: Strided<'_, Self>, state: &mut ExactState);
@@ -382,15 +403,7 @@ macro_rules! exact_input {
             #[inline]
             fn exact(token: Token, x: Strided<'_, $e>, y: Strided<'_, $e>, state: &mut ExactState) {
                 // SAFETY: the public entry points check x.len() == y.len().
-                unsafe {
-                    match token {
-                        Token::Portable(s) => s.exact(x, y, state),
-                        #[cfg(target_arch = "x86_64")]
-                        Token::Avx2(s) => s.exact(x, y, state),
-                        #[cfg(target_arch = "x86_64")]
-                        Token::Avx512(s) => s.exact(x, y, state),
-                    }
-                }
+                unsafe { with_backend!(token, |s| s.exact(x, y, state)) }
             }
         }
     };
@@ -401,19 +414,6 @@ exact_input!(f32);
 /// An (input, accumulator) element pair that every backend implements.
 pub(crate) trait Flavor<A>: ExactInput {
     fn ordered(token: Token, level: Ordered, x: Strided<'_, Self>, y: Strided<'_, Self>) -> (A, A);
-}
-
-/// The kernel for elements `E` accumulated in `A`, on whichever backend `token` holds.
-macro_rules! on_backend {
-    ($token:expr, $level:expr, $x:expr, $y:expr) => {
-        match $token {
-            Token::Portable(s) => kernel::dot(s, $level, $x, $y),
-            #[cfg(target_arch = "x86_64")]
-            Token::Avx2(s) => kernel::dot(s, $level, $x, $y),
-            #[cfg(target_arch = "x86_64")]
-            Token::Avx512(s) => kernel::dot(s, $level, $x, $y),
-        }
-    };
 }
 
 impl Flavor<f64> for f64 {

@@ -255,8 +255,9 @@ where
             };
             let abs = s.abs(p);
             let out = s.below(abs, small);
-            if s.any(s.or(out, s.at_least(abs, big))) {
-                if s.any(s.at_least(abs, big)) {
+            let over = s.at_least(abs, big);
+            if s.any(s.or(out, over)) {
+                if s.any(over) {
                     return Outcome::Restart;
                 }
                 slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
