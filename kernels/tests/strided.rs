@@ -3,14 +3,20 @@
 //! accuracy level, for f64, f32 and mixed f32 -> f64.
 //!
 //! The logical elements are computed here from the BLAS definition (`blas_logical`), never
-//! through `Strided` itself.
+//! through `Strided` itself; those of blocked views from theirs (`blocked_index`).
 
 mod common;
 
 use common::backends;
-use common::inputs::{Rng, blas_layout, blas_logical, families_f64, gen_f32, gen_f64, lengths};
-use pdot_kernels::{Accuracy, Strided, dot, dot_strided, dot_with, dsdot_strided, dsdot_with};
+use common::inputs::{
+    Family, Rng, blas_layout, blas_logical, families_f64, gen_f32, gen_f64, lengths,
+};
+use pdot_kernels::{
+    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, StrideError,
+    Strided, dot, dot_strided, dot_with, dsdot_strided, dsdot_with,
+};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 /// Length of the smallest slice holding `n` elements `inc` apart.
 fn span(n: usize, inc: isize) -> usize {
@@ -323,6 +329,531 @@ fn one_element_views_with_extreme_increments() {
                 assert_eq!(b.dot_strided(a, xs, ys), 21.0, "{what}");
                 assert_eq!(b.dsdot_strided(a, xs, ys), 21.0, "{what}");
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocked views: runs of `block` consecutive elements whose starts are `stride` apart.
+// ---------------------------------------------------------------------------------------
+
+/// Index into the data of logical element `i` of a blocked view, from the definition.
+fn blocked_index(i: usize, block: usize, stride: usize) -> usize {
+    (i / block) * stride + i % block
+}
+
+/// The logical elements of a blocked view, from the definition (not through `Strided`).
+fn blocked_logical<T: Copy>(data: &[T], n: usize, block: usize, stride: usize) -> Vec<T> {
+    (0..n)
+        .map(|i| data[blocked_index(i, block, stride)])
+        .collect()
+}
+
+/// One past the largest index of a blocked view, by brute force over every element, in
+/// u128 (never overflows for the sizes tested).
+fn blocked_extent(n: usize, block: usize, stride: usize) -> u128 {
+    (0..n as u128)
+        .map(|i| (i / block as u128) * stride as u128 + i % block as u128 + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// A buffer holding a blocked view of `n` elements `off` elements in, and its logical
+/// elements. Runs that do not overlap (`stride >= block`) hold `vals[..n]` and every other
+/// slot of the buffer (gaps, the `off` leading slots and 3 trailing ones) is `junk`;
+/// overlapping runs (`stride < block`) are laid over `vals[..extent]` (the junk then only
+/// surrounds them) and the logical elements follow from the definition.
+fn blocked_case<T: Copy>(
+    vals: &[T],
+    n: usize,
+    block: usize,
+    stride: usize,
+    off: usize,
+    junk: T,
+) -> (Vec<T>, Vec<T>) {
+    let extent = blocked_extent(n, block, stride) as usize;
+    let mut buf = vec![junk; off + extent + 3];
+    if stride >= block {
+        for (i, &v) in vals[..n].iter().enumerate() {
+            buf[off + blocked_index(i, block, stride)] = v;
+        }
+    } else {
+        buf[off..off + extent].copy_from_slice(&vals[..extent]);
+    }
+    let logical = blocked_logical(&buf[off..], n, block, stride);
+    (buf, logical)
+}
+
+/// How the other operand of a blocked view is laid out.
+#[derive(Clone, Copy, Debug)]
+enum Other {
+    /// Blocked too, with its own block and stride.
+    Blocked(usize, usize),
+    /// A contiguous slice.
+    Contiguous,
+    /// A BLAS strided view with this increment.
+    Blas(isize),
+}
+
+/// Strides for a block: mostly `block..=block + 40` (gaps between runs, the block-cyclic
+/// case), sometimes below `block` (overlapping runs, stride 0 included).
+fn stride_for(block: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![
+        4 => (0..=40usize).prop_map(move |g| block + g),
+        1 => (0..block).prop_map(|s| s),
+    ]
+}
+
+fn blocked_shape() -> impl Strategy<Value = (usize, usize)> {
+    (1..=40usize).prop_flat_map(|b| (Just(b), stride_for(b)))
+}
+
+fn other_layout() -> impl Strategy<Value = Other> {
+    prop_oneof![
+        3 => blocked_shape().prop_map(|(b, s)| Other::Blocked(b, s)),
+        1 => Just(Other::Contiguous),
+        1 => prop::sample::select(vec![-3isize, -1, 0, 2, 3, 4]).prop_map(Other::Blas),
+    ]
+}
+
+/// The buffer and logical elements of the other operand (`off` elements in).
+fn other_case<T: Copy>(
+    other: Other,
+    vals: &[T],
+    n: usize,
+    off: usize,
+    junk: T,
+) -> (Vec<T>, Vec<T>) {
+    match other {
+        Other::Blocked(b, s) => blocked_case(vals, n, b, s, off, junk),
+        Other::Contiguous => {
+            let mut buf = vec![junk; off];
+            buf.extend_from_slice(&vals[..n]);
+            (buf, vals[..n].to_vec())
+        }
+        Other::Blas(inc) => {
+            let buf = blas_layout(&vals[..n], inc, off, junk);
+            let logical = blas_logical(&buf[off..], n, inc);
+            (buf, logical)
+        }
+    }
+}
+
+fn other_view<T: Copy>(other: Other, buf: &[T], n: usize) -> Strided<'_, T> {
+    match other {
+        Other::Blocked(b, s) => Strided::blocked(buf, n, b, s).unwrap(),
+        Other::Contiguous => Strided::new(buf, n, 1).unwrap(),
+        Other::Blas(inc) => Strided::new(buf, n, inc).unwrap(),
+    }
+}
+
+/// Partials of type `P` of the views and of their contiguous copies on backend `b`: the same
+/// wire bytes (the whole state, not only the result).
+fn partials_agree<P, I>(
+    b: Backend,
+    (xs, ys): (Strided<'_, I>, Strided<'_, I>),
+    (cx, cy): (&[I], &[I]),
+    what: &str,
+) -> Result<(), TestCaseError>
+where
+    P: Partial,
+    I: Input<P::Output>,
+{
+    let view = P::of_strided_on(b, xs, ys);
+    let copy = P::of_strided_on(b, cx.into(), cy.into());
+    prop_assert_eq!(
+        view.to_wire(),
+        copy.to_wire(),
+        "{} {}: partial {:?}",
+        b.isa(),
+        what,
+        P::ACCURACY
+    );
+    Ok(())
+}
+
+/// The cases of `blocked_equals_contiguous_copy`: a blocked x (block, stride, offset) and a
+/// y of any layout, possibly swapped.
+#[allow(clippy::too_many_arguments)]
+fn check_blocked_case(
+    family: Family,
+    n: usize,
+    seed: u64,
+    (block, stride): (usize, usize),
+    other: Other,
+    (off_x, off_y): (usize, usize),
+    swap: bool,
+) -> Result<(), TestCaseError> {
+    let mut m = n.max(blocked_extent(n, block, stride) as usize);
+    if let Other::Blocked(b, s) = other {
+        m = m.max(blocked_extent(n, b, s) as usize);
+    }
+    let (vx, vy) = gen_f64(family, m, seed);
+    let (fvx, fvy) = gen_f32(family, m, seed);
+    let (bx, cx) = blocked_case(&vx, n, block, stride, off_x, f64::NAN);
+    let (by, cy) = other_case(other, &vy, n, off_y, f64::NAN);
+    let (fbx, fcx) = blocked_case(&fvx, n, block, stride, off_x, f32::NAN);
+    let (fby, fcy) = other_case(other, &fvy, n, off_y, f32::NAN);
+    let xs = Strided::blocked(&bx[off_x..], n, block, stride).unwrap();
+    let ys = other_view(other, &by[off_y..], n);
+    let fxs = Strided::blocked(&fbx[off_x..], n, block, stride).unwrap();
+    let fys = other_view(other, &fby[off_y..], n);
+    // The views read what the definition says.
+    prop_assert_eq!(
+        xs.iter().map(f64::to_bits).collect::<Vec<_>>(),
+        cx.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
+    prop_assert_eq!(
+        ys.iter().map(f64::to_bits).collect::<Vec<_>>(),
+        cy.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
+    let (xs, ys, cx, cy, fxs, fys, fcx, fcy) = if swap {
+        (ys, xs, cy, cx, fys, fxs, fcy, fcx)
+    } else {
+        (xs, ys, cx, cy, fxs, fys, fcx, fcy)
+    };
+    for b in backends() {
+        for &a in Accuracy::ALL {
+            let (s, c) = (b.dot_strided(a, xs, ys), b.dot(a, &cx, &cy));
+            prop_assert!(
+                bits_eq_f64(s, c),
+                "{} {} f64: blocked {:e} != copy {:e}",
+                b.isa(),
+                a,
+                s,
+                c
+            );
+            let (s, c) = (b.dot_strided(a, fxs, fys), b.dot(a, &fcx, &fcy));
+            prop_assert_eq!(
+                s.to_bits(),
+                c.to_bits(),
+                "{} {} f32: blocked {:e} != copy {:e}",
+                b.isa(),
+                a,
+                s,
+                c
+            );
+            let (s, c) = (
+                b.dsdot_strided(a, fxs, fys),
+                b.dsdot_strided(a, fcx[..].into(), fcy[..].into()),
+            );
+            prop_assert!(
+                bits_eq_f64(s, c),
+                "{} {} f32->f64: blocked {:e} != copy {:e}",
+                b.isa(),
+                a,
+                s,
+                c
+            );
+        }
+        let (v, c) = ((xs, ys), (&cx[..], &cy[..]));
+        partials_agree::<FastPartial<f64>, f64>(b, v, c, "f64")?;
+        partials_agree::<CompensatedPartial<f64>, f64>(b, v, c, "f64")?;
+        partials_agree::<ExactPartial<f64>, f64>(b, v, c, "f64")?;
+        let (v, c) = ((fxs, fys), (&fcx[..], &fcy[..]));
+        partials_agree::<FastPartial<f32>, f32>(b, v, c, "f32")?;
+        partials_agree::<CompensatedPartial<f32>, f32>(b, v, c, "f32")?;
+        partials_agree::<ExactPartial<f32>, f32>(b, v, c, "f32")?;
+        partials_agree::<FastPartial<f64>, f32>(b, v, c, "f32->f64")?;
+        partials_agree::<CompensatedPartial<f64>, f32>(b, v, c, "f32->f64")?;
+        partials_agree::<ExactPartial<f64>, f32>(b, v, c, "f32->f64")?;
+    }
+    // The free functions and the default-backend partials agree too.
+    for &a in Accuracy::ALL {
+        prop_assert!(bits_eq_f64(dot_strided(a, xs, ys), dot_with(a, &cx, &cy)));
+        prop_assert!(bits_eq_f64(
+            dsdot_strided(a, fxs, fys),
+            dsdot_with(a, &fcx, &fcy)
+        ));
+    }
+    prop_assert_eq!(
+        ExactPartial::<f64>::of_strided(xs, ys).finish().to_bits(),
+        ExactPartial::<f64>::of(&cx, &cy).finish().to_bits()
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// `Strided::blocked` accepts exactly the views whose every element lies in the data
+    /// (brute force over the elements, in u128), with the right error otherwise, and `len`,
+    /// `inc`, `block`, `get`, `iter` follow the definition.
+    #[test]
+    fn blocked_views_follow_the_definition(
+        data_len in 0..300usize,
+        n in 0..120usize,
+        block in 0..=12usize,
+        stride in 0..=30usize,
+        seed in any::<u64>(),
+    ) {
+        let mut rng = Rng::new(seed);
+        let data: Vec<f64> = (0..data_len).map(|_| rng.symmetric()).collect();
+        let view = Strided::blocked(&data, n, block, stride);
+        if block == 0 {
+            prop_assert_eq!(view.unwrap_err(), StrideError::ZeroBlock);
+            return Ok(());
+        }
+        let extent = blocked_extent(n, block, stride);
+        match view {
+            Err(e) => {
+                prop_assert!(extent > data_len as u128, "n {} block {} stride {} len {}: {}", n, block, stride, data_len, e);
+                prop_assert_eq!(e, StrideError::BlockedOutOfBounds { n, block, stride, len: data_len });
+                let needs = format!("needs {extent} elements");
+                prop_assert!(e.to_string().contains(&needs), "{}", e);
+            }
+            Ok(v) => {
+                prop_assert!(extent <= data_len as u128);
+                prop_assert_eq!(v.len(), n);
+                prop_assert_eq!(v.is_empty(), n == 0);
+                prop_assert_eq!(v.inc(), stride as isize);
+                prop_assert_eq!(v.block(), block);
+                let logical = blocked_logical(&data, n, block, stride);
+                prop_assert_eq!(v.iter().len(), n);
+                prop_assert_eq!(v.iter().collect::<Vec<_>>(), logical.clone());
+                for (i, &want) in logical.iter().enumerate() {
+                    prop_assert_eq!(v.get(i), Some(want));
+                }
+                prop_assert_eq!(v.get(n), None);
+                prop_assert_eq!(v.get(usize::MAX), None);
+                // block = 1 is the BLAS view with inc = stride.
+                if block == 1 {
+                    let blas = Strided::new(&data, n, stride as isize).unwrap();
+                    prop_assert_eq!(blas.iter().collect::<Vec<_>>(), logical.clone());
+                }
+                // The dot of the view with itself, on small integers (exact at every level).
+                let ints: Vec<f64> = (0..data_len).map(|i| (i % 17) as f64 - 8.0).collect();
+                let iv = Strided::blocked(&ints, n, block, stride).unwrap();
+                let scalar: f64 = blocked_logical(&ints, n, block, stride).iter().map(|a| a * a).sum();
+                for &a in Accuracy::ALL {
+                    prop_assert_eq!(dot_strided(a, iv, iv), scalar);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(1000)))]
+
+    /// A blocked view (block 1..=40, stride mostly block..=block+40, sometimes below block,
+    /// any offset, NaN in every slot it must not read) dotted with a blocked, contiguous or
+    /// BLAS-strided view gives the same bits as the contiguous copies of their logical
+    /// elements: every backend, every level, f64, f32 and f32 -> f64, and the partials
+    /// (`of_strided_on`, whole wire state) of every type too.
+    #[test]
+    fn blocked_equals_contiguous_copy(
+        family in families_f64(),
+        n in lengths(700),
+        seed in any::<u64>(),
+        shape in blocked_shape(),
+        other in other_layout(),
+        off_x in 0..5usize,
+        off_y in 0..5usize,
+        swap in any::<bool>(),
+    ) {
+        check_blocked_case(family, n, seed, shape, other, (off_x, off_y), swap)?;
+    }
+}
+
+/// Blocks about the vector widths (1..=17 elements per run), gaps of 0 (runs end to end),
+/// 1 and many, on vectors long enough for the exact kernel's blocks of 512 steps and the
+/// unrolled loops: the same bits as the copies.
+#[test]
+fn blocked_long_vectors_equal_contiguous_copy() {
+    let n = 20_000;
+    let mut seed = 1;
+    for block in (1..=17).chain([31, 32, 33, 64, 100, 1000]) {
+        for gap in [0, 1, 3, 8, 1000] {
+            for family in [Family::Uniform, Family::WideExponents { spread: 300 }] {
+                seed += 1;
+                let other = if seed % 2 == 0 {
+                    Other::Blocked(block.max(2) - 1, block + gap + 1)
+                } else {
+                    Other::Contiguous
+                };
+                check_blocked_case(family, n, seed, (block, block + gap), other, (1, 3), false)
+                    .unwrap();
+            }
+        }
+    }
+}
+
+/// Rank `r`'s share of a block-cyclic distribution (block `b` over `p` ranks) is the blocked
+/// view `(&v[r*b..], share, b, p*b)`: it reads exactly the elements the rank owns, and
+/// the exact partials of the shares, merged, give the exact dot of the whole vectors.
+#[test]
+fn block_cyclic_shares() {
+    let (x, y) = gen_f64(Family::WideExponents { spread: 40 }, 1001, 7);
+    for b in [1usize, 2, 3, 4, 5, 8, 13, 64] {
+        for p in [1usize, 2, 3, 4, 7] {
+            let n = x.len();
+            let mut total = ExactPartial::<f64>::new();
+            let mut owned = 0;
+            for r in 0..p {
+                // Elements whose block index is r modulo p.
+                let mine: Vec<usize> = (0..n).filter(|&i| (i / b) % p == r).collect();
+                let share = mine.len();
+                if r * b >= n {
+                    assert_eq!(share, 0);
+                    continue;
+                }
+                let xs = Strided::blocked(&x[r * b..], share, b, p * b).unwrap();
+                let ys = Strided::blocked(&y[r * b..], share, b, p * b).unwrap();
+                let want: Vec<f64> = mine.iter().map(|&i| x[i]).collect();
+                assert_eq!(xs.iter().collect::<Vec<_>>(), want, "b {b} p {p} r {r}");
+                let wy: Vec<f64> = mine.iter().map(|&i| y[i]).collect();
+                for &a in Accuracy::ALL {
+                    assert_eq!(
+                        dot_strided(a, xs, ys).to_bits(),
+                        dot_with(a, &want, &wy).to_bits(),
+                        "b {b} p {p} r {r} {a}"
+                    );
+                }
+                total.merge(&ExactPartial::of_strided(xs, ys));
+                owned += share;
+            }
+            assert_eq!(owned, n);
+            assert_eq!(
+                total.finish().to_bits(),
+                dot_with(Accuracy::Exact, &x, &y).to_bits(),
+                "b {b} p {p}"
+            );
+        }
+    }
+}
+
+#[test]
+fn blocked_errors() {
+    let data = [0.0f64; 10];
+    // block = 0, whatever the rest.
+    for (n, stride) in [(0, 0), (1, 1), (3, 5), (usize::MAX, usize::MAX)] {
+        assert_eq!(
+            Strided::blocked(&data, n, 0, stride).unwrap_err(),
+            StrideError::ZeroBlock
+        );
+    }
+    assert!(StrideError::ZeroBlock.to_string().contains("block = 0"));
+    // Runs of 3, 5 apart: elements at 0 1 2 5 6 7 10 ...; 6 elements fit in 8 slots.
+    assert!(Strided::blocked(&data[..8], 6, 3, 5).is_ok());
+    let e = Strided::blocked(&data[..7], 6, 3, 5).unwrap_err();
+    assert_eq!(
+        e,
+        StrideError::BlockedOutOfBounds {
+            n: 6,
+            block: 3,
+            stride: 5,
+            len: 7
+        }
+    );
+    assert!(e.to_string().contains("needs 8 elements"), "{e}");
+    assert!(e.to_string().contains("block = 3"), "{e}");
+    assert!(Strided::blocked(&data, 7, 3, 5).is_err()); // element 6 is data[10]
+    // Overlapping runs: the last element (11 = run 1, offset 1 -> data[2]) is in bounds,
+    // but the full run before it reaches data[9].
+    assert!(Strided::blocked(&data, 11, 10, 1).is_ok());
+    let e = Strided::blocked(&data[..9], 11, 10, 1).unwrap_err();
+    assert_eq!(
+        e,
+        StrideError::BlockedOutOfBounds {
+            n: 11,
+            block: 10,
+            stride: 1,
+            len: 9
+        }
+    );
+    assert!(e.to_string().contains("needs 10 elements"), "{e}");
+    // Empty views always fit; so does a single run, whatever the stride.
+    assert!(Strided::blocked(&[] as &[f64], 0, 4, 100).is_ok());
+    assert!(Strided::blocked(&data, 4, 4, 1 << 40).is_ok());
+    // Overflow: offsets beyond isize::MAX, or beyond usize, or a stride beyond isize::MAX.
+    let big = isize::MAX as usize;
+    for (n, block, stride) in [
+        (4, 2, big),
+        (usize::MAX, 2, usize::MAX),
+        (usize::MAX, 1, 2),
+        (1, 1, big + 1),
+        (2, 4, usize::MAX),
+    ] {
+        let e = Strided::blocked(&data, n, block, stride).unwrap_err();
+        assert_eq!(
+            e,
+            StrideError::BlockedOverflow { n, block, stride },
+            "{n} {block} {stride}"
+        );
+        assert!(e.to_string().contains("isize::MAX"), "{e}");
+    }
+    // An offset of exactly isize::MAX is not an overflow (but out of these bounds).
+    assert_eq!(
+        Strided::blocked(&data, 2, 1, big).unwrap_err(),
+        StrideError::BlockedOutOfBounds {
+            n: 2,
+            block: 1,
+            stride: big,
+            len: 10
+        }
+    );
+    // Display never panics on hand-made values, block 0 and extremes included.
+    for (n, block, stride) in [
+        (0, 0, 0),
+        (5, 0, 3),
+        (usize::MAX, 1, usize::MAX),
+        (7, usize::MAX, 1),
+    ] {
+        let e = StrideError::BlockedOutOfBounds {
+            n,
+            block,
+            stride,
+            len: 3,
+        };
+        assert!(!e.to_string().is_empty());
+        assert!(
+            !StrideError::BlockedOverflow { n, block, stride }
+                .to_string()
+                .is_empty()
+        );
+    }
+}
+
+/// Blocked views of one run (n <= block) or of runs end to end (stride == block) are
+/// contiguous; stride 0 repeats the first run; empty views give +0.
+#[test]
+fn blocked_special_shapes() {
+    let v: Vec<f64> = (1..=40).map(f64::from).collect();
+    let w: Vec<f64> = (0..40).map(|i| f64::from(i % 7) - 3.0).collect();
+    for b in backends() {
+        for &a in Accuracy::ALL {
+            let what = format!("{} {a}", b.isa());
+            // One run, a huge stride never used.
+            let xs = Strided::blocked(&v, 40, 40, 1 << 40).unwrap();
+            assert_eq!(
+                b.dot_strided(a, xs, w[..].into()),
+                b.dot(a, &v, &w),
+                "{what}"
+            );
+            // Runs end to end.
+            let xs = Strided::blocked(&v, 40, 8, 8).unwrap();
+            assert_eq!(
+                b.dot_strided(a, xs, w[..].into()),
+                b.dot(a, &v, &w),
+                "{what}"
+            );
+            // Stride 0: the first run again and again.
+            let xs = Strided::blocked(&v, 40, 3, 0).unwrap();
+            let rep: Vec<f64> = (0..40).map(|i| v[i % 3]).collect();
+            assert_eq!(
+                b.dot_strided(a, xs, w[..].into()),
+                b.dot(a, &rep, &w),
+                "{what}"
+            );
+            // Empty.
+            let xs = Strided::blocked(&v, 0, 5, 9).unwrap();
+            let ys = Strided::blocked(&[] as &[f64], 0, 2, 3).unwrap();
+            assert_eq!(
+                b.dot_strided(a, xs, ys).to_bits(),
+                0.0f64.to_bits(),
+                "{what}"
+            );
         }
     }
 }

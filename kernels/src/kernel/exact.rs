@@ -37,9 +37,9 @@ use crate::exact::ExactState;
 use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
 use crate::real::Real;
 use crate::simd::{Flags, Load, TINY_PRODUCT};
-use crate::strided::Strided;
+use crate::strided::{Layout, Strided};
 
-use super::sweep::{Contiguous, Every, Gathered, Source};
+use super::sweep::{Contiguous, Every, Gathered, Runs, Source};
 
 /// Most independent accumulator sets (register groups of `W` lanes) a step advances.
 const U: usize = 2;
@@ -78,7 +78,14 @@ pub(crate) unsafe fn accumulate<S, E>(
     if n > 0 {
         state.flags |= NONEMPTY;
     }
-    let ((px, ix), (py, iy)) = (x.raw(), y.raw());
+    let (lx, ly) = (x.layout(), y.layout());
+    let (Layout::Step(px, ix), Layout::Step(py, iy)) = (lx, ly) else {
+        // A blocked operand (not an arithmetic progression): both read as runs.
+        // SAFETY: each source is made from its own view of n elements; x and y have the same
+        // n (caller).
+        unsafe { run(s, n, Runs::new(lx), Runs::new(ly), state) };
+        return;
+    };
     // SAFETY: every source below is made from its own view of n elements; x and y have the
     // same n (caller).
     unsafe {

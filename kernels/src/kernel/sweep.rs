@@ -10,7 +10,7 @@
 
 use crate::real::Real;
 use crate::simd::Load;
-use crate::strided::Strided;
+use crate::strided::{Layout, Strided};
 
 use super::method::Method;
 
@@ -151,6 +151,116 @@ impl<S: Load<E, A>, E: Real, A: Real, const INC: usize> Source<S, E, A> for Ever
     }
 }
 
+/// An operand made of runs of `block` consecutive elements whose starts are `stride` apart:
+/// logical element `i` is at `first + (i / block) * stride + i % block`. A vector within one
+/// run is a plain contiguous load; one that spans the end of a run is assembled element by
+/// element.
+///
+/// Used when either operand is a blocked view ([`Layout::Runs`]); the other operand is then
+/// expressed as runs too: a contiguous one as a single endless run (`block = usize::MAX`), a
+/// strided one as runs of one element (`block = 1`, `stride = inc`).
+#[derive(Clone, Copy)]
+pub(crate) struct Runs<E> {
+    first: *const E,
+    block: usize,
+    stride: isize,
+    /// `floor((2^64 - 1) / block)`: `i / block` by a multiplication (see [`Runs::split`]).
+    magic: u64,
+}
+
+impl<E> Runs<E> {
+    /// The runs of a view of `layout`.
+    #[inline(always)]
+    pub(crate) fn new(layout: Layout<E>) -> Self {
+        let (first, block, stride) = match layout {
+            Layout::Step(first, 1) => (first, usize::MAX, 0),
+            Layout::Step(first, inc) => (first, 1, inc),
+            // Every offset, the stride included, is at most isize::MAX (`Strided::blocked`).
+            Layout::Runs {
+                first,
+                block,
+                stride,
+            } => (first, block, stride as isize),
+        };
+        Runs {
+            first,
+            block,
+            stride,
+            magic: u64::MAX / block as u64,
+        }
+    }
+
+    /// `(i / block, i % block)`.
+    ///
+    /// With `M = floor((2^64 - 1) / block)`, `i · M / 2^64` lies in `(i/block - 1, i/block]`
+    /// for every `i < 2^64`, so its floor `q0` is the quotient or one less; the remainder
+    /// `i - q0 · block` is then below `2 · block`, and one correction step gives both.
+    #[inline(always)]
+    fn split(self, i: usize) -> (usize, usize) {
+        let (i, block) = (i as u64, self.block as u64);
+        let q = ((u128::from(i) * u128::from(self.magic)) >> 64) as u64;
+        let r = i - q * block;
+        if r >= block {
+            ((q + 1) as usize, (r - block) as usize)
+        } else {
+            (q as usize, r as usize)
+        }
+    }
+
+    /// Element `r` of run `q`.
+    ///
+    /// # Safety
+    /// `q * block + r < n` of the view this source was made from, `r < block`.
+    #[inline(always)]
+    unsafe fn at(self, q: usize, r: usize) -> *const E {
+        // SAFETY: the element is in the view (caller), so its offset `q * stride + r` fits in
+        // an isize (checked by `Strided::new` or `Strided::blocked`; for `inc = 0` views
+        // the product is 0) and stays inside the view's slice.
+        unsafe {
+            self.first
+                .offset((q as isize).wrapping_mul(self.stride) + r as isize)
+        }
+    }
+}
+
+impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Runs<E> {
+    #[inline(always)]
+    unsafe fn vector(self, s: S, i: usize) -> S::V {
+        let (mut q, mut r) = self.split(i);
+        // No overflow: r <= isize::MAX (r < block <= data.len() for blocked views, r = i < n
+        // <= data.len() for a contiguous one, r = 0 for block = 1).
+        if r + S::W <= self.block {
+            // SAFETY: elements i..i + W are in the view (caller) and in run q, whose
+            // elements are contiguous.
+            return unsafe { s.load(self.at(q, r)) };
+        }
+        if self.block == 1 {
+            // SAFETY: elements i..i + W are in the view (caller), `stride` apart from
+            // logical element i = q.
+            return unsafe { s.gather(self.at(q, 0), self.stride) };
+        }
+        // The vector spans the end of run q: element by element.
+        let mut buf = [E::zero(); 16];
+        for slot in buf.iter_mut().take(S::W) {
+            if r == self.block {
+                (q, r) = (q + 1, 0);
+            }
+            // SAFETY: this is logical element q * block + r, one of i..i + W, which are in
+            // the view (caller); r < block.
+            *slot = unsafe { self.at(q, r).read() };
+            r += 1;
+        }
+        // SAFETY: `buf` holds 16 >= W readable elements.
+        unsafe { s.load(buf.as_ptr()) }
+    }
+    #[inline(always)]
+    unsafe fn element(self, i: usize) -> E {
+        let (q, r) = self.split(i);
+        // SAFETY: i = q * block + r < n (caller), r < block.
+        unsafe { self.at(q, r).read() }
+    }
+}
+
 /// `x · y` by method `M`, in the canonical order.
 ///
 /// # Safety
@@ -165,7 +275,13 @@ where
     M: Method<A, S>,
 {
     let n = x.len();
-    let ((px, ix), (py, iy)) = (x.raw(), y.raw());
+    let (lx, ly) = (x.layout(), y.layout());
+    let (Layout::Step(px, ix), Layout::Step(py, iy)) = (lx, ly) else {
+        // A blocked operand (not an arithmetic progression): both read as runs.
+        // SAFETY: each source is made from its own view of n elements; x and y have the same
+        // n (caller).
+        return unsafe { run::<S, E, A, M, _, _>(s, n, Runs::new(lx), Runs::new(ly), 0) };
+    };
     // SAFETY: every source below is made from its own view of n elements; x and y have the
     // same n (caller).
     unsafe {
@@ -283,4 +399,46 @@ where
         }
     }
     M::finish(s, &regs[..k], rot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Runs;
+
+    /// `Runs::split` is `(i / block, i % block)` for every block and every `i`, the extremes
+    /// of both included (the multiplication by the reciprocal is corrected exactly once).
+    #[test]
+    fn split_is_division() {
+        let mut blocks = vec![1usize, 2, 3, 4, 5, 6, 7, 8, 9, 10, 31, 40, 641, 1000, 6700417];
+        for k in [16u32, 31, 32, 33, 52, 53, 62, 63] {
+            let p = 1usize << k;
+            blocks.extend([p - 1, p, p + 1]);
+        }
+        blocks.extend([usize::MAX / 3, usize::MAX - 1, usize::MAX]);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        for &block in &blocks {
+            let runs = Runs::<f64> {
+                first: core::ptr::null(),
+                block,
+                stride: 0,
+                magic: u64::MAX / block as u64,
+            };
+            let mut is = vec![0, 1, 2, block - 1, block, usize::MAX, usize::MAX - 1];
+            for _ in 0..2000 {
+                let q = random() % (usize::MAX / block).max(1);
+                let base = q.wrapping_mul(block);
+                is.extend([base, base.wrapping_sub(1), base.wrapping_add(1), random()]);
+                is.push(base.wrapping_add(random() % block));
+            }
+            for i in is {
+                assert_eq!(runs.split(i), (i / block, i % block), "i = {i}, block = {block}");
+            }
+        }
+    }
 }

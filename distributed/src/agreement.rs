@@ -1,0 +1,306 @@
+//! What the ranks must agree on, carried in the header of every reduction message.
+//!
+//! Each rank states its values of a few quantities (a global length, a layout) and at most one
+//! local problem. Combining two agreements keeps, per quantity, the smallest and the largest
+//! value with the lowest rank holding each, and the problem of the lowest rank. That combine
+//! is associative, commutative and exact, so after the reduction every rank holds the same
+//! agreement and derives the same verdict from it.
+
+use crate::error::{Error, Quantity, layout_from_code};
+
+/// One quantity, as seen by a set of ranks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fact {
+    what: Quantity,
+    min: u64,
+    min_rank: u32,
+    max: u64,
+    max_rank: u32,
+}
+
+/// A problem found on one rank before any communication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// The local part has `found` elements, the share `expected`.
+    LocalLength { expected: u64, found: u64 },
+    /// The layout code names an invalid layout.
+    InvalidLayout { code: u64 },
+    /// x and y have different lengths.
+    LengthMismatch { x: u64, y: u64 },
+    /// A message between `low` and `high` could not be decoded.
+    Corrupt { low: u64, high: u64 },
+    /// A vector was built for a communicator of `built_for` ranks.
+    Communicator { built_for: u64 },
+    /// An accuracy level this crate does not handle.
+    UnsupportedAccuracy,
+}
+
+impl Problem {
+    fn encode(self) -> [u64; 3] {
+        match self {
+            Problem::LocalLength { expected, found } => [1, expected, found],
+            Problem::InvalidLayout { code } => [2, code, 0],
+            Problem::LengthMismatch { x, y } => [3, x, y],
+            Problem::Corrupt { low, high } => [4, low, high],
+            Problem::Communicator { built_for } => [5, built_for, 0],
+            Problem::UnsupportedAccuracy => [6, 0, 0],
+        }
+    }
+
+    fn decode(words: [u64; 3]) -> Option<Problem> {
+        let [kind, a, b] = words;
+        Some(match kind {
+            1 => Problem::LocalLength {
+                expected: a,
+                found: b,
+            },
+            2 => Problem::InvalidLayout { code: a },
+            3 => Problem::LengthMismatch { x: a, y: b },
+            4 => Problem::Corrupt { low: a, high: b },
+            5 => Problem::Communicator { built_for: a },
+            6 => Problem::UnsupportedAccuracy,
+            _ => return None,
+        })
+    }
+
+    fn into_error(self, rank: usize) -> Error {
+        let size = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        match self {
+            Problem::LocalLength { expected, found } => Error::LocalLength {
+                rank,
+                expected: size(expected),
+                found: size(found),
+            },
+            Problem::InvalidLayout { code } => Error::InvalidLayout {
+                layout: layout_from_code(code).unwrap_or(crate::Layout::BlockCyclic(0)),
+            },
+            Problem::LengthMismatch { x, y } => Error::LengthMismatch {
+                rank,
+                x: size(x),
+                y: size(y),
+            },
+            Problem::Corrupt { low, high } => Error::Corrupt {
+                ranks: (size(low), size(high)),
+            },
+            Problem::Communicator { built_for } => Error::Communicator {
+                rank,
+                built_for: size(built_for),
+            },
+            Problem::UnsupportedAccuracy => Error::UnsupportedAccuracy,
+        }
+    }
+}
+
+const QUANTITIES: [Quantity; 6] = [
+    Quantity::GlobalLength,
+    Quantity::Layout,
+    Quantity::GlobalLengthY,
+    Quantity::LayoutY,
+    Quantity::Count,
+    Quantity::ValueKind,
+];
+
+fn quantity_code(q: Quantity) -> u64 {
+    QUANTITIES.iter().position(|&x| x == q).unwrap_or(usize::MAX) as u64
+}
+
+/// The combined statements of a set of ranks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Agreement {
+    facts: Vec<Fact>,
+    /// The lowest rank with a problem, and its problem.
+    problem: Option<(u32, Problem)>,
+}
+
+/// Bytes per fact and for the fixed part of the header.
+const FACT_BYTES: usize = 4 * 8;
+const FIXED_BYTES: usize = 5 * 8;
+
+impl Agreement {
+    /// Rank `rank` states its values of `facts`, and its problem if it has one.
+    pub(crate) fn new(rank: usize, facts: &[(Quantity, u64)], problem: Option<Problem>) -> Self {
+        let rank = rank as u32;
+        Agreement {
+            facts: facts
+                .iter()
+                .map(|&(what, v)| Fact {
+                    what,
+                    min: v,
+                    min_rank: rank,
+                    max: v,
+                    max_rank: rank,
+                })
+                .collect(),
+            problem: problem.map(|p| (rank, p)),
+        }
+    }
+
+    /// Adds statements of rank `rank` (to a fresh agreement of that rank).
+    pub(crate) fn add_facts(&mut self, rank: usize, facts: &[(Quantity, u64)]) {
+        let rank = rank as u32;
+        self.facts.extend(facts.iter().map(|&(what, v)| Fact {
+            what,
+            min: v,
+            min_rank: rank,
+            max: v,
+            max_rank: rank,
+        }));
+    }
+
+    /// Records a problem found on `rank` during the reduction.
+    pub(crate) fn report(&mut self, rank: usize, problem: Problem) {
+        let rank = rank as u32;
+        if self.problem.is_none_or(|(r, _)| rank < r) {
+            self.problem = Some((rank, problem));
+        }
+    }
+
+    /// The wire length of the header.
+    #[cfg(test)]
+    pub(crate) fn wire_len(&self) -> usize {
+        FIXED_BYTES + FACT_BYTES * self.facts.len()
+    }
+
+    /// Appends the wire form (little-endian u64 words) to `out`.
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        let (rank, problem) = match self.problem {
+            Some((r, p)) => (u64::from(r), p.encode()),
+            None => (u64::MAX, [0; 3]),
+        };
+        let mut words = vec![self.facts.len() as u64, rank];
+        words.extend(problem);
+        for f in &self.facts {
+            words.push(quantity_code(f.what));
+            words.push(f.min);
+            words.push(u64::from(f.min_rank) | (u64::from(f.max_rank) << 32));
+            words.push(f.max);
+        }
+        out.extend(words.iter().flat_map(|w| w.to_le_bytes()));
+    }
+
+    /// Reads a header from the front of `bytes`: the agreement and the rest of the bytes,
+    /// or `None` if they hold no well-formed header.
+    pub(crate) fn decode(bytes: &[u8]) -> Option<(Agreement, &[u8])> {
+        let word = |i: usize| -> Option<u64> {
+            let b = bytes.get(8 * i..8 * i + 8)?;
+            Some(u64::from_le_bytes(b.try_into().ok()?))
+        };
+        let count = usize::try_from(word(0)?).ok().filter(|&c| c <= 64)?;
+        let problem = match word(1)? {
+            u64::MAX => None,
+            r => Some((
+                u32::try_from(r).ok()?,
+                Problem::decode([word(2)?, word(3)?, word(4)?])?,
+            )),
+        };
+        let mut facts = Vec::with_capacity(count);
+        for i in 0..count {
+            let at = 5 + 4 * i;
+            let ranks = word(at + 2)?;
+            facts.push(Fact {
+                what: *QUANTITIES.get(usize::try_from(word(at)?).ok()?)?,
+                min: word(at + 1)?,
+                min_rank: ranks as u32,
+                max: word(at + 3)?,
+                max_rank: (ranks >> 32) as u32,
+            });
+        }
+        let len = FIXED_BYTES + FACT_BYTES * count;
+        Some((Agreement { facts, problem }, &bytes[len..]))
+    }
+
+    /// Combines with another set of ranks' statements. `None` if the two state different
+    /// quantities (ranks in different collective calls).
+    pub(crate) fn combine(&mut self, other: &Agreement) -> Option<()> {
+        if self.facts.len() != other.facts.len() {
+            return None;
+        }
+        for (a, b) in self.facts.iter_mut().zip(&other.facts) {
+            if a.what != b.what {
+                return None;
+            }
+            if (b.min, b.min_rank) < (a.min, a.min_rank) {
+                (a.min, a.min_rank) = (b.min, b.min_rank);
+            }
+            // Largest value; among equal values the lowest rank.
+            if b.max > a.max || (b.max == a.max && b.max_rank < a.max_rank) {
+                (a.max, a.max_rank) = (b.max, b.max_rank);
+            }
+        }
+        if let Some((rank, problem)) = other.problem {
+            self.report(rank as usize, problem);
+        }
+        Some(())
+    }
+
+    /// The verdict: the first quantity the ranks disagree on, else the problem of the lowest
+    /// rank that has one.
+    pub(crate) fn verdict(&self) -> Result<(), Error> {
+        if let Some(f) = self.facts.iter().find(|f| f.min != f.max) {
+            return Err(Error::Disagree {
+                what: f.what,
+                low_rank: f.min_rank as usize,
+                low: f.min,
+                high_rank: f.max_rank as usize,
+                high: f.max,
+            });
+        }
+        match self.problem {
+            Some((rank, problem)) => Err(problem.into_error(rank as usize)),
+            None => Ok(()),
+        }
+    }
+
+    /// The agreed value of a quantity (only meaningful after a verdict of `Ok`).
+    pub(crate) fn value(&self, what: Quantity) -> Option<u64> {
+        self.facts.iter().find(|f| f.what == what).map(|f| f.min)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_combine() {
+        let a = Agreement::new(3, &[(Quantity::GlobalLength, 10)], None);
+        let b = Agreement::new(
+            1,
+            &[(Quantity::GlobalLength, 12)],
+            Some(Problem::LocalLength {
+                expected: 4,
+                found: 5,
+            }),
+        );
+        let mut bytes = Vec::new();
+        b.encode(&mut bytes);
+        bytes.extend([7, 7]);
+        assert_eq!(bytes.len(), b.wire_len() + 2);
+        let (back, rest) = Agreement::decode(&bytes).unwrap();
+        assert_eq!(back, b);
+        assert_eq!(rest, [7, 7]);
+        let mut ab = a.clone();
+        ab.combine(&b).unwrap();
+        let mut ba = b.clone();
+        ba.combine(&a).unwrap();
+        assert_eq!(ab, ba);
+        assert_eq!(
+            ab.verdict(),
+            Err(Error::Disagree {
+                what: Quantity::GlobalLength,
+                low_rank: 3,
+                low: 10,
+                high_rank: 1,
+                high: 12
+            })
+        );
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for len in 0..200 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + len) as u8).collect();
+            let _ = Agreement::decode(&bytes);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! A vector of which each rank holds only its own share.
+
+use mpi::topology::Communicator;
+
+use crate::agreement::{Agreement, Problem};
+use crate::error::{Error, Quantity, layout_code};
+use crate::layout::Layout;
+use crate::partition::Partition;
+use crate::reduce::{self, Reducible};
+
+/// A vector of global length `n` distributed over the ranks of a communicator: each rank
+/// holds only the elements its [`Partition`] gives it, in increasing global order. Memory per
+/// rank is O(n / P); the global vector is never allocated.
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::{DistVector, Layout};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let n = 1_000_000;
+/// let x = DistVector::from_fn(&world, n, Layout::Cyclic, |i| i as f64)?;
+/// let y = DistVector::from_fn(&world, n, Layout::Cyclic, |i| 1.0 / (i as f64 + 1.0))?;
+/// let d = pdot_mpi::dot(&world, Accuracy::Exact, &x, &y)?; // the same bits on every rank
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct DistVector<T> {
+    partition: Partition,
+    local: Vec<T>,
+}
+
+impl<T> DistVector<T> {
+    /// Builds this rank's share of the vector whose element `i` is `f(i)`: `f` is called for
+    /// the global indices this rank owns, in increasing order.
+    ///
+    /// Collective: every rank of `comm` must call it.
+    ///
+    /// # Errors
+    /// The same on every rank: [`Error::Disagree`] if ranks pass different `n` or `layout`,
+    /// [`Error::InvalidLayout`] for `BlockCyclic(0)`.
+    ///
+    /// ```no_run
+    /// use pdot_mpi::{DistVector, Layout};
+    ///
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 10, Layout::Block, |i| i as f32)?;
+    /// assert_eq!(x.len(), 10);
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn from_fn<C: Communicator>(
+        comm: &C,
+        n: usize,
+        layout: Layout,
+        mut f: impl FnMut(usize) -> T,
+    ) -> Result<Self, Error> {
+        let partition = agree_on_partition(comm, n, layout, |_| None)?;
+        let local = partition.runs().flat_map(|(s, l)| s..s + l).map(&mut f).collect();
+        Ok(DistVector { partition, local })
+    }
+
+    /// Wraps this rank's share, computed elsewhere (read from a file, the output of a solver
+    /// step). `local` must hold exactly the elements the rank owns under `layout`, in
+    /// increasing global order.
+    ///
+    /// Collective: every rank of `comm` must call it.
+    ///
+    /// # Errors
+    /// The same on every rank: [`Error::LocalLength`] naming the lowest rank whose `local`
+    /// has the wrong length, [`Error::Disagree`] if ranks pass different `n` or `layout`,
+    /// [`Error::InvalidLayout`] for `BlockCyclic(0)`.
+    ///
+    /// ```no_run
+    /// use pdot_mpi::{DistVector, Layout, Partition};
+    /// use mpi::traits::Communicator;
+    ///
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// let (ranks, rank) = (world.size() as usize, world.rank() as usize);
+    /// let share = Partition::new(100, ranks, rank, Layout::Block)?;
+    /// let local: Vec<f64> = vec![1.0; share.local_len()];
+    /// let x = DistVector::from_local(&world, 100, Layout::Block, local)?;
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn from_local<C: Communicator>(
+        comm: &C,
+        n: usize,
+        layout: Layout,
+        local: Vec<T>,
+    ) -> Result<Self, Error> {
+        let found = local.len();
+        let partition = agree_on_partition(comm, n, layout, |p| {
+            (p.local_len() != found).then_some(Problem::LocalLength {
+                expected: p.local_len() as u64,
+                found: found as u64,
+            })
+        })?;
+        Ok(DistVector { partition, local })
+    }
+
+    /// This rank's share of the indices.
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 10, Layout::Cyclic, |i| i as f64)?;
+    /// assert_eq!(x.partition().local_len(), x.local().len());
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn partition(&self) -> &Partition {
+        &self.partition
+    }
+
+    /// This rank's elements, in increasing global order.
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 10, Layout::Cyclic, |i| i as f64)?;
+    /// let p = x.partition();
+    /// for (i, v) in x.local().iter().enumerate() {
+    ///     assert_eq!(*v, p.global_index(i).unwrap() as f64);
+    /// }
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn local(&self) -> &[T] {
+        &self.local
+    }
+
+    /// This rank's elements, to change in place (the share itself cannot change).
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let mut x = DistVector::from_fn(&world, 10, Layout::Block, |i| i as f64)?;
+    /// x.local_mut().iter_mut().for_each(|v| *v *= 2.0);
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn local_mut(&mut self) -> &mut [T] {
+        &mut self.local
+    }
+
+    /// This rank's elements, taken out.
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 10, Layout::Block, |i| i as f64)?;
+    /// let local: Vec<f64> = x.into_local();
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn into_local(self) -> Vec<T> {
+        self.local
+    }
+
+    /// The global length `n`.
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 10, Layout::Block, |i| i as f64)?;
+    /// assert_eq!(x.len(), 10);
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.partition.len()
+    }
+
+    /// Whether the global vector is empty.
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 0, Layout::Block, |i| i as f64)?;
+    /// assert!(x.is_empty());
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.partition.is_empty()
+    }
+
+    /// The layout.
+    ///
+    /// ```no_run
+    /// # use pdot_mpi::{DistVector, Layout};
+    /// # let universe = mpi::initialize().unwrap();
+    /// # let world = universe.world();
+    /// let x = DistVector::from_fn(&world, 10, Layout::Cyclic, |i| i as f64)?;
+    /// assert_eq!(x.layout(), Layout::Cyclic);
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn layout(&self) -> Layout {
+        self.partition.layout()
+    }
+}
+
+/// Nothing: the payload of a reduction that only exchanges an agreement.
+#[derive(Clone)]
+struct Nothing;
+
+impl Reducible for Nothing {
+    const WIRE_LEN: usize = 0;
+    fn write_wire(&self, _: &mut [u8]) {}
+    fn read_wire(_: &[u8]) -> Option<Self> {
+        Some(Nothing)
+    }
+    fn combine(&mut self, _: &Self) {}
+}
+
+/// The collective check of a vector's distribution: every rank states `n` and `layout` and
+/// the problem `check` finds with its share; the same verdict comes back everywhere.
+fn agree_on_partition<C: Communicator>(
+    comm: &C,
+    n: usize,
+    layout: Layout,
+    check: impl FnOnce(&Partition) -> Option<Problem>,
+) -> Result<Partition, Error> {
+    let (ranks, rank) = (comm.size() as usize, comm.rank() as usize);
+    let partition = Partition::new(n, ranks, rank, layout);
+    let problem = match &partition {
+        Ok(p) => check(p),
+        Err(_) => Some(Problem::InvalidLayout {
+            code: layout_code(layout),
+        }),
+    };
+    let facts = [
+        (Quantity::GlobalLength, n as u64),
+        (Quantity::Layout, layout_code(layout)),
+    ];
+    let mut nothing: [Nothing; 0] = [];
+    reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing).verdict()?;
+    partition
+}

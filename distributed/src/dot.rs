@@ -1,0 +1,291 @@
+//! The collective dot products.
+
+use mpi::topology::Communicator;
+use pdot_kernels::{
+    Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real, Strided,
+};
+
+use crate::agreement::{Agreement, Problem};
+use crate::dist_vector::DistVector;
+use crate::error::{Error, Quantity, layout_code};
+use crate::layout::Layout;
+use crate::partition::Partition;
+use crate::reduce::{self, Reducible};
+
+/// `x · y` of two distributed vectors, the same bits on every rank.
+///
+/// Each rank computes the partial of its share with the single-core kernel at `accuracy`,
+/// and the partials are combined by the deterministic reduction ([`crate::schedule`]): the
+/// result depends only on the data, the accuracy and `P`. At [`Accuracy::Exact`] it is the
+/// correctly rounded dot product, the same for every `P` and every layout, and equal to
+/// [`pdot_kernels::dot_with`] on the whole vectors.
+///
+/// Collective: every rank of `comm` must call it. One message exchange per doubling step.
+///
+/// # Errors
+/// The same on every rank: [`Error::PartitionMismatch`] if `x` and `y` have different
+/// lengths or layouts, [`Error::Disagree`] if ranks pass vectors of different lengths or
+/// layouts, [`Error::Communicator`] if a vector was built on a communicator of another size.
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::{DistVector, Layout};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let x = DistVector::from_fn(&world, 1000, Layout::Block, |i| i as f64)?;
+/// let y = DistVector::from_fn(&world, 1000, Layout::Block, |_| 0.5)?;
+/// assert_eq!(pdot_mpi::dot(&world, Accuracy::Exact, &x, &y)?, 249_750.0);
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot<C: Communicator, T: Input<T>>(
+    comm: &C,
+    accuracy: Accuracy,
+    x: &DistVector<T>,
+    y: &DistVector<T>,
+) -> Result<T, Error> {
+    distributed(comm, accuracy, x, y)
+}
+
+/// `x · y` of two distributed f32 vectors with an f64 result (products and sums in f64), the
+/// same bits on every rank; see [`dot`].
+///
+/// # Errors
+/// As [`dot`].
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::{DistVector, Layout};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let x = DistVector::from_fn(&world, 1000, Layout::Cyclic, |i| i as f32)?;
+/// let d: f64 = pdot_mpi::dsdot(&world, Accuracy::Compensated, &x, &x)?;
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dsdot<C: Communicator>(
+    comm: &C,
+    accuracy: Accuracy,
+    x: &DistVector<f32>,
+    y: &DistVector<f32>,
+) -> Result<f64, Error> {
+    distributed(comm, accuracy, x, y)
+}
+
+/// `x · y` when every rank holds the whole vectors: each rank takes its share under `layout`
+/// as a view (contiguous for a block layout, stride `P` for cyclic, runs of `b` for
+/// block-cyclic; nothing is copied), and the partials are reduced as in [`dot`]. For the same
+/// data, `P` and layout the result has the same bits as [`dot`] on [`DistVector`]s.
+///
+/// Collective: every rank of `comm` must call it.
+///
+/// # Errors
+/// The same on every rank: [`Error::LengthMismatch`] if `x` and `y` differ in length on some
+/// rank, [`Error::Disagree`] if ranks pass different lengths or layouts,
+/// [`Error::InvalidLayout`] for `BlockCyclic(0)`.
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::Layout;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let x: Vec<f64> = (0..1000).map(|i| i as f64).collect();
+/// let d = pdot_mpi::dot_replicated(&world, Accuracy::Exact, Layout::Cyclic, &x, &x)?;
+/// assert_eq!(d, pdot_kernels::dot_with(Accuracy::Exact, &x, &x));
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot_replicated<C: Communicator, T: Input<T>>(
+    comm: &C,
+    accuracy: Accuracy,
+    layout: Layout,
+    x: &[T],
+    y: &[T],
+) -> Result<T, Error> {
+    replicated(comm, accuracy, layout, x, y)
+}
+
+/// [`dot_replicated`] of f32 vectors with an f64 result.
+///
+/// # Errors
+/// As [`dot_replicated`].
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::Layout;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let x = vec![0.1f32; 1000];
+/// let d = pdot_mpi::dsdot_replicated(&world, Accuracy::Exact, Layout::Block, &x, &x)?;
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dsdot_replicated<C: Communicator>(
+    comm: &C,
+    accuracy: Accuracy,
+    layout: Layout,
+    x: &[f32],
+    y: &[f32],
+) -> Result<f64, Error> {
+    replicated(comm, accuracy, layout, x, y)
+}
+
+/// This rank's partial of `x · y` at level `P`, to reduce with others in one message
+/// ([`crate::allreduce`]). A purely local computation.
+///
+/// # Errors
+/// [`Error::PartitionMismatch`] if `x` and `y` are distributed differently (the same on every
+/// rank, since the ranks agreed on the distributions when the vectors were built).
+///
+/// ```no_run
+/// use pdot_kernels::{ExactPartial, Partial};
+/// use pdot_mpi::{DistVector, Layout};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let r = DistVector::from_fn(&world, 1000, Layout::Block, |i| i as f64)?;
+/// let p = DistVector::from_fn(&world, 1000, Layout::Block, |i| 1.0 / (1.0 + i as f64))?;
+/// // r·r and r·p in one reduction:
+/// let mut both: (ExactPartial<f64>, ExactPartial<f64>) =
+///     (pdot_mpi::local_partial(&r, &r)?, pdot_mpi::local_partial(&r, &p)?);
+/// pdot_mpi::allreduce(&world, &mut both)?;
+/// let (rr, rp) = (both.0.finish(), both.1.finish());
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn local_partial<P: Partial, I: Input<P::Output>>(
+    x: &DistVector<I>,
+    y: &DistVector<I>,
+) -> Result<P, Error> {
+    check_pair(x.partition(), y.partition())?;
+    Ok(P::of(x.local(), y.local()))
+}
+
+fn check_pair(x: &Partition, y: &Partition) -> Result<(), Error> {
+    if (x.len(), x.layout()) != (y.len(), y.layout()) {
+        return Err(Error::PartitionMismatch {
+            x: (x.len(), x.layout()),
+            y: (y.len(), y.layout()),
+        });
+    }
+    Ok(())
+}
+
+fn distributed<C: Communicator, O: Real, I: Input<O>>(
+    comm: &C,
+    accuracy: Accuracy,
+    x: &DistVector<I>,
+    y: &DistVector<I>,
+) -> Result<O, Error> {
+    let (px, py) = (x.partition(), y.partition());
+    let (ranks, rank) = (comm.size() as usize, comm.rank() as usize);
+    let facts = [
+        (Quantity::GlobalLength, px.len() as u64),
+        (Quantity::Layout, layout_code(px.layout())),
+        (Quantity::GlobalLengthY, py.len() as u64),
+        (Quantity::LayoutY, layout_code(py.layout())),
+    ];
+    let built_for = [px, py].map(|p| (p.ranks(), p.rank()));
+    let problem = built_for
+        .iter()
+        .find(|&&b| b != (ranks, rank))
+        .map(|&(r, _)| Problem::Communicator { built_for: r as u64 });
+    let pairs = check_pair(px, py).is_ok() && problem.is_none();
+    let views = pairs.then(|| (Strided::from(x.local()), Strided::from(y.local())));
+    let agreement = Agreement::new(rank, &facts, problem);
+    let result = at_level(comm, accuracy, agreement, views)?;
+    check_pair(px, py)?;
+    Ok(result)
+}
+
+fn replicated<C: Communicator, O: Real, I: Input<O>>(
+    comm: &C,
+    accuracy: Accuracy,
+    layout: Layout,
+    x: &[I],
+    y: &[I],
+) -> Result<O, Error> {
+    let (ranks, rank) = (comm.size() as usize, comm.rank() as usize);
+    let facts = [
+        (Quantity::GlobalLength, x.len() as u64),
+        (Quantity::Layout, layout_code(layout)),
+        (Quantity::GlobalLengthY, y.len() as u64),
+    ];
+    let mut problem = None;
+    if x.len() != y.len() {
+        problem = Some(Problem::LengthMismatch {
+            x: x.len() as u64,
+            y: y.len() as u64,
+        });
+    }
+    let views = match Partition::new(x.len(), ranks, rank, layout) {
+        Err(_) => {
+            problem = Some(Problem::InvalidLayout {
+                code: layout_code(layout),
+            });
+            None
+        }
+        Ok(p) => problem
+            .is_none()
+            .then(|| Some((share(&p, x)?, share(&p, y)?)))
+            .flatten(),
+    };
+    let agreement = Agreement::new(rank, &facts, problem);
+    at_level(comm, accuracy, agreement, views)
+}
+
+/// The share of `data` (the whole vector) that partition `p` gives its rank, as a view.
+fn share<'a, T: Real>(p: &Partition, data: &'a [T]) -> Option<Strided<'a, T>> {
+    let len = p.local_len();
+    let Some((first, run)) = p.runs().next() else {
+        return Some(Strided::from(&data[..0]));
+    };
+    let rest = data.get(first..)?;
+    match p.layout() {
+        _ if run == len => Some(Strided::from(rest.get(..len)?)),
+        Layout::Block => None,
+        Layout::Cyclic => Strided::new(rest, len, p.ranks() as isize).ok(),
+        Layout::BlockCyclic(b) => Strided::blocked(rest, len, b, p.ranks() * b).ok(),
+    }
+}
+
+/// Reduces this rank's partial at `accuracy` (of the views, or empty when `None` because a
+/// problem was found) and returns the finished result, or the verdict's error.
+fn at_level<C: Communicator, O: Real, I: Input<O>>(
+    comm: &C,
+    accuracy: Accuracy,
+    agreement: Agreement,
+    views: Option<(Strided<'_, I>, Strided<'_, I>)>,
+) -> Result<O, Error> {
+    match accuracy {
+        Accuracy::Fast => reduce_partial::<C, FastPartial<O>, I>(comm, agreement, views),
+        Accuracy::Compensated => {
+            reduce_partial::<C, CompensatedPartial<O>, I>(comm, agreement, views)
+        }
+        Accuracy::Exact => reduce_partial::<C, ExactPartial<O>, I>(comm, agreement, views),
+        // A level added to the kernels but not yet here: every rank passes the same accuracy
+        // (or the wire kinds disagree), so every rank reports it.
+        _ => {
+            let mut agreement = agreement;
+            agreement.report(comm.rank() as usize, Problem::UnsupportedAccuracy);
+            reduce_partial::<C, FastPartial<O>, I>(comm, agreement, None)
+        }
+    }
+}
+
+fn reduce_partial<C, P, I>(
+    comm: &C,
+    agreement: Agreement,
+    views: Option<(Strided<'_, I>, Strided<'_, I>)>,
+) -> Result<P::Output, Error>
+where
+    C: Communicator,
+    P: Partial + Reducible,
+    I: Input<P::Output>,
+{
+    let mut partial = match views {
+        Some((x, y)) => P::of_strided(x, y),
+        None => P::new(),
+    };
+    reduce::run(comm, agreement, std::slice::from_mut(&mut partial)).verdict()?;
+    Ok(partial.finish())
+}

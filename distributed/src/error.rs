@@ -1,0 +1,221 @@
+//! The errors of the distributed layer. The collective functions return the same `Error` on
+//! every rank of the communicator.
+
+use std::fmt;
+
+use crate::layout::Layout;
+
+/// A value every rank must agree on.
+///
+/// ```
+/// use pdot_mpi::Quantity;
+///
+/// assert_eq!(Quantity::GlobalLength.to_string(), "the global length");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Quantity {
+    /// The global length `n` of a vector (of `x` in a dot product).
+    GlobalLength,
+    /// The layout of a vector (of `x` in a dot product).
+    Layout,
+    /// The global length of `y` in a dot product.
+    GlobalLengthY,
+    /// The layout of `y` in a dot product.
+    LayoutY,
+    /// The number of values reduced together.
+    Count,
+    /// The kind and size of the values reduced (their wire length).
+    ValueKind,
+}
+
+impl Quantity {
+    /// Shows a value of this quantity as the user wrote it.
+    pub(crate) fn show(self, value: u64) -> String {
+        match self {
+            Quantity::Layout | Quantity::LayoutY => match layout_from_code(value) {
+                Some(layout) => layout.to_string(),
+                None => format!("layout code {value}"),
+            },
+            Quantity::ValueKind => format!("{value}-byte values"),
+            _ => value.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Quantity::GlobalLength => "the global length",
+            Quantity::Layout => "the layout",
+            Quantity::GlobalLengthY => "the global length of y",
+            Quantity::LayoutY => "the layout of y",
+            Quantity::Count => "the number of values to reduce",
+            Quantity::ValueKind => "the kind of values to reduce",
+        })
+    }
+}
+
+/// A layout as one integer: 0 block, 1 cyclic, `2 + b` block-cyclic with block `b`.
+pub(crate) fn layout_code(layout: Layout) -> u64 {
+    match layout {
+        Layout::Block => 0,
+        Layout::Cyclic => 1,
+        Layout::BlockCyclic(b) => (b as u64).saturating_add(2),
+    }
+}
+
+/// The inverse of [`layout_code`].
+pub(crate) fn layout_from_code(code: u64) -> Option<Layout> {
+    match code {
+        0 => Some(Layout::Block),
+        1 => Some(Layout::Cyclic),
+        c => usize::try_from(c - 2).ok().map(Layout::BlockCyclic),
+    }
+}
+
+/// What went wrong in the distributed layer.
+///
+/// Returned by the collective functions identically on every rank: the ranks exchange what
+/// each found before any of them decides, so a problem on one rank is reported everywhere
+/// (with the rank that has it), and no rank is left waiting.
+///
+/// ```
+/// use pdot_mpi::{Error, Layout, Quantity};
+///
+/// let e = Error::Disagree { what: Quantity::GlobalLength, low_rank: 2, low: 99, high_rank: 0, high: 100 };
+/// assert_eq!(
+///     e.to_string(),
+///     "ranks disagree on the global length: rank 2 has 99, rank 0 has 100"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// `BlockCyclic(0)`: a block size must be at least 1.
+    InvalidLayout {
+        /// The layout given.
+        layout: Layout,
+    },
+    /// A rank number outside `0..ranks`.
+    InvalidRank {
+        /// The rank given.
+        rank: usize,
+        /// The number of ranks.
+        ranks: usize,
+    },
+    /// Ranks passed different values of something that must be the same on every rank.
+    Disagree {
+        /// What they disagree on.
+        what: Quantity,
+        /// The lowest rank holding the smallest value.
+        low_rank: usize,
+        /// The smallest value (layouts as in [`Quantity`]'s display).
+        low: u64,
+        /// The lowest rank holding the largest value.
+        high_rank: usize,
+        /// The largest value.
+        high: u64,
+    },
+    /// A rank's local part has the wrong length for its share of the layout.
+    LocalLength {
+        /// The (lowest) rank with the problem.
+        rank: usize,
+        /// The length its share has.
+        expected: usize,
+        /// The length it passed.
+        found: usize,
+    },
+    /// `x` and `y` are distributed differently, so their local parts do not pair up.
+    PartitionMismatch {
+        /// Global length and layout of `x`.
+        x: (usize, Layout),
+        /// Global length and layout of `y`.
+        y: (usize, Layout),
+    },
+    /// `x` and `y` have different lengths (in a dot product of replicated vectors).
+    LengthMismatch {
+        /// The (lowest) rank with the problem.
+        rank: usize,
+        /// Length of `x` there.
+        x: usize,
+        /// Length of `y` there.
+        y: usize,
+    },
+    /// Two ranks exchanged messages that could not be decoded: they were in different
+    /// collective calls (a program that calls pdot's collectives in a different order on
+    /// different ranks), or run different versions of pdot.
+    Corrupt {
+        /// The two ranks, lower first.
+        ranks: (usize, usize),
+    },
+    /// A vector was built on a communicator of another size (or where this process had
+    /// another rank) than the one passed to the collective.
+    Communicator {
+        /// The (lowest) rank with the problem.
+        rank: usize,
+        /// The number of ranks the vector was built for.
+        built_for: usize,
+    },
+    /// An accuracy level of the kernels that this version of pdot-mpi does not handle.
+    UnsupportedAccuracy,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidLayout { layout } => write!(
+                f,
+                "invalid layout {layout:?}: a block-cyclic block size must be at least 1"
+            ),
+            Error::InvalidRank { rank, ranks } => {
+                write!(f, "rank {rank} does not exist among {ranks} ranks")
+            }
+            Error::Disagree {
+                what,
+                low_rank,
+                low,
+                high_rank,
+                high,
+            } => write!(
+                f,
+                "ranks disagree on {what}: rank {low_rank} has {}, rank {high_rank} has {}",
+                what.show(*low),
+                what.show(*high)
+            ),
+            Error::LocalLength {
+                rank,
+                expected,
+                found,
+            } => write!(
+                f,
+                "rank {rank} passed a local part of {found} elements, but its share of the \
+                 layout has {expected}"
+            ),
+            Error::PartitionMismatch { x, y } => write!(
+                f,
+                "x and y are distributed differently: x has n = {} ({}), y has n = {} ({})",
+                x.0, x.1, y.0, y.1
+            ),
+            Error::LengthMismatch { rank, x, y } => write!(
+                f,
+                "x and y differ in length on rank {rank}: x has {x} elements, y has {y}"
+            ),
+            Error::Corrupt { ranks: (a, b) } => write!(
+                f,
+                "ranks {a} and {b} exchanged messages they could not decode (different \
+                 collective calls on different ranks, or different versions of pdot)"
+            ),
+            Error::Communicator { rank, built_for } => write!(
+                f,
+                "rank {rank} passed a vector built for another communicator (of {built_for} \
+                 ranks, or with another rank numbering)"
+            ),
+            Error::UnsupportedAccuracy => {
+                f.write_str("this accuracy level is not supported by pdot-mpi")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,47 @@
+//! # pdot-mpi: distributed dot products with the same bits on every rank
+//!
+//! A thin layer over MPI ([rsmpi](https://docs.rs/mpi)) and the single-core kernels of
+//! [`pdot_kernels`]: it partitions vectors across ranks ([`Layout`], [`Partition`],
+//! [`DistVector`]), computes each rank's partial dot product with the SIMD kernel, and
+//! combines the partials with a reduction whose shape pdot fixes ([`schedule`]), executed with
+//! point-to-point messages. Hence:
+//!
+//! - every rank gets the same bits, on every run, at every accuracy level;
+//! - with [`Accuracy::Exact`](pdot_kernels::Accuracy::Exact), the same bits for every number
+//!   of ranks and every layout: the correctly rounded dot product;
+//! - bad input on any rank gives the same [`Error`] on every rank, and no rank hangs.
+//!
+//! The crate never initialises MPI: functions take the caller's communicator (anything
+//! implementing [`mpi::traits::Communicator`]). The `pdot` binary is the command-line front
+//! end.
+//!
+//! ```no_run
+//! use pdot_kernels::Accuracy;
+//! use pdot_mpi::{DistVector, Layout};
+//!
+//! let universe = mpi::initialize().unwrap();
+//! let world = universe.world();
+//! let n = 10_000_000;
+//! let x = DistVector::from_fn(&world, n, Layout::Block, |i| (i as f64).sin())?;
+//! let y = DistVector::from_fn(&world, n, Layout::Block, |i| (i as f64).cos())?;
+//! // Identical on every rank, and for any number of ranks:
+//! let d = pdot_mpi::dot(&world, Accuracy::Exact, &x, &y)?;
+//! # Ok::<(), pdot_mpi::Error>(())
+//! ```
+
+mod agreement;
+mod dist_vector;
+mod dot;
+mod error;
+mod layout;
+pub mod npy;
+mod partition;
+mod reduce;
+pub mod schedule;
+
+pub use dist_vector::DistVector;
+pub use dot::{dot, dot_replicated, dsdot, dsdot_replicated, local_partial};
+pub use error::{Error, Quantity};
+pub use layout::{Layout, ParseLayoutError};
+pub use partition::Partition;
+pub use reduce::{Reducible, TAG, allreduce, allreduce_slice};

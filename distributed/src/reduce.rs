@@ -1,0 +1,293 @@
+//! The deterministic all-reduce: the [schedule](crate::schedule) executed with point-to-point
+//! messages of plain bytes.
+
+use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
+use mpi::topology::Communicator;
+use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, Partial, Real};
+
+use crate::agreement::{Agreement, Problem};
+use crate::error::{Error, Quantity};
+use crate::schedule::{Step, steps};
+
+/// The MPI tag of pdot's reduction messages. pdot exchanges them on the caller's
+/// communicator; a program that receives with `MPI_ANY_TAG` on the same communicator while a
+/// pdot collective runs could intercept them.
+pub const TAG: i32 = 0x5d07;
+
+/// A value the deterministic reduction can combine: a fixed-size wire form and an ordered
+/// combine `left ⊕ right`.
+///
+/// Implemented for the kernels' partials ([`FastPartial`], [`CompensatedPartial`],
+/// [`ExactPartial`]), for arrays and for tuples of up to four, so that several dot products,
+/// or a solver's own values, travel in one message. The combine need not be associative or
+/// commutative: the reduction evaluates the same expression on every rank. Implement it for
+/// your own type:
+///
+/// ```
+/// use pdot_mpi::Reducible;
+///
+/// /// The largest residual seen by any rank.
+/// #[derive(Clone, Debug)]
+/// struct MaxResidual(f64);
+///
+/// impl Reducible for MaxResidual {
+///     const WIRE_LEN: usize = 8;
+///     fn write_wire(&self, out: &mut [u8]) {
+///         out.copy_from_slice(&self.0.to_le_bytes());
+///     }
+///     fn read_wire(bytes: &[u8]) -> Option<Self> {
+///         Some(MaxResidual(f64::from_le_bytes(bytes.try_into().ok()?)))
+///     }
+///     fn combine(&mut self, right: &Self) {
+///         self.0 = self.0.max(right.0);
+///     }
+/// }
+///
+/// let mut m = MaxResidual(1.0);
+/// m.combine(&MaxResidual(3.0));
+/// assert_eq!(m.0, 3.0);
+/// ```
+pub trait Reducible: Clone {
+    /// The length in bytes of the wire form.
+    const WIRE_LEN: usize;
+    /// Writes the wire form into `out`, which is exactly [`Reducible::WIRE_LEN`] bytes long.
+    fn write_wire(&self, out: &mut [u8]);
+    /// The value whose wire form is `bytes` (exactly [`Reducible::WIRE_LEN`] long), or `None`
+    /// if no value has it.
+    fn read_wire(bytes: &[u8]) -> Option<Self>;
+    /// `self ← self ⊕ right`, with `self` the left operand.
+    fn combine(&mut self, right: &Self);
+}
+
+macro_rules! reducible_partial {
+    ($($partial:ident),*) => {$(
+        impl<O: Real> Reducible for $partial<O> {
+            const WIRE_LEN: usize = <Self as Partial>::WIRE_LEN;
+            fn write_wire(&self, out: &mut [u8]) {
+                // The length is right (the trait's contract); nothing else can fail.
+                let _ = Partial::write_wire(self, out);
+            }
+            fn read_wire(bytes: &[u8]) -> Option<Self> {
+                <Self as Partial>::from_wire(bytes).ok()
+            }
+            fn combine(&mut self, right: &Self) {
+                self.merge(right);
+            }
+        }
+    )*};
+}
+
+reducible_partial!(FastPartial, CompensatedPartial, ExactPartial);
+
+impl<R: Reducible, const N: usize> Reducible for [R; N] {
+    const WIRE_LEN: usize = N * R::WIRE_LEN;
+    fn write_wire(&self, out: &mut [u8]) {
+        for (v, chunk) in self.iter().zip(out.chunks_exact_mut(R::WIRE_LEN.max(1))) {
+            v.write_wire(chunk);
+        }
+    }
+    fn read_wire(bytes: &[u8]) -> Option<Self> {
+        let values: Option<Vec<R>> = (0..N)
+            .map(|i| R::read_wire(bytes.get(i * R::WIRE_LEN..(i + 1) * R::WIRE_LEN)?))
+            .collect();
+        values?.try_into().ok()
+    }
+    fn combine(&mut self, right: &Self) {
+        for (a, b) in self.iter_mut().zip(right) {
+            a.combine(b);
+        }
+    }
+}
+
+macro_rules! reducible_tuple {
+    ($(($($t:ident $i:tt),+)),*) => {$(
+        impl<$($t: Reducible),+> Reducible for ($($t,)+) {
+            const WIRE_LEN: usize = 0 $(+ $t::WIRE_LEN)+;
+            fn write_wire(&self, out: &mut [u8]) {
+                let mut at = 0;
+                $(
+                    self.$i.write_wire(&mut out[at..at + $t::WIRE_LEN]);
+                    at += $t::WIRE_LEN;
+                )+
+                let _ = at;
+            }
+            fn read_wire(bytes: &[u8]) -> Option<Self> {
+                let mut at = 0;
+                Some(($({
+                    let v = $t::read_wire(bytes.get(at..at + $t::WIRE_LEN)?)?;
+                    at += $t::WIRE_LEN;
+                    v
+                },)+))
+                .filter(|_| at == bytes.len())
+            }
+            fn combine(&mut self, right: &Self) {
+                $( self.$i.combine(&right.$i); )+
+            }
+        }
+    )*};
+}
+
+reducible_tuple!((A 0, B 1), (A 0, B 1, C 2), (A 0, B 1, C 2, D 3));
+
+/// Combines `value` over all ranks of `comm` with the deterministic reduction: every rank
+/// ends with the same bits, those of one fixed expression (a balanced tree in rank order,
+/// see [`crate::schedule`]) over the ranks' values.
+///
+/// Collective: every rank of `comm` must call it, with a value of the same type.
+///
+/// # Errors
+/// [`Error::Disagree`] (on every rank) if ranks pass values of different wire lengths.
+///
+/// ```no_run
+/// use pdot_kernels::{ExactPartial, FastPartial, Partial};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let (x, y, z) = (vec![1.0f64; 100], vec![2.0f64; 100], vec![3.0f64; 100]);
+/// // Two dot products of this rank's data, reduced in one message.
+/// let mut both = (ExactPartial::<f64>::of(&x, &y), FastPartial::<f64>::of(&x, &z));
+/// pdot_mpi::allreduce(&world, &mut both)?;
+/// let (xy, xz) = (both.0.finish(), both.1.finish());
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn allreduce<C: Communicator, R: Reducible>(comm: &C, value: &mut R) -> Result<(), Error> {
+    allreduce_slice(comm, std::slice::from_mut(value))
+}
+
+/// Like [`allreduce`] for a run-time number of values, combined element by element.
+///
+/// # Errors
+/// [`Error::Disagree`] (on every rank) if ranks pass different numbers of values, or values
+/// of different wire lengths.
+///
+/// ```no_run
+/// use pdot_kernels::{FastPartial, Partial};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let x = vec![1.0f64; 100];
+/// let mut norms: Vec<FastPartial<f64>> = (0..3).map(|_| FastPartial::of(&x, &x)).collect();
+/// pdot_mpi::allreduce_slice(&world, &mut norms)?;
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn allreduce_slice<C: Communicator, R: Reducible>(
+    comm: &C,
+    values: &mut [R],
+) -> Result<(), Error> {
+    let agreement = Agreement::new(comm.rank() as usize, &[], None);
+    run(comm, agreement, values).verdict()
+}
+
+/// Executes the reduction of `values` with the agreement header `agreement` (this rank's
+/// statements) and returns the combined agreement, the same on every rank. The values are
+/// only meaningful if its verdict is `Ok`.
+pub(crate) fn run<C: Communicator, R: Reducible>(
+    comm: &C,
+    agreement: Agreement,
+    values: &mut [R],
+) -> Agreement {
+    let rank = comm.rank() as usize;
+    let mut own = Message { agreement };
+    own.agreement.add_facts(
+        rank,
+        &[
+        (Quantity::Count, values.len() as u64),
+        (Quantity::ValueKind, R::WIRE_LEN as u64),
+        ],
+    );
+    let mut bytes = Vec::new();
+    for step in steps(comm.size() as usize, rank) {
+        bytes.clear();
+        own.encode(values, &mut bytes);
+        let peer = comm.process_at_rank(step.peer() as i32);
+        let received = match step {
+            Step::Send { to: _ } => {
+                peer.send_with_tag(&bytes[..], TAG);
+                continue;
+            }
+            Step::Receive { .. } | Step::Replace { .. } => {
+                peer.matched_probe_with_tag(TAG).matched_receive_vec::<u8>().0
+            }
+            Step::Exchange { .. } => mpi::request::scope(|scope| {
+                let sent = peer.immediate_send_with_tag(scope, &bytes[..], TAG);
+                let (received, _) = peer.matched_probe_with_tag(TAG).matched_receive_vec::<u8>();
+                sent.wait();
+                received
+            }),
+        };
+        let (low, high) = (rank.min(step.peer()), rank.max(step.peer()));
+        let corrupt = Problem::Corrupt {
+            low: low as u64,
+            high: high as u64,
+        };
+        let Some((agreement, theirs)) = Message::decode::<R>(&received) else {
+            own.agreement.report(low, corrupt);
+            continue;
+        };
+        if let Step::Replace { .. } = step {
+            own.agreement = agreement;
+        } else if own.agreement.combine(&agreement).is_none() {
+            own.agreement.report(low, corrupt);
+            continue;
+        }
+        match theirs.filter(|t| t.len() == values.len()) {
+            Some(theirs) if matches!(step, Step::Replace { .. }) => values.clone_from_slice(&theirs),
+            Some(mut theirs) => {
+                let mine_first = !matches!(step, Step::Exchange { mine_first: false, .. });
+                combine_in_order(values, &mut theirs, mine_first);
+            }
+            // Values of another count or kind: the agreement's verdict reports it. Values
+            // that should decode but do not: corrupt.
+            None if own.agreement.verdict().is_ok() => own.agreement.report(low, corrupt),
+            None => {}
+        }
+    }
+    own.agreement
+}
+
+/// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).
+fn combine_in_order<R: Reducible>(values: &mut [R], theirs: &mut [R], mine_first: bool) {
+    for (mine, their) in values.iter_mut().zip(theirs.iter_mut()) {
+        if mine_first {
+            mine.combine(their);
+        } else {
+            their.combine(mine);
+            std::mem::swap(mine, their);
+        }
+    }
+}
+
+/// The header of a reduction message; the values follow it.
+struct Message {
+    agreement: Agreement,
+}
+
+impl Message {
+    fn encode<R: Reducible>(&self, values: &[R], out: &mut Vec<u8>) {
+        self.agreement.encode(out);
+        let at = out.len();
+        out.resize(at + values.len() * R::WIRE_LEN, 0);
+        if R::WIRE_LEN > 0 {
+            for (v, chunk) in values.iter().zip(out[at..].chunks_exact_mut(R::WIRE_LEN)) {
+                v.write_wire(chunk);
+            }
+        }
+    }
+
+    /// The agreement and, when the sender's values have this rank's kind and decode, the
+    /// values; `None` if even the header is malformed.
+    fn decode<R: Reducible>(bytes: &[u8]) -> Option<(Agreement, Option<Vec<R>>)> {
+        let (agreement, rest) = Agreement::decode(bytes)?;
+        let count = agreement.value(Quantity::Count)?;
+        let same_kind = agreement.value(Quantity::ValueKind) == Some(R::WIRE_LEN as u64);
+        let values = (same_kind && rest.len() as u64 == count * R::WIRE_LEN as u64)
+            .then(|| {
+                if R::WIRE_LEN == 0 {
+                    return (0..count).map(|_| R::read_wire(&[])).collect();
+                }
+                rest.chunks_exact(R::WIRE_LEN).map(R::read_wire).collect()
+            })
+            .flatten();
+        Some((agreement, values))
+    }
+}

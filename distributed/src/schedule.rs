@@ -1,0 +1,199 @@
+//! The shape of the deterministic reduction: a pure function of the number of ranks.
+//!
+//! Recursive doubling with an ordered combine. Let `q` be the largest power of two `<= P`.
+//!
+//! 1. **Fold in**: rank `q + i` sends its value to rank `i`, which combines them as
+//!    `own ⊕ received` (for every `i < P - q`).
+//! 2. **Doubling**: for `k = 0, 1, ..` while `2^k < q`, ranks `r < q` exchange values with
+//!    rank `r XOR 2^k`; both compute `lower ⊕ upper`, the value of the lower rank on the left.
+//! 3. **Fold out**: rank `i` sends the result to rank `q + i`, which takes it as its own.
+//!
+//! Both partners of an exchange evaluate the same expression on the same operands, so after
+//! step 2 every rank `< q` holds the same bits, and after step 3 every rank does. The
+//! expression is a balanced tree over the ranks' values in a fixed order, whatever the MPI
+//! library, the message sizes or the timing. With `⊕` exact (Exact partials) the result does
+//! not depend on the tree at all, so it is the same for every `P`.
+//!
+//! ```
+//! use pdot_mpi::schedule::{Step, steps};
+//!
+//! // Three ranks: 2 folds into 0, then 0 and 1 exchange, then 0 hands the result to 2.
+//! assert_eq!(
+//!     steps(3, 0),
+//!     [
+//!         Step::Receive { from: 2 },
+//!         Step::Exchange { with: 1, mine_first: true },
+//!         Step::Send { to: 2 }
+//!     ]
+//! );
+//! assert_eq!(steps(3, 2), [Step::Send { to: 0 }, Step::Replace { from: 0 }]);
+//! ```
+
+/// One step of one rank in the reduction.
+///
+/// ```
+/// use pdot_mpi::schedule::Step;
+///
+/// let s = Step::Exchange { with: 1, mine_first: true };
+/// assert_eq!(s.peer(), 1);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// Send the current value to rank `to`.
+    Send {
+        /// The receiving rank.
+        to: usize,
+    },
+    /// Receive a value from rank `from` and combine it on the right: `own ⊕ received`.
+    Receive {
+        /// The sending rank.
+        from: usize,
+    },
+    /// Send the current value to rank `with` and receive its value; combine as
+    /// `own ⊕ received` if `mine_first`, else `received ⊕ own`.
+    Exchange {
+        /// The partner.
+        with: usize,
+        /// Whether the own value is the left operand (the own rank is the lower one).
+        mine_first: bool,
+    },
+    /// Receive the final value from rank `from`, replacing the own value.
+    Replace {
+        /// The sending rank.
+        from: usize,
+    },
+}
+
+impl Step {
+    /// The other rank of this step.
+    ///
+    /// ```
+    /// # use pdot_mpi::schedule::Step;
+    /// assert_eq!(Step::Send { to: 4 }.peer(), 4);
+    /// ```
+    pub fn peer(self) -> usize {
+        match self {
+            Step::Send { to } => to,
+            Step::Receive { from } | Step::Replace { from } => from,
+            Step::Exchange { with, .. } => with,
+        }
+    }
+}
+
+/// The steps of rank `rank` in the reduction over `ranks` ranks, in order (empty for one
+/// rank, or for `rank >= ranks`).
+///
+/// ```
+/// use pdot_mpi::schedule::steps;
+///
+/// assert!(steps(1, 0).is_empty());
+/// assert_eq!(steps(8, 5).len(), 3); // log2(8) exchanges
+/// ```
+pub fn steps(ranks: usize, rank: usize) -> Vec<Step> {
+    if rank >= ranks || ranks < 2 {
+        return Vec::new();
+    }
+    let q = 1usize << (usize::BITS - 1 - ranks.leading_zeros());
+    let extra = ranks - q;
+    let mut out = Vec::new();
+    if rank >= q {
+        out.push(Step::Send { to: rank - q });
+        out.push(Step::Replace { from: rank - q });
+        return out;
+    }
+    if rank < extra {
+        out.push(Step::Receive { from: rank + q });
+    }
+    let mut bit = 1;
+    while bit < q {
+        let with = rank ^ bit;
+        out.push(Step::Exchange {
+            with,
+            mine_first: rank < with,
+        });
+        bit <<= 1;
+    }
+    if rank < extra {
+        out.push(Step::Send { to: rank + q });
+    }
+    out
+}
+
+/// The reduction of `values` (the value of rank `r` at index `r`) as `values.len()` ranks
+/// would compute it, on one thread without MPI: the schedule's steps executed with in-memory
+/// messages. Returns every rank's final value; they are all the same bits, those
+/// [`crate::allreduce`] gives on `values.len()` ranks.
+///
+/// ```
+/// use pdot_kernels::{FastPartial, Partial};
+/// use pdot_mpi::schedule::simulate;
+///
+/// let data = [1e16, 1.0, -1e16, 1.0];
+/// let parts: Vec<FastPartial<f64>> =
+///     data.iter().map(|&v| FastPartial::of(&[v], &[1.0])).collect();
+/// let finals = simulate(&parts);
+/// assert!(finals.iter().all(|p| p.finish() == finals[0].finish()));
+/// // ((1e16 + -1e16) + (1 + 1)): rank 0 pairs with 1, rank 2 with 3, then 0 with 2.
+/// assert_eq!(finals[0].finish(), 2.0);
+/// ```
+pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
+    use std::collections::VecDeque;
+    let ranks = values.len();
+    let programs: Vec<Vec<Step>> = (0..ranks).map(|r| steps(ranks, r)).collect();
+    let mut state = values.to_vec();
+    let mut at = vec![0usize; ranks];
+    // Whether rank r has posted the send of its current exchange.
+    let mut sent = vec![false; ranks];
+    // mailbox[(to, from)]: messages in flight.
+    let mut mailbox: std::collections::HashMap<(usize, usize), VecDeque<R>> = Default::default();
+    loop {
+        let mut progress = false;
+        for r in 0..ranks {
+            let Some(&step) = programs[r].get(at[r]) else {
+                continue;
+            };
+            let mut take = |from: usize| mailbox.get_mut(&(r, from)).and_then(VecDeque::pop_front);
+            match step {
+                Step::Send { to } => {
+                    mailbox.entry((to, r)).or_default().push_back(state[r].clone());
+                }
+                Step::Receive { from } => match take(from) {
+                    Some(theirs) => state[r].combine(&theirs),
+                    None => continue,
+                },
+                Step::Replace { from } => match take(from) {
+                    Some(theirs) => state[r] = theirs,
+                    None => continue,
+                },
+                Step::Exchange { with, mine_first } => {
+                    if !sent[r] {
+                        sent[r] = true;
+                        progress = true;
+                        let own = state[r].clone();
+                        mailbox.entry((with, r)).or_default().push_back(own);
+                    }
+                    let Some(mut theirs) = mailbox
+                        .get_mut(&(r, with))
+                        .and_then(VecDeque::pop_front)
+                    else {
+                        continue;
+                    };
+                    sent[r] = false;
+                    if mine_first {
+                        state[r].combine(&theirs);
+                    } else {
+                        theirs.combine(&state[r]);
+                        state[r] = theirs;
+                    }
+                }
+            }
+            at[r] += 1;
+            progress = true;
+        }
+        if !progress {
+            // Every rank has finished: the schedule never deadlocks (each receive has its
+            // send, posted no later than the receiver's matching step).
+            return state;
+        }
+    }
+}

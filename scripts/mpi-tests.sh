@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The MPI tests: the suite (distributed/tests/mpi.rs) and the `pdot` command under
+# `mpiexec -n P` for P = 1, 2, 3, 4, 7, 8 (oversubscribed on small machines), built and run
+# against MPICH and against Open MPI (separate target dirs: switching MPI does not rebuild
+# mpi-sys). Every launch is under `timeout`, so a hang fails the test instead of stalling CI.
+#
+#   scripts/mpi-tests.sh [mpich] [openmpi]     (default: both)
+#
+# Checks, beyond the suite's own assertions on every rank:
+#   - Exact digests are identical for every P, and for both MPI libraries;
+#   - Fast and Compensated digests are identical across two runs with the same P, and
+#     between MPICH and Open MPI for the same P (the reduction is pdot's, not the library's);
+#   - `pdot`: Exact result bits identical for every P and layout; bad input fails with the
+#     same message, exit status 1, and no hang; a launch by the other MPI's mpiexec is caught.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+libraries=("$@")
+[[ ${#libraries[@]} -eq 0 ]] && libraries=(mpich openmpi)
+ranks=(1 2 3 4 7 8)
+out=results/mpi
+rm -rf "$out" && mkdir -p "$out"
+fail=0
+failed() { echo "mpi-tests: FAIL: $*" >&2; fail=1; }
+
+launcher() {
+    case $1 in
+        mpich) echo "mpiexec.mpich" ;;
+        openmpi) echo "mpiexec.openmpi --allow-run-as-root --oversubscribe" ;;
+    esac
+}
+
+target_dir() {
+    case $1 in
+        mpich) echo "${CARGO_TARGET_DIR:-target}" ;;
+        openmpi) echo "target-openmpi" ;;
+    esac
+}
+
+# Builds the suite and pdot against library $1; prints the suite's path.
+build() {
+    local lib=$1 dir
+    dir=$(target_dir "$lib")
+    MPICC=mpicc.$lib CARGO_TARGET_DIR=$dir cargo build --release -q -p pdot-mpi --bin pdot >&2
+    MPICC=mpicc.$lib CARGO_TARGET_DIR=$dir cargo test --release -q -p pdot-mpi --test mpi \
+        --no-run --message-format=json 2>/dev/null |
+        grep -o '"executable":"[^"]*"' | tail -1 | cut -d'"' -f4
+}
+
+digests() { grep '^digest ' "$1" | sort; }
+
+for lib in "${libraries[@]}"; do
+    suite=$(build "$lib")
+    [[ -x $suite ]] || { failed "$lib: could not build the suite"; continue; }
+    read -r -a run <<<"$(launcher "$lib")"
+    for p in "${ranks[@]}"; do
+        log=$out/suite-$lib-P$p.txt
+        start=$SECONDS
+        if timeout 900 "${run[@]}" -n "$p" "$suite" --ranks "$p" >"$log" 2>&1; then
+            echo "mpi-tests: $lib P=$p: $(grep '^mpi suite' "$log") ($((SECONDS - start)) s)"
+        else
+            failed "$lib P=$p: the suite failed (exit $?); see $log"
+            grep -m 20 FAIL "$log" >&2 || tail -20 "$log" >&2
+        fi
+        digests "$log" | grep '/exact ' >"$out/exact-$lib-P$p.txt" || true
+        digests "$log" | grep -v '/exact ' >"$out/levels-$lib-P$p.txt" || true
+    done
+    # A second run with the same P gives the same bits at every level.
+    for p in 2 4; do
+        log=$out/suite-$lib-P$p-again.txt
+        timeout 900 "${run[@]}" -n "$p" "$suite" --ranks "$p" >"$log" 2>&1 ||
+            failed "$lib P=$p (second run) failed; see $log"
+        cmp -s <(digests "$log") <(digests "$out/suite-$lib-P$p.txt") ||
+            failed "$lib P=$p: a second run gave different bits"
+    done
+done
+
+# Exact: one set of bits for every P and library.
+first=""
+for f in "$out"/exact-*.txt; do
+    [[ -s $f ]] || { failed "no Exact digests in $f"; continue; }
+    if [[ -z $first ]]; then
+        first=$f
+    elif ! cmp -s "$first" "$f"; then
+        failed "Exact bits differ between $(basename "$first") and $(basename "$f")"
+    fi
+done
+# Fast and Compensated: the same bits from MPICH and Open MPI at each P.
+if [[ ${#libraries[@]} -eq 2 ]]; then
+    for p in "${ranks[@]}"; do
+        cmp -s "$out/levels-mpich-P$p.txt" "$out/levels-openmpi-P$p.txt" ||
+            failed "P=$p: Fast/Compensated bits differ between MPICH and Open MPI"
+    done
+fi
+
+bash scripts/cli-tests.sh "${libraries[@]}" || fail=1
+
+if [[ $fail -ne 0 ]]; then
+    echo "mpi-tests: FAILED (logs in $out)" >&2
+    exit 1
+fi
+echo "mpi-tests: all passed (${libraries[*]}; P = ${ranks[*]})"
