@@ -1,21 +1,33 @@
 # pdot: the two commands of the README, and a few more.
-#   make run    the main job: the benchmark report against OpenBLAS (quick sizes), table + plot
-#   make test   everything CI checks: format, lints, docs, tests, short fuzzing
-#   make bench  the full benchmark report (n = 1e3 .. 1e8; about six minutes)
+#   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...` (MPICH)
+#   make test       everything CI checks: format, lints, docs, tests, MPI tests, short fuzzing
+#   make report     the single-core benchmark report against OpenBLAS (quick sizes)
+#   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
+#   make bench-mpi  the distributed figures: scaling, all-reduce latency, memory per rank
 
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 30
 
-.PHONY: run test bench deps lint doc unit fuzz
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi fuzz
+RANKS ?= 2
+N ?= 1e7
 
 deps:
 	@bash scripts/deps.sh
 
 run: deps
+	cargo build --release -p pdot-mpi --bin pdot
+	mpiexec.mpich -n $(RANKS) target/release/pdot --n $(N) --layout cyclic --accuracy exact
+	mpiexec.mpich -n $(RANKS) target/release/pdot --n $(N) --layout block --accuracy fast --repeat 20
+
+report: deps
 	cargo run --release -p pdot-benches --bin report -- --quick
 
 bench: deps
 	cargo run --release -p pdot-benches --bin report
+
+bench-mpi: deps
+	bash scripts/mpi-bench.sh
 
 lint: deps
 	cargo fmt --all -- --check
@@ -27,8 +39,11 @@ doc: deps
 unit: deps
 	cargo test --workspace
 
+mpi: deps
+	bash scripts/mpi-tests.sh
+
 fuzz:
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-test: lint doc unit fuzz
+test: lint doc unit mpi fuzz
 	@echo "make test: all checks passed"

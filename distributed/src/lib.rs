@@ -45,3 +45,8 @@ pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use partition::Partition;
 pub use reduce::{Reducible, TAG, allreduce, allreduce_slice};
+
+/// The README's examples (of both crates), compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -205,13 +205,15 @@ pub(crate) fn run<C: Communicator, R: Reducible>(
                 peer.send_with_tag(&bytes[..], TAG);
                 continue;
             }
-            Step::Receive { .. } | Step::Replace { .. } => {
-                peer.matched_probe_with_tag(TAG).matched_receive_vec::<u8>().0
-            }
+            Step::Receive { .. } | Step::Replace { .. } => receive(&peer),
             Step::Exchange { .. } => mpi::request::scope(|scope| {
-                let sent = peer.immediate_send_with_tag(scope, &bytes[..], TAG);
-                let (received, _) = peer.matched_probe_with_tag(TAG).matched_receive_vec::<u8>();
-                sent.wait();
+                let mut sent = peer.immediate_send_with_tag(scope, &bytes[..], TAG);
+                let received = receive(&peer);
+                let mut spins = 0u32;
+                while let Err(pending) = sent.test() {
+                    sent = pending;
+                    pause(&mut spins);
+                }
                 received
             }),
         };
@@ -243,6 +245,32 @@ pub(crate) fn run<C: Communicator, R: Reducible>(
         }
     }
     own.agreement
+}
+
+/// Polls this many times before yielding the core between polls.
+const SPINS_BEFORE_YIELD: u32 = 2000;
+
+/// Waits politely: spins first (a message between ranks on one node arrives within
+/// microseconds), then yields the core between polls, so that ranks oversubscribing the cores
+/// (more ranks than cores) let the rank they wait for run.
+fn pause(spins: &mut u32) {
+    if *spins < SPINS_BEFORE_YIELD {
+        *spins += 1;
+        std::hint::spin_loop();
+    } else {
+        std::thread::yield_now();
+    }
+}
+
+/// The next reduction message from `peer`, whatever its length.
+fn receive(peer: &mpi::topology::Process<'_>) -> Vec<u8> {
+    let mut spins = 0u32;
+    loop {
+        if let Some(found) = peer.immediate_matched_probe_with_tag(TAG) {
+            return found.matched_receive_vec::<u8>().0;
+        }
+        pause(&mut spins);
+    }
 }
 
 /// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).

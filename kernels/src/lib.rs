@@ -6,7 +6,9 @@
 //! the same logical vector.
 //!
 //! - [`dot`], [`dot_with`]: contiguous slices, at an [`Accuracy`] level;
-//! - [`dot_strided`] on [`Strided`] views with BLAS increments (negative, zero);
+//! - [`dot_strided`] on [`Strided`] views with BLAS increments (negative, zero), or blocked
+//!   ([`Strided::blocked`]: runs of consecutive elements a fixed stride apart, such as a
+//!   rank's share of a block-cyclic distribution, read in place);
 //! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: `f32` inputs accumulated in `f64` (BLAS
 //!   `dsdot`);
 //! - [`Backend`] and [`Isa`]: the run-time dispatch, chosen once per process
@@ -183,7 +185,3 @@ pub fn dsdot_strided(accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32
     Backend::active().dsdot_strided(accuracy, x, y)
 }
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

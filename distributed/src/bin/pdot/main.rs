@@ -222,6 +222,16 @@ fn run_with<C: Communicator, P: Precise>(comm: &C, args: &Args) -> Result<Report
     ))
 }
 
+/// An npy error, with a hint where the fix is an option of pdot.
+fn explain(e: npy::NpyError) -> String {
+    match e.kind() {
+        npy::NpyErrorKind::DtypeMismatch { .. } => format!(
+            "{e} (--precision f64 reads '<f8' files; f32 and f32-f64 read '<f4' files)"
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// The two distributed vectors: generated, or read from the files (each rank its own part).
 fn load<C: Communicator, P: Precise>(
     comm: &C,
@@ -262,8 +272,8 @@ fn load<C: Communicator, P: Precise>(
                     ));
                 }
                 let share = Partition::new(hx.len, ranks, rank, layout).map_err(|e| e.to_string())?;
-                let (_, xs) = npy::read_runs::<P::In>(x, share.runs()).map_err(|e| e.to_string())?;
-                let (_, ys) = npy::read_runs::<P::In>(y, share.runs()).map_err(|e| e.to_string())?;
+                let (_, xs) = npy::read_runs::<P::In>(x, share.runs()).map_err(explain)?;
+                let (_, ys) = npy::read_runs::<P::In>(y, share.runs()).map_err(explain)?;
                 Ok((hx.len, xs, ys))
             };
             let (n, xs, ys) = agree(comm, read())?;
