@@ -219,6 +219,8 @@ impl Partition {
     pub fn runs(&self) -> impl Iterator<Item = (usize, usize)> + use<> {
         let (n, p, r) = (self.n, self.ranks, self.rank);
         let (first, block, stride) = match self.layout {
+            // One rank owns everything, in one run, whatever the layout.
+            _ if p == 1 => (0, n, usize::MAX),
             Layout::Block => (block_start(n, p, r), self.local_len(), usize::MAX),
             Layout::Cyclic => (r, 1, p),
             // (r * b) may exceed n (then the rank owns nothing); computed saturating so

@@ -276,13 +276,23 @@ fn receive(peer: &mpi::topology::Process<'_>) -> Vec<u8> {
 /// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).
 fn combine_in_order<R: Reducible>(values: &mut [R], theirs: &mut [R], mine_first: bool) {
     for (mine, their) in values.iter_mut().zip(theirs.iter_mut()) {
-        if mine_first {
-            mine.combine(their);
+        *mine = if mine_first {
+            ordered(mine, their)
         } else {
-            their.combine(mine);
-            std::mem::swap(mine, their);
-        }
+            ordered(their, mine)
+        };
     }
+}
+
+/// `left ⊕ right`. Never inlined, so that both partners of an exchange run the same machine
+/// code on the same operands in the same order: the sign and payload of a NaN from `a + b`
+/// are not specified, and a compiler may commute the operands differently at two inlined
+/// call sites, which would give the partners different NaN bits.
+#[inline(never)]
+pub(crate) fn ordered<R: Reducible>(left: &R, right: &R) -> R {
+    let mut out = left.clone();
+    out.combine(right);
+    out
 }
 
 /// The header of a reduction message; the values follow it.

@@ -138,6 +138,7 @@ pub fn steps(ranks: usize, rank: usize) -> Vec<Step> {
 /// assert_eq!(finals[0].finish(), 0.0);
 /// ```
 pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
+    use crate::reduce::ordered;
     use std::collections::VecDeque;
     let ranks = values.len();
     let programs: Vec<Vec<Step>> = (0..ranks).map(|r| steps(ranks, r)).collect();
@@ -159,7 +160,7 @@ pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
                     mailbox.entry((to, r)).or_default().push_back(state[r].clone());
                 }
                 Step::Receive { from } => match take(from) {
-                    Some(theirs) => state[r].combine(&theirs),
+                    Some(theirs) => state[r] = ordered(&state[r], &theirs),
                     None => continue,
                 },
                 Step::Replace { from } => match take(from) {
@@ -173,19 +174,18 @@ pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
                         let own = state[r].clone();
                         mailbox.entry((with, r)).or_default().push_back(own);
                     }
-                    let Some(mut theirs) = mailbox
+                    let Some(theirs) = mailbox
                         .get_mut(&(r, with))
                         .and_then(VecDeque::pop_front)
                     else {
                         continue;
                     };
                     sent[r] = false;
-                    if mine_first {
-                        state[r].combine(&theirs);
+                    state[r] = if mine_first {
+                        ordered(&state[r], &theirs)
                     } else {
-                        theirs.combine(&state[r]);
-                        state[r] = theirs;
-                    }
+                        ordered(&theirs, &state[r])
+                    };
                 }
             }
             at[r] += 1;
