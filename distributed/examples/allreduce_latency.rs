@@ -62,7 +62,11 @@ fn main() {
         std::hint::black_box(p);
     };
     // Warm-up.
-    for f in [&mut mpi_sum as &mut dyn FnMut(), &mut pdot_fast, &mut pdot_exact] {
+    for f in [
+        &mut mpi_sum as &mut dyn FnMut(),
+        &mut pdot_fast,
+        &mut pdot_exact,
+    ] {
         time(f);
     }
     let (mut t_mpi, mut t_fast, mut t_exact) = (vec![], vec![], vec![]);
@@ -78,16 +82,33 @@ fn main() {
         r_exact.push(e / m);
     }
     if rank == 0 {
-        let us = |(a, b, c): (f64, f64, f64)| format!("{:.2} µs ({:.2}–{:.2})", b * 1e6, a * 1e6, c * 1e6);
+        let us = |(a, b, c): (f64, f64, f64)| {
+            format!("{:.2} µs ({:.2}–{:.2})", b * 1e6, a * 1e6, c * 1e6)
+        };
         let ratio = |(a, b, c): (f64, f64, f64)| format!("{b:.3} ({a:.3}–{c:.3})");
         println!(
             "allreduce latency, P = {}, {rounds} rounds of {iterations} calls; median (quartiles)",
             world.size()
         );
-        println!("MPI_Allreduce, one f64 (sum): {}", us(quartiles(&mut t_mpi)));
-        println!("pdot allreduce, FastPartial<f64>: {}", us(quartiles(&mut t_fast)));
-        println!("pdot allreduce, ExactPartial<f64>: {}", us(quartiles(&mut t_exact)));
-        println!("ratio fast/MPI_Allreduce: {}", ratio(quartiles(&mut r_fast)));
-        println!("ratio exact/MPI_Allreduce: {}", ratio(quartiles(&mut r_exact)));
+        println!(
+            "MPI_Allreduce, one f64 (sum): {}",
+            us(quartiles(&mut t_mpi))
+        );
+        println!(
+            "pdot allreduce, FastPartial<f64>: {}",
+            us(quartiles(&mut t_fast))
+        );
+        println!(
+            "pdot allreduce, ExactPartial<f64>: {}",
+            us(quartiles(&mut t_exact))
+        );
+        println!(
+            "ratio fast/MPI_Allreduce: {}",
+            ratio(quartiles(&mut r_fast))
+        );
+        println!(
+            "ratio exact/MPI_Allreduce: {}",
+            ratio(quartiles(&mut r_exact))
+        );
     }
 }

@@ -59,7 +59,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(dir.join(name), bytes)
     };
     edit("'<f8'", "'>f8'", "bigendian64.npy")?;
-    edit(&format!("({n},), }}"), &format!("(1,{n})}} "), "matrix64.npy")?;
+    edit(
+        &format!("({n},), }}"),
+        &format!("(1,{n})}} "),
+        "matrix64.npy",
+    )?;
     std::fs::write(dir.join("notnpy.npy"), b"this is not an npy file\n")?;
     println!(
         "exact-f64 {:#018x}",

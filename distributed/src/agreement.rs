@@ -101,13 +101,29 @@ const QUANTITIES: [Quantity; 6] = [
 ];
 
 fn quantity_code(q: Quantity) -> u64 {
-    QUANTITIES.iter().position(|&x| x == q).unwrap_or(usize::MAX) as u64
+    QUANTITIES
+        .iter()
+        .position(|&x| x == q)
+        .unwrap_or(usize::MAX) as u64
 }
 
-/// The combined statements of a set of ranks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The most facts an agreement holds (each quantity at most once).
+const MAX_FACTS: usize = QUANTITIES.len();
+
+const NO_FACT: Fact = Fact {
+    what: Quantity::Count,
+    min: 0,
+    min_rank: 0,
+    max: 0,
+    max_rank: 0,
+};
+
+/// The combined statements of a set of ranks. Plain data, no allocation: it travels in every
+/// reduction message, and the reduction of one value is latency-bound.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Agreement {
-    facts: Vec<Fact>,
+    facts: [Fact; MAX_FACTS],
+    len: usize,
     /// The lowest rank with a problem, and its problem.
     problem: Option<(u32, Problem)>,
 }
@@ -119,32 +135,36 @@ const FIXED_BYTES: usize = 5 * 8;
 impl Agreement {
     /// Rank `rank` states its values of `facts`, and its problem if it has one.
     pub(crate) fn new(rank: usize, facts: &[(Quantity, u64)], problem: Option<Problem>) -> Self {
+        let mut out = Agreement {
+            facts: [NO_FACT; MAX_FACTS],
+            len: 0,
+            problem: problem.map(|p| (rank as u32, p)),
+        };
+        out.add_facts(rank, facts);
+        out
+    }
+
+    /// The facts stated.
+    fn facts(&self) -> &[Fact] {
+        &self.facts[..self.len]
+    }
+
+    /// Adds statements of rank `rank` (to a fresh agreement of that rank). Quantities beyond
+    /// the capacity (each quantity is stated at most once by the crate) are dropped.
+    pub(crate) fn add_facts(&mut self, rank: usize, facts: &[(Quantity, u64)]) {
         let rank = rank as u32;
-        Agreement {
-            facts: facts
-                .iter()
-                .map(|&(what, v)| Fact {
+        for &(what, v) in facts {
+            if let Some(slot) = self.facts.get_mut(self.len) {
+                *slot = Fact {
                     what,
                     min: v,
                     min_rank: rank,
                     max: v,
                     max_rank: rank,
-                })
-                .collect(),
-            problem: problem.map(|p| (rank, p)),
+                };
+                self.len += 1;
+            }
         }
-    }
-
-    /// Adds statements of rank `rank` (to a fresh agreement of that rank).
-    pub(crate) fn add_facts(&mut self, rank: usize, facts: &[(Quantity, u64)]) {
-        let rank = rank as u32;
-        self.facts.extend(facts.iter().map(|&(what, v)| Fact {
-            what,
-            min: v,
-            min_rank: rank,
-            max: v,
-            max_rank: rank,
-        }));
     }
 
     /// Records a problem found on `rank` during the reduction.
@@ -158,7 +178,7 @@ impl Agreement {
     /// The wire length of the header.
     #[cfg(test)]
     pub(crate) fn wire_len(&self) -> usize {
-        FIXED_BYTES + FACT_BYTES * self.facts.len()
+        FIXED_BYTES + FACT_BYTES * self.len
     }
 
     /// Appends the wire form (little-endian u64 words) to `out`.
@@ -167,15 +187,16 @@ impl Agreement {
             Some((r, p)) => (u64::from(r), p.encode()),
             None => (u64::MAX, [0; 3]),
         };
-        let mut words = vec![self.facts.len() as u64, rank];
-        words.extend(problem);
-        for f in &self.facts {
-            words.push(quantity_code(f.what));
-            words.push(f.min);
-            words.push(u64::from(f.min_rank) | (u64::from(f.max_rank) << 32));
-            words.push(f.max);
+        let mut put = |w: u64| out.extend_from_slice(&w.to_le_bytes());
+        put(self.len as u64);
+        put(rank);
+        problem.into_iter().for_each(&mut put);
+        for f in self.facts() {
+            put(quantity_code(f.what));
+            put(f.min);
+            put(u64::from(f.min_rank) | (u64::from(f.max_rank) << 32));
+            put(f.max);
         }
-        out.extend(words.iter().flat_map(|w| w.to_le_bytes()));
     }
 
     /// Reads a header from the front of `bytes`: the agreement and the rest of the bytes,
@@ -185,7 +206,7 @@ impl Agreement {
             let b = bytes.get(8 * i..8 * i + 8)?;
             Some(u64::from_le_bytes(b.try_into().ok()?))
         };
-        let count = usize::try_from(word(0)?).ok().filter(|&c| c <= 64)?;
+        let count = usize::try_from(word(0)?).ok().filter(|&c| c <= MAX_FACTS)?;
         let problem = match word(1)? {
             u64::MAX => None,
             r => Some((
@@ -193,29 +214,35 @@ impl Agreement {
                 Problem::decode([word(2)?, word(3)?, word(4)?])?,
             )),
         };
-        let mut facts = Vec::with_capacity(count);
-        for i in 0..count {
+        let mut facts = [NO_FACT; MAX_FACTS];
+        for (i, slot) in facts.iter_mut().enumerate().take(count) {
             let at = 5 + 4 * i;
             let ranks = word(at + 2)?;
-            facts.push(Fact {
+            *slot = Fact {
                 what: *QUANTITIES.get(usize::try_from(word(at)?).ok()?)?,
                 min: word(at + 1)?,
                 min_rank: ranks as u32,
                 max: word(at + 3)?,
                 max_rank: (ranks >> 32) as u32,
-            });
+            };
         }
         let len = FIXED_BYTES + FACT_BYTES * count;
-        Some((Agreement { facts, problem }, &bytes[len..]))
+        let agreement = Agreement {
+            facts,
+            len: count,
+            problem,
+        };
+        Some((agreement, &bytes[len..]))
     }
 
     /// Combines with another set of ranks' statements. `None` if the two state different
     /// quantities (ranks in different collective calls).
     pub(crate) fn combine(&mut self, other: &Agreement) -> Option<()> {
-        if self.facts.len() != other.facts.len() {
+        if self.len != other.len {
             return None;
         }
-        for (a, b) in self.facts.iter_mut().zip(&other.facts) {
+        let len = self.len;
+        for (a, b) in self.facts[..len].iter_mut().zip(other.facts()) {
             if a.what != b.what {
                 return None;
             }
@@ -236,7 +263,7 @@ impl Agreement {
     /// The verdict: the first quantity the ranks disagree on, else the problem of the lowest
     /// rank that has one.
     pub(crate) fn verdict(&self) -> Result<(), Error> {
-        if let Some(f) = self.facts.iter().find(|f| f.min != f.max) {
+        if let Some(f) = self.facts().iter().find(|f| f.min != f.max) {
             return Err(Error::Disagree {
                 what: f.what,
                 low_rank: f.min_rank as usize,
@@ -253,9 +280,17 @@ impl Agreement {
 
     /// The agreed value of a quantity (only meaningful after a verdict of `Ok`).
     pub(crate) fn value(&self, what: Quantity) -> Option<u64> {
-        self.facts.iter().find(|f| f.what == what).map(|f| f.min)
+        self.facts().iter().find(|f| f.what == what).map(|f| f.min)
     }
 }
+
+impl PartialEq for Agreement {
+    fn eq(&self, other: &Self) -> bool {
+        self.facts() == other.facts() && self.problem == other.problem
+    }
+}
+
+impl Eq for Agreement {}
 
 #[cfg(test)]
 mod tests {
@@ -279,9 +314,9 @@ mod tests {
         let (back, rest) = Agreement::decode(&bytes).unwrap();
         assert_eq!(back, b);
         assert_eq!(rest, [7, 7]);
-        let mut ab = a.clone();
+        let mut ab = a;
         ab.combine(&b).unwrap();
-        let mut ba = b.clone();
+        let mut ba = b;
         ba.combine(&a).unwrap();
         assert_eq!(ab, ba);
         assert_eq!(

@@ -56,7 +56,11 @@ impl<T> DistVector<T> {
         mut f: impl FnMut(usize) -> T,
     ) -> Result<Self, Error> {
         let partition = agree_on_partition(comm, n, layout, |_| None)?;
-        let local = partition.runs().flat_map(|(s, l)| s..s + l).map(&mut f).collect();
+        let local = partition
+            .runs()
+            .flat_map(|(s, l)| s..s + l)
+            .map(&mut f)
+            .collect();
         Ok(DistVector { partition, local })
     }
 

@@ -188,7 +188,9 @@ fn distributed<C: Communicator, O: Real, I: Input<O>>(
     let problem = built_for
         .iter()
         .find(|&&b| b != (ranks, rank))
-        .map(|&(r, _)| Problem::Communicator { built_for: r as u64 });
+        .map(|&(r, _)| Problem::Communicator {
+            built_for: r as u64,
+        });
     let pairs = check_pair(px, py).is_ok() && problem.is_none();
     let views = pairs.then(|| (Strided::from(x.local()), Strided::from(y.local())));
     let agreement = Agreement::new(rank, &facts, problem);

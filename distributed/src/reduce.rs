@@ -1,7 +1,8 @@
 //! The deterministic all-reduce: the [schedule](crate::schedule) executed with point-to-point
 //! messages of plain bytes.
 
-use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
+use mpi::datatype::Equivalence;
+use mpi::point_to_point::{Destination, Source};
 use mpi::topology::Communicator;
 use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, Partial, Real};
 
@@ -191,32 +192,31 @@ pub(crate) fn run<C: Communicator, R: Reducible>(
     own.agreement.add_facts(
         rank,
         &[
-        (Quantity::Count, values.len() as u64),
-        (Quantity::ValueKind, R::WIRE_LEN as u64),
+            (Quantity::Count, values.len() as u64),
+            (Quantity::ValueKind, R::WIRE_LEN as u64),
         ],
     );
-    let mut bytes = Vec::new();
+    let (mut bytes, mut received) = (Vec::new(), Vec::new());
     for step in steps(comm.size() as usize, rank) {
         bytes.clear();
         own.encode(values, &mut bytes);
         let peer = comm.process_at_rank(step.peer() as i32);
-        let received = match step {
+        match step {
             Step::Send { to: _ } => {
                 peer.send_with_tag(&bytes[..], TAG);
                 continue;
             }
-            Step::Receive { .. } | Step::Replace { .. } => receive(&peer),
+            Step::Receive { .. } | Step::Replace { .. } => receive(&peer, &mut received),
             Step::Exchange { .. } => mpi::request::scope(|scope| {
                 let mut sent = peer.immediate_send_with_tag(scope, &bytes[..], TAG);
-                let received = receive(&peer);
-                let mut spins = 0u32;
+                receive(&peer, &mut received);
+                let mut pause = Pause::new();
                 while let Err(pending) = sent.test() {
                     sent = pending;
-                    pause(&mut spins);
+                    pause.wait();
                 }
-                received
             }),
-        };
+        }
         let (low, high) = (rank.min(step.peer()), rank.max(step.peer()));
         let corrupt = Problem::Corrupt {
             low: low as u64,
@@ -233,9 +233,17 @@ pub(crate) fn run<C: Communicator, R: Reducible>(
             continue;
         }
         match theirs.filter(|t| t.len() == values.len()) {
-            Some(theirs) if matches!(step, Step::Replace { .. }) => values.clone_from_slice(&theirs),
+            Some(theirs) if matches!(step, Step::Replace { .. }) => {
+                values.clone_from_slice(&theirs)
+            }
             Some(mut theirs) => {
-                let mine_first = !matches!(step, Step::Exchange { mine_first: false, .. });
+                let mine_first = !matches!(
+                    step,
+                    Step::Exchange {
+                        mine_first: false,
+                        ..
+                    }
+                );
                 combine_in_order(values, &mut theirs, mine_first);
             }
             // Values of another count or kind: the agreement's verdict reports it. Values
@@ -247,29 +255,48 @@ pub(crate) fn run<C: Communicator, R: Reducible>(
     own.agreement
 }
 
-/// Polls this many times before yielding the core between polls.
-const SPINS_BEFORE_YIELD: u32 = 2000;
+/// How long a rank polls for a message before it starts yielding the core between polls.
+const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
 
-/// Waits politely: spins first (a message between ranks on one node arrives within
-/// microseconds), then yields the core between polls, so that ranks oversubscribing the cores
-/// (more ranks than cores) let the rank they wait for run.
-fn pause(spins: &mut u32) {
-    if *spins < SPINS_BEFORE_YIELD {
-        *spins += 1;
-        std::hint::spin_loop();
-    } else {
-        std::thread::yield_now();
+/// Waits politely: polls flat out at first (a message between ranks on one node arrives
+/// within a microsecond or two), then yields the core between polls, so that ranks
+/// oversubscribing the cores (more ranks than cores) let the rank they wait for run.
+struct Pause {
+    polls: u32,
+    since: Option<std::time::Instant>,
+}
+
+impl Pause {
+    fn new() -> Self {
+        Pause {
+            polls: 0,
+            since: None,
+        }
+    }
+
+    fn wait(&mut self) {
+        self.polls = self.polls.wrapping_add(1);
+        if !self.polls.is_multiple_of(64) {
+            return;
+        }
+        let since = *self.since.get_or_insert_with(std::time::Instant::now);
+        if since.elapsed() > SPIN {
+            std::thread::yield_now();
+        }
     }
 }
 
-/// The next reduction message from `peer`, whatever its length.
-fn receive(peer: &mpi::topology::Process<'_>) -> Vec<u8> {
-    let mut spins = 0u32;
+/// The next reduction message from `peer`, whatever its length, into `buffer`.
+fn receive(peer: &mpi::topology::Process<'_>, buffer: &mut Vec<u8>) {
+    let mut pause = Pause::new();
     loop {
-        if let Some(found) = peer.immediate_matched_probe_with_tag(TAG) {
-            return found.matched_receive_vec::<u8>().0;
+        if let Some((message, status)) = peer.immediate_matched_probe_with_tag(TAG) {
+            let len = usize::try_from(status.count(u8::equivalent_datatype())).unwrap_or(0);
+            buffer.resize(len, 0);
+            message.matched_receive_into(&mut buffer[..]);
+            return;
         }
-        pause(&mut spins);
+        pause.wait();
     }
 }
 

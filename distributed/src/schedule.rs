@@ -157,7 +157,10 @@ pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
             let mut take = |from: usize| mailbox.get_mut(&(r, from)).and_then(VecDeque::pop_front);
             match step {
                 Step::Send { to } => {
-                    mailbox.entry((to, r)).or_default().push_back(state[r].clone());
+                    mailbox
+                        .entry((to, r))
+                        .or_default()
+                        .push_back(state[r].clone());
                 }
                 Step::Receive { from } => match take(from) {
                     Some(theirs) => state[r] = ordered(&state[r], &theirs),
@@ -174,9 +177,7 @@ pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
                         let own = state[r].clone();
                         mailbox.entry((with, r)).or_default().push_back(own);
                     }
-                    let Some(theirs) = mailbox
-                        .get_mut(&(r, with))
-                        .and_then(VecDeque::pop_front)
+                    let Some(theirs) = mailbox.get_mut(&(r, with)).and_then(VecDeque::pop_front)
                     else {
                         continue;
                     };

@@ -48,7 +48,9 @@ impl Suite {
         let mut range = Range { lo: bits, hi: bits };
         allreduce(&self.world, &mut range).unwrap();
         let Range { lo, hi } = range;
-        self.check(lo == hi, || format!("{what}: ranks disagree ({lo:x?} vs {hi:x?})"));
+        self.check(lo == hi, || {
+            format!("{what}: ranks disagree ({lo:x?} vs {hi:x?})")
+        });
     }
 
     fn digest(&self, key: &str, bits: u64) {
@@ -73,7 +75,11 @@ impl Reducible for Range {
         }
     }
     fn read_wire(bytes: &[u8]) -> Option<Self> {
-        let word = |i: usize| Some(u64::from_le_bytes(bytes.get(8 * i..8 * i + 8)?.try_into().ok()?));
+        let word = |i: usize| {
+            Some(u64::from_le_bytes(
+                bytes.get(8 * i..8 * i + 8)?.try_into().ok()?,
+            ))
+        };
         Some(Range {
             lo: [word(0)?, word(1)?, word(2)?],
             hi: [word(3)?, word(4)?, word(5)?],
@@ -346,7 +352,7 @@ fn results<K: Case>(suite: &Suite) {
                     });
                     let key = match accuracy {
                         // Exact: the same for every P, so no P in the key.
-                        Accuracy::Exact => format!("{what}"),
+                        Accuracy::Exact => what.clone(),
                         _ => format!("{what} P={ranks}"),
                     };
                     suite.digest(&key.replace(' ', "/"), d);
@@ -377,7 +383,11 @@ fn collective_errors(suite: &Suite) {
 
     // A different layout on rank 0.
     let world = &suite.world;
-    let layout = if rank == 0 { Layout::Cyclic } else { Layout::Block };
+    let layout = if rank == 0 {
+        Layout::Cyclic
+    } else {
+        Layout::Block
+    };
     let got = DistVector::from_fn(world, 100, layout, |i| i as f64).err();
     let expected = (ranks > 1).then_some(Error::Disagree {
         what: Quantity::Layout,
@@ -435,7 +445,11 @@ fn collective_errors(suite: &Suite) {
             high: 50,
         }
     } else {
-        Error::LengthMismatch { rank: 0, x: 50, y: 49 }
+        Error::LengthMismatch {
+            rank: 0,
+            x: 50,
+            y: 49,
+        }
     });
     suite.check(got == expected, || format!("replicated lengths: {got:?}"));
 
@@ -506,7 +520,9 @@ fn user_partials(suite: &Suite) {
         let view = Strided::blocked(&whole[first..], p.local_len(), 7, 7 * p.ranks()).unwrap();
         let a = FastPartial::<f64>::of_strided(view, view).finish();
         let b = FastPartial::<f64>::of(x.local(), x.local()).finish();
-        suite.check(a.to_bits() == b.to_bits(), || format!("blocked view {a} != {b}"));
+        suite.check(a.to_bits() == b.to_bits(), || {
+            format!("blocked view {a} != {b}")
+        });
     }
 }
 

@@ -87,8 +87,16 @@ impl Precision {
 /// Where the data comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Data {
-    Generated { n: usize, generator: Gen, seed: u64 },
-    Files { x: PathBuf, y: PathBuf, n: Option<usize> },
+    Generated {
+        n: usize,
+        generator: Gen,
+        seed: u64,
+    },
+    Files {
+        x: PathBuf,
+        y: PathBuf,
+        n: Option<usize>,
+    },
 }
 
 /// What to run.
@@ -158,9 +166,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--gen" => gen_ = Some(value()?.parse::<Gen>()?),
             "--seed" => {
                 let v = value()?;
-                seed = Some(v.parse::<u64>().map_err(|_| {
-                    format!("--seed: {v:?} is not a whole number in 0..2^64")
-                })?);
+                seed = Some(
+                    v.parse::<u64>()
+                        .map_err(|_| format!("--seed: {v:?} is not a whole number in 0..2^64"))?,
+                );
             }
             "--x" => x = Some(PathBuf::from(value()?)),
             "--y" => y = Some(PathBuf::from(value()?)),
@@ -205,7 +214,9 @@ fn parse_count(flag: &str, s: &str) -> Result<usize, String> {
     }
     match clean.parse::<f64>() {
         Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= 2f64.powi(53) => Ok(v as usize),
-        _ => Err(format!("{flag}: {s:?} is not a whole number (e.g. 1000000 or 1e6)")),
+        _ => Err(format!(
+            "{flag}: {s:?} is not a whole number (e.g. 1000000 or 1e6)"
+        )),
     }
 }
 
@@ -259,7 +270,10 @@ mod tests {
             (&["--n", "10", "--accuracy", "perfect"], "--accuracy"),
             (&["--n", "10", "--precision", "f16"], "f16"),
             (&["--x", "a.npy"], "go together"),
-            (&["--x", "a", "--y", "b", "--gen", "random"], "cannot go with"),
+            (
+                &["--x", "a", "--y", "b", "--gen", "random"],
+                "cannot go with",
+            ),
             (&["--n", "10", "--frobnicate"], "--frobnicate"),
         ];
         for (args, needle) in cases {

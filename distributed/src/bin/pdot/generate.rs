@@ -32,7 +32,10 @@ impl Gen {
             Gen::Random => (round(uniform(seed, 0, i)), round(uniform(seed, 1, i))),
             Gen::SeedLesson => {
                 let e = (word(seed, 2, i) % 61) as i32 - 30;
-                (round(uniform(seed, 0, i) * 2f64.powi(e)), round(uniform(seed, 1, i)))
+                (
+                    round(uniform(seed, 0, i) * 2f64.powi(e)),
+                    round(uniform(seed, 1, i)),
+                )
             }
             Gen::IllConditioned => {
                 // Pair j = i / 2: (a, b) and (a, -b + c) with c a tiny multiple of b, so the
@@ -41,7 +44,7 @@ impl Gen {
                 let e = (word(seed, 2, j) % 41) as i32 - 20;
                 let a = round(uniform(seed, 0, j) * 2f64.powi(e));
                 let b = round(uniform(seed, 1, j));
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     return (a, b);
                 }
                 let shift = (digits - 8 + (word(seed, 4, j) % 8) as u32) as i32;
@@ -110,7 +113,10 @@ mod tests {
                 let (a1, b1) = Gen::IllConditioned.element(5, 2 * j + 1, digits);
                 assert_eq!(a0, a1);
                 let rest = (a0 * b0 + a1 * b1).abs();
-                assert!(rest <= (a0 * b0).abs() * 2f64.powi(-(digits as i32) + 9), "{j}");
+                assert!(
+                    rest <= (a0 * b0).abs() * 2f64.powi(-(digits as i32) + 9),
+                    "{j}"
+                );
             }
         }
     }

@@ -199,18 +199,17 @@ fn run_with<C: Communicator, P: Precise>(comm: &C, args: &Args) -> Result<Report
         times.push(slowest);
         // Each repetition must give the same bits (a built-in check of determinism).
         let shown = P::show(d);
-        if result.as_ref().is_some_and(|r: &(f64, String)| r.1 != shown.1) {
+        if result
+            .as_ref()
+            .is_some_and(|r: &(f64, String)| r.1 != shown.1)
+        {
             return Err("internal error: repeated runs gave different bits".into());
         }
         result = Some(shown);
     }
     let (value, bits) = result.ok_or("no repetition ran")?;
     let mut peak = 0u64;
-    comm.all_reduce_into(
-        &memory::peak_rss_bytes(),
-        &mut peak,
-        SystemOperation::max(),
-    );
+    comm.all_reduce_into(&memory::peak_rss_bytes(), &mut peak, SystemOperation::max());
     Ok(Report::new(
         value,
         bits,
@@ -225,30 +224,35 @@ fn run_with<C: Communicator, P: Precise>(comm: &C, args: &Args) -> Result<Report
 /// An npy error, with a hint where the fix is an option of pdot.
 fn explain(e: npy::NpyError) -> String {
     match e.kind() {
-        npy::NpyErrorKind::DtypeMismatch { .. } => format!(
-            "{e} (--precision f64 reads '<f8' files; f32 and f32-f64 read '<f4' files)"
-        ),
+        npy::NpyErrorKind::DtypeMismatch { .. } => {
+            format!("{e} (--precision f64 reads '<f8' files; f32 and f32-f64 read '<f4' files)")
+        }
         _ => e.to_string(),
     }
 }
+
+/// x and y, distributed.
+type Pair<P> = (DistVector<<P as Precise>::In>, DistVector<<P as Precise>::In>);
 
 /// The two distributed vectors: generated, or read from the files (each rank its own part).
 fn load<C: Communicator, P: Precise>(
     comm: &C,
     args: &Args,
-) -> Result<(DistVector<P::In>, DistVector<P::In>), String> {
+) -> Result<Pair<P>, String> {
     let layout = args.layout;
     match &args.data {
-        Data::Generated { n, generator: g, seed } => {
+        Data::Generated {
+            n,
+            generator: g,
+            seed,
+        } => {
             let digits = P::digits();
             let (g, seed) = (*g, *seed);
-            let x = DistVector::from_fn(comm, *n, layout, |i| {
-                P::input(g.element(seed, i, digits).0)
-            });
+            let x =
+                DistVector::from_fn(comm, *n, layout, |i| P::input(g.element(seed, i, digits).0));
             let x = x.map_err(|e| e.to_string())?;
-            let y = DistVector::from_fn(comm, *n, layout, |i| {
-                P::input(g.element(seed, i, digits).1)
-            });
+            let y =
+                DistVector::from_fn(comm, *n, layout, |i| P::input(g.element(seed, i, digits).1));
             Ok((x, y.map_err(|e| e.to_string())?))
         }
         Data::Files { x, y, n } => {
@@ -271,7 +275,8 @@ fn load<C: Communicator, P: Precise>(
                         hx.len
                     ));
                 }
-                let share = Partition::new(hx.len, ranks, rank, layout).map_err(|e| e.to_string())?;
+                let share =
+                    Partition::new(hx.len, ranks, rank, layout).map_err(|e| e.to_string())?;
                 let (_, xs) = npy::read_runs::<P::In>(x, share.runs()).map_err(explain)?;
                 let (_, ys) = npy::read_runs::<P::In>(y, share.runs()).map_err(explain)?;
                 Ok((hx.len, xs, ys))

@@ -36,7 +36,9 @@ impl Report {
         let seconds = times.get(times.len() / 2).copied().unwrap_or(0.0);
         let bytes = 2.0 * n as f64 * args.precision.element_bytes() as f64;
         let (source, seed) = match &args.data {
-            Data::Generated { generator: g, seed, .. } => (g.name().to_owned(), Some(*seed)),
+            Data::Generated {
+                generator: g, seed, ..
+            } => (g.name().to_owned(), Some(*seed)),
             Data::Files { x, y, .. } => (format!("{} · {}", x.display(), y.display()), None),
         };
         Report {
@@ -53,7 +55,11 @@ impl Report {
             seconds_min: times.first().copied().unwrap_or(0.0),
             seconds_max: times.last().copied().unwrap_or(0.0),
             repeat: times.len(),
-            gbytes_per_s: if seconds > 0.0 { bytes / seconds / 1e9 } else { 0.0 },
+            gbytes_per_s: if seconds > 0.0 {
+                bytes / seconds / 1e9
+            } else {
+                0.0
+            },
             peak_rss_bytes_max,
         }
     }
