@@ -409,7 +409,9 @@ mod tests {
     /// of both included (the multiplication by the reciprocal is corrected exactly once).
     #[test]
     fn split_is_division() {
-        let mut blocks = vec![1usize, 2, 3, 4, 5, 6, 7, 8, 9, 10, 31, 40, 641, 1000, 6700417];
+        let mut blocks = vec![
+            1usize, 2, 3, 4, 5, 6, 7, 8, 9, 10, 31, 40, 641, 1000, 6700417,
+        ];
         for k in [16u32, 31, 32, 33, 52, 53, 62, 63] {
             let p = 1usize << k;
             blocks.extend([p - 1, p, p + 1]);
@@ -437,7 +439,11 @@ mod tests {
                 is.push(base.wrapping_add(random() % block));
             }
             for i in is {
-                assert_eq!(runs.split(i), (i / block, i % block), "i = {i}, block = {block}");
+                assert_eq!(
+                    runs.split(i),
+                    (i / block, i % block),
+                    "i = {i}, block = {block}"
+                );
             }
         }
     }

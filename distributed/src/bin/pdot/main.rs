@@ -232,13 +232,13 @@ fn explain(e: npy::NpyError) -> String {
 }
 
 /// x and y, distributed.
-type Pair<P> = (DistVector<<P as Precise>::In>, DistVector<<P as Precise>::In>);
+type Pair<P> = (
+    DistVector<<P as Precise>::In>,
+    DistVector<<P as Precise>::In>,
+);
 
 /// The two distributed vectors: generated, or read from the files (each rank its own part).
-fn load<C: Communicator, P: Precise>(
-    comm: &C,
-    args: &Args,
-) -> Result<Pair<P>, String> {
+fn load<C: Communicator, P: Precise>(comm: &C, args: &Args) -> Result<Pair<P>, String> {
     let layout = args.layout;
     match &args.data {
         Data::Generated {
