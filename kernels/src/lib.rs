@@ -184,4 +184,3 @@ pub fn dsdot_with(accuracy: Accuracy, x: &[f32], y: &[f32]) -> f64 {
 pub fn dsdot_strided(accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
     Backend::active().dsdot_strided(accuracy, x, y)
 }
-
