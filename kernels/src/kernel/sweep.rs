@@ -37,6 +37,37 @@ pub(crate) trait Source<S: Load<E, A>, E: Real, A: Real>: Copy {
     /// Whether the vectors are plain contiguous loads (the hardware prefetchers then follow
     /// any block-wise schedule; a strided stream is better read in order).
     const CONTIGUOUS: bool = false;
+    /// Whether the traversal should read this source a pass of the lanes at a time, with
+    /// [`Source::locate`], [`Source::contiguous_at`] and [`Source::vector_near`] (a
+    /// constant: other sources pay nothing for it).
+    const GROUPS: bool = false;
+    /// Where logical element `i` lies, in the source's own terms, for
+    /// [`Source::contiguous_at`] and [`Source::vector_near`].
+    #[inline(always)]
+    fn locate(self, i: usize) -> (usize, usize) {
+        (i, 0)
+    }
+    /// A pointer to the logical element at `at` (from [`Source::locate`]) if it and the next
+    /// `len - 1` logical elements are contiguous in memory, `None` if not or if unknown.
+    ///
+    /// # Safety
+    /// `at = locate(i)` with `i + len <= n` of the view this source was made from;
+    /// `len <= 64`.
+    #[inline(always)]
+    unsafe fn contiguous_at(self, at: (usize, usize), len: usize) -> Option<*const E> {
+        let _ = (at, len);
+        None
+    }
+    /// Logical elements `i + off .. i + off + W`, where `at = locate(i)`.
+    ///
+    /// # Safety
+    /// `i + off + W <= n` of the view this source was made from; `off < 64`.
+    #[inline(always)]
+    unsafe fn vector_near(self, s: S, i: usize, at: (usize, usize), off: usize) -> S::V {
+        let _ = at;
+        // SAFETY: forwarded from the caller.
+        unsafe { self.vector(s, i + off) }
+    }
     /// Logical element `i`.
     ///
     /// # Safety
@@ -223,20 +254,22 @@ impl<E> Runs<E> {
     }
 }
 
-impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Runs<E> {
+impl<E: Real> Runs<E> {
+    /// The `W` logical elements from element `r` of run `q` on.
+    ///
+    /// # Safety
+    /// Those elements are in the view; `r < block`.
     #[inline(always)]
-    unsafe fn vector(self, s: S, i: usize) -> S::V {
-        let (mut q, mut r) = self.split(i);
-        // No overflow: r <= isize::MAX (r < block <= data.len() for blocked views, r = i < n
-        // <= data.len() for a contiguous one, r = 0 for block = 1).
+    unsafe fn vector_from<S: Load<E, A>, A: Real>(self, s: S, mut q: usize, mut r: usize) -> S::V {
+        // No overflow: r <= isize::MAX (see `contiguous_at`).
         if r + S::W <= self.block {
-            // SAFETY: elements i..i + W are in the view (caller) and in run q, whose
-            // elements are contiguous.
+            // SAFETY: the W elements are in the view (caller) and in run q, whose elements
+            // are contiguous.
             return unsafe { s.load(self.at(q, r)) };
         }
         if self.block == 1 {
-            // SAFETY: elements i..i + W are in the view (caller), `stride` apart from
-            // logical element i = q.
+            // SAFETY: the W elements are in the view (caller), `stride` apart from the
+            // first, element 0 of run q.
             return unsafe { s.gather(self.at(q, 0), self.stride) };
         }
         // The vector spans the end of run q: element by element.
@@ -245,13 +278,46 @@ impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Runs<E> {
             if r == self.block {
                 (q, r) = (q + 1, 0);
             }
-            // SAFETY: this is logical element q * block + r, one of i..i + W, which are in
-            // the view (caller); r < block.
+            // SAFETY: this is one of the W logical elements, which are in the view
+            // (caller); r < block.
             *slot = unsafe { self.at(q, r).read() };
             r += 1;
         }
         // SAFETY: `buf` holds 16 >= W readable elements.
         unsafe { s.load(buf.as_ptr()) }
+    }
+}
+
+impl<S: Load<E, A>, E: Real, A: Real> Source<S, E, A> for Runs<E> {
+    const GROUPS: bool = true;
+    #[inline(always)]
+    fn locate(self, i: usize) -> (usize, usize) {
+        self.split(i)
+    }
+    #[inline(always)]
+    unsafe fn contiguous_at(self, (q, r): (usize, usize), len: usize) -> Option<*const E> {
+        // No overflow: r <= isize::MAX (r < block <= data.len() for blocked views, r = i < n
+        // <= data.len() for a contiguous one, r = 0 for block = 1), len <= 64.
+        // SAFETY: logical element q * block + r is in the view (caller), r < block.
+        (r + len <= self.block).then(|| unsafe { self.at(q, r) })
+    }
+    #[inline(always)]
+    unsafe fn vector_near(self, s: S, _: usize, (q, r): (usize, usize), off: usize) -> S::V {
+        // Element `r + off` of run q, that is (no overflow: r <= isize::MAX, off < 64):
+        let (mut q, mut r) = (q, r + off);
+        if r >= self.block {
+            let (dq, r2) = self.split(r);
+            (q, r) = (q + dq, r2);
+        }
+        // SAFETY: this is logical element i + off (caller's `at = locate(i)`), and elements
+        // i + off .. i + off + W are in the view (caller); r < block.
+        unsafe { self.vector_from(s, q, r) }
+    }
+    #[inline(always)]
+    unsafe fn vector(self, s: S, i: usize) -> S::V {
+        let (q, r) = self.split(i);
+        // SAFETY: elements i..i + W are in the view (caller), i = q * block + r, r < block.
+        unsafe { self.vector_from(s, q, r) }
     }
     #[inline(always)]
     unsafe fn element(self, i: usize) -> E {
@@ -344,8 +410,9 @@ where
     let mut regs = [M::zero(s); 8];
     let mut i = 0;
     // SAFETY: each source read below is of logical elements < n (the loop bounds say so),
-    // `vector` is used only with at least `slack` elements after the vector, and
-    // `rot < W <= n` (caller).
+    // `vector` is used only with at least `slack` elements after the vector, a pointer from
+    // `contiguous_at(locate(i), l)` is read only for elements i..i + l (l = LANES <= 64),
+    // and `rot < W <= n` (caller).
     unsafe {
         if rot > 0 {
             // Elements 0..rot are the first of canonical lanes 0..rot, which sit in the last
@@ -372,6 +439,26 @@ where
                     }
                 }
                 i += CHUNK * l;
+            }
+        }
+        if X::GROUPS || Y::GROUPS {
+            // Runs (blocked views): one look-up per operand and pass of the lanes; a pass
+            // within one run of each operand is read with plain loads.
+            while n - i >= l + slack {
+                let (ax, ay) = (x.locate(i), y.locate(i));
+                if let (Some(px), Some(py)) = (x.contiguous_at(ax, l), y.contiguous_at(ay, l)) {
+                    unrolled!(k, |j| {
+                        let (vx, vy) = (s.load(px.add(j * w)), s.load(py.add(j * w)));
+                        regs[j] = M::step(s, ctx, regs[j], vx, vy);
+                    });
+                } else {
+                    unrolled!(k, |j| {
+                        let off = j * w;
+                        let (vx, vy) = (x.vector_near(s, i, ax, off), y.vector_near(s, i, ay, off));
+                        regs[j] = M::step(s, ctx, regs[j], vx, vy);
+                    });
+                }
+                i += l;
             }
         }
         while n - i >= l + slack {
