@@ -260,6 +260,24 @@ impl Agreement {
         Some(())
     }
 
+    /// A 64-bit digest of this rank's statements (of a fresh agreement): equal statements
+    /// give equal digests, and different ones differ except with probability 2^-64.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let mix = |mut z: u64| {
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        self.facts().iter().fold(mix(self.len as u64), |h, f| {
+            mix(h ^ mix(quantity_code(f.what).wrapping_add(mix(f.min))))
+        })
+    }
+
+    /// Whether some rank reported a problem.
+    pub(crate) fn has_problem(&self) -> bool {
+        self.problem.is_some()
+    }
+
     /// The verdict: the first quantity the ranks disagree on, else the problem of the lowest
     /// rank that has one.
     pub(crate) fn verdict(&self) -> Result<(), Error> {

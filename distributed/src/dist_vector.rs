@@ -6,7 +6,7 @@ use crate::agreement::{Agreement, Problem};
 use crate::error::{Error, Quantity, layout_code};
 use crate::layout::Layout;
 use crate::partition::Partition;
-use crate::reduce::{self, Reducible};
+use crate::reduce::{self, Nothing};
 
 /// A vector of global length `n` distributed over the ranks of a communicator: each rank
 /// holds only the elements its [`Partition`] gives it, in increasing global order. Memory per
@@ -203,19 +203,6 @@ impl<T> DistVector<T> {
     pub fn layout(&self) -> Layout {
         self.partition.layout()
     }
-}
-
-/// Nothing: the payload of a reduction that only exchanges an agreement.
-#[derive(Clone)]
-struct Nothing;
-
-impl Reducible for Nothing {
-    const WIRE_LEN: usize = 0;
-    fn write_wire(&self, _: &mut [u8]) {}
-    fn read_wire(_: &[u8]) -> Option<Self> {
-        Some(Nothing)
-    }
-    fn combine(&mut self, _: &Self) {}
 }
 
 /// The collective check of a vector's distribution: every rank states `n` and `layout` and

@@ -182,40 +182,157 @@ pub fn allreduce_slice<C: Communicator, R: Reducible>(
 /// Executes the reduction of `values` with the agreement header `agreement` (this rank's
 /// statements) and returns the combined agreement, the same on every rank. The values are
 /// only meaningful if its verdict is `Ok`.
+///
+/// Two passes. The first, which is all a correct call needs, carries with the values only a
+/// 64-bit digest of the rank's statements and a flag "something is wrong": combining two
+/// messages sets the flag if the digests or the message lengths differ. The flag is the same
+/// on every rank at the end (it is part of the same tree expression), so when it is set,
+/// every rank goes on to the second pass, which reduces the full statements and yields the
+/// same detailed error everywhere.
 pub(crate) fn run<C: Communicator, R: Reducible>(
     comm: &C,
-    agreement: Agreement,
+    mut agreement: Agreement,
     values: &mut [R],
 ) -> Agreement {
     let rank = comm.rank() as usize;
-    let mut own = Message { agreement };
-    own.agreement.add_facts(
+    agreement.add_facts(
         rank,
         &[
             (Quantity::Count, values.len() as u64),
             (Quantity::ValueKind, R::WIRE_LEN as u64),
         ],
     );
+    let digest = agreement.fingerprint();
+    let mut doubt = agreement.has_problem();
+    let mut corrupt = None;
+    let expected = 16 + values.len() * R::WIRE_LEN;
+    let (mut bytes, mut received) = (Vec::with_capacity(expected), Vec::with_capacity(expected));
+    for step in steps(comm.size() as usize, rank) {
+        bytes.clear();
+        bytes.extend_from_slice(&u64::from(doubt).to_le_bytes());
+        bytes.extend_from_slice(&digest.to_le_bytes());
+        encode_values(values, &mut bytes);
+        if !transfer(comm, step, &bytes, &mut received) {
+            continue;
+        }
+        let word =
+            |i: usize| u64::from_le_bytes(received[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]));
+        if received.len() != expected {
+            // Another count or kind of values (the second pass says which), symmetric: the
+            // partner sees a length it does not expect either.
+            doubt = true;
+            continue;
+        }
+        let (their_doubt, their_digest) = (word(0) != 0, word(1));
+        let theirs = decode_values::<R>(&received[16..], values.len());
+        let Some(mut theirs) = theirs else {
+            // Bytes of the right length that do not decode: a corrupted message, seen by
+            // this rank only (reported here, after the pass).
+            let (low, high) = (rank.min(step.peer()), rank.max(step.peer()));
+            corrupt.get_or_insert((
+                low,
+                Problem::Corrupt {
+                    low: low as u64,
+                    high: high as u64,
+                },
+            ));
+            continue;
+        };
+        if let Step::Replace { .. } = step {
+            doubt = their_doubt;
+            values.clone_from_slice(&theirs);
+        } else {
+            doubt |= their_doubt || their_digest != digest;
+            let mine_first = !matches!(
+                step,
+                Step::Exchange {
+                    mine_first: false,
+                    ..
+                }
+            );
+            combine_in_order(values, &mut theirs, mine_first);
+        }
+    }
+    if let Some((low, problem)) = corrupt {
+        agreement.report(low, problem);
+    }
+    if !doubt {
+        return agreement;
+    }
+    let mut nothing: [Nothing; 0] = [];
+    run_full(comm, agreement, &mut nothing)
+}
+
+/// One step's messages: sends `bytes` and/or receives into `received`; whether something
+/// was received.
+fn transfer<C: Communicator>(comm: &C, step: Step, bytes: &[u8], received: &mut Vec<u8>) -> bool {
+    let peer = comm.process_at_rank(step.peer() as i32);
+    match step {
+        Step::Send { .. } => {
+            peer.send_with_tag(bytes, TAG);
+            return false;
+        }
+        Step::Receive { .. } | Step::Replace { .. } => receive(&peer, received),
+        Step::Exchange { .. } => mpi::request::scope(|scope| {
+            let mut sent = peer.immediate_send_with_tag(scope, bytes, TAG);
+            receive(&peer, received);
+            let mut pause = Pause::new();
+            while let Err(pending) = sent.test() {
+                sent = pending;
+                pause.wait();
+            }
+        }),
+    }
+    true
+}
+
+fn encode_values<R: Reducible>(values: &[R], out: &mut Vec<u8>) {
+    let at = out.len();
+    out.resize(at + values.len() * R::WIRE_LEN, 0);
+    if R::WIRE_LEN > 0 {
+        for (v, chunk) in values.iter().zip(out[at..].chunks_exact_mut(R::WIRE_LEN)) {
+            v.write_wire(chunk);
+        }
+    }
+}
+
+/// `count` values from `bytes` (exactly `count * R::WIRE_LEN` long), or `None` if one does
+/// not decode.
+fn decode_values<R: Reducible>(bytes: &[u8], count: usize) -> Option<Vec<R>> {
+    if R::WIRE_LEN == 0 {
+        return (0..count).map(|_| R::read_wire(&[])).collect();
+    }
+    bytes.chunks_exact(R::WIRE_LEN).map(R::read_wire).collect()
+}
+
+/// Nothing: the payload of a reduction that only exchanges an agreement.
+#[derive(Clone)]
+pub(crate) struct Nothing;
+
+impl Reducible for Nothing {
+    const WIRE_LEN: usize = 0;
+    fn write_wire(&self, _: &mut [u8]) {}
+    fn read_wire(_: &[u8]) -> Option<Self> {
+        Some(Nothing)
+    }
+    fn combine(&mut self, _: &Self) {}
+}
+
+/// The second pass: the reduction of the full statements (and of `values`), exchanged with
+/// every message.
+fn run_full<C: Communicator, R: Reducible>(
+    comm: &C,
+    agreement: Agreement,
+    values: &mut [R],
+) -> Agreement {
+    let rank = comm.rank() as usize;
+    let mut own = Message { agreement };
     let (mut bytes, mut received) = (Vec::new(), Vec::new());
     for step in steps(comm.size() as usize, rank) {
         bytes.clear();
         own.encode(values, &mut bytes);
-        let peer = comm.process_at_rank(step.peer() as i32);
-        match step {
-            Step::Send { to: _ } => {
-                peer.send_with_tag(&bytes[..], TAG);
-                continue;
-            }
-            Step::Receive { .. } | Step::Replace { .. } => receive(&peer, &mut received),
-            Step::Exchange { .. } => mpi::request::scope(|scope| {
-                let mut sent = peer.immediate_send_with_tag(scope, &bytes[..], TAG);
-                receive(&peer, &mut received);
-                let mut pause = Pause::new();
-                while let Err(pending) = sent.test() {
-                    sent = pending;
-                    pause.wait();
-                }
-            }),
+        if !transfer(comm, step, &bytes, &mut received) {
+            continue;
         }
         let (low, high) = (rank.min(step.peer()), rank.max(step.peer()));
         let corrupt = Problem::Corrupt {
