@@ -22,25 +22,18 @@ use args::{Args, Command, Data, Precision};
 use output::Report;
 
 fn main() -> ExitCode {
-    let command = match args::parse(std::env::args().skip(1)) {
-        Ok(c) => c,
-        Err(e) => {
-            if launcher_rank().is_none_or(|r| r == 0) {
-                eprintln!("pdot: error: {e}");
-            }
-            return ExitCode::from(2);
-        }
-    };
+    let command = args::parse(std::env::args().skip(1));
     let args = match command {
-        Command::Help => {
+        Ok(Command::Help) => {
             print!("{}", args::HELP);
             return ExitCode::SUCCESS;
         }
-        Command::Version => {
+        Ok(Command::Version) => {
             println!("pdot {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
-        Command::Run(args) => args,
+        Ok(Command::Run(args)) => Ok(args),
+        Err(e) => Err(e),
     };
     let Some(universe) = mpi::initialize() else {
         eprintln!("pdot: error: MPI could not be initialised");
@@ -51,27 +44,24 @@ fn main() -> ExitCode {
         eprintln!("pdot: error: {e}");
         return ExitCode::FAILURE;
     }
-    match run(&world, &args) {
-        Ok(report) => {
-            if world.rank() == 0 {
-                println!("{}", report.render(args.json));
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            if world.rank() == 0 {
-                eprintln!("pdot: error: {e}");
-            }
-            ExitCode::FAILURE
+    // Every rank parsed the same arguments, so a usage error is the same everywhere.
+    let (outcome, status) = match args {
+        Err(e) => (Err(e), ExitCode::from(2)),
+        Ok(args) => match run(&world, &args) {
+            Ok(report) => (Ok(report.render(args.json)), ExitCode::SUCCESS),
+            Err(e) => (Err(e), ExitCode::FAILURE),
+        },
+    };
+    if world.rank() == 0 {
+        match outcome {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("pdot: error: {e}"),
         }
     }
-}
-
-/// The rank the launcher gave this process (from its environment), if launched by one.
-fn launcher_rank() -> Option<u64> {
-    ["PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok()?.parse().ok())
+    // No rank leaves before rank 0 has printed: a launcher may kill the job as soon as one
+    // rank exits with a failure.
+    world.barrier();
+    status
 }
 
 /// Catches the launcher trap: a pdot built against one MPI and started by the other MPI's
