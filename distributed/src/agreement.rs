@@ -295,11 +295,6 @@ impl Agreement {
             None => Ok(()),
         }
     }
-
-    /// The agreed value of a quantity (only meaningful after a verdict of `Ok`).
-    pub(crate) fn value(&self, what: Quantity) -> Option<u64> {
-        self.facts().iter().find(|f| f.what == what).map(|f| f.min)
-    }
 }
 
 impl PartialEq for Agreement {

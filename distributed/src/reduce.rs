@@ -259,8 +259,7 @@ pub(crate) fn run<C: Communicator, R: Reducible>(
     if !doubt {
         return agreement;
     }
-    let mut nothing: [Nothing; 0] = [];
-    run_full(comm, agreement, &mut nothing)
+    reduce_statements(comm, agreement)
 }
 
 /// One step's messages: sends `bytes` and/or receives into `received`; whether something
@@ -318,58 +317,35 @@ impl Reducible for Nothing {
     fn combine(&mut self, _: &Self) {}
 }
 
-/// The second pass: the reduction of the full statements (and of `values`), exchanged with
-/// every message.
-fn run_full<C: Communicator, R: Reducible>(
-    comm: &C,
-    agreement: Agreement,
-    values: &mut [R],
-) -> Agreement {
+/// The second pass: the reduction of the full statements alone.
+fn reduce_statements<C: Communicator>(comm: &C, mut agreement: Agreement) -> Agreement {
     let rank = comm.rank() as usize;
-    let mut own = Message { agreement };
     let (mut bytes, mut received) = (Vec::new(), Vec::new());
     for step in steps(comm.size() as usize, rank) {
         bytes.clear();
-        own.encode(values, &mut bytes);
+        agreement.encode(&mut bytes);
         if !transfer(comm, step, &bytes, &mut received) {
             continue;
         }
-        let (low, high) = (rank.min(step.peer()), rank.max(step.peer()));
-        let corrupt = Problem::Corrupt {
-            low: low as u64,
-            high: high as u64,
-        };
-        let Some((agreement, theirs)) = Message::decode::<R>(&received) else {
-            own.agreement.report(low, corrupt);
-            continue;
-        };
-        if let Step::Replace { .. } = step {
-            own.agreement = agreement;
-        } else if own.agreement.combine(&agreement).is_none() {
-            own.agreement.report(low, corrupt);
-            continue;
-        }
-        match theirs.filter(|t| t.len() == values.len()) {
-            Some(theirs) if matches!(step, Step::Replace { .. }) => {
-                values.clone_from_slice(&theirs)
+        let theirs = Agreement::decode(&received).filter(|(_, rest)| rest.is_empty());
+        let combined = match (step, theirs) {
+            (Step::Replace { .. }, Some((theirs, _))) => {
+                agreement = theirs;
+                Some(())
             }
-            Some(mut theirs) => {
-                let mine_first = !matches!(
-                    step,
-                    Step::Exchange {
-                        mine_first: false,
-                        ..
-                    }
-                );
-                combine_in_order(values, &mut theirs, mine_first);
-            }
-            // Values of another count or kind: the agreement's verdict reports it. Values
-            // that should decode but do not: corrupt.
-            None if own.agreement.verdict().is_ok() => own.agreement.report(low, corrupt),
-            None => {}
+            (_, Some((theirs, _))) => agreement.combine(&theirs),
+            (_, None) => None,
+        };
+        if combined.is_none() {
+            let (low, high) = (rank.min(step.peer()), rank.max(step.peer()));
+            let corrupt = Problem::Corrupt {
+                low: low as u64,
+                high: high as u64,
+            };
+            agreement.report(low, corrupt);
         }
     }
-    own.agreement
+    agreement
 }
 
 /// How long a rank polls for a message before it starts yielding the core between polls.
@@ -437,39 +413,4 @@ pub(crate) fn ordered<R: Reducible>(left: &R, right: &R) -> R {
     let mut out = left.clone();
     out.combine(right);
     out
-}
-
-/// The header of a reduction message; the values follow it.
-struct Message {
-    agreement: Agreement,
-}
-
-impl Message {
-    fn encode<R: Reducible>(&self, values: &[R], out: &mut Vec<u8>) {
-        self.agreement.encode(out);
-        let at = out.len();
-        out.resize(at + values.len() * R::WIRE_LEN, 0);
-        if R::WIRE_LEN > 0 {
-            for (v, chunk) in values.iter().zip(out[at..].chunks_exact_mut(R::WIRE_LEN)) {
-                v.write_wire(chunk);
-            }
-        }
-    }
-
-    /// The agreement and, when the sender's values have this rank's kind and decode, the
-    /// values; `None` if even the header is malformed.
-    fn decode<R: Reducible>(bytes: &[u8]) -> Option<(Agreement, Option<Vec<R>>)> {
-        let (agreement, rest) = Agreement::decode(bytes)?;
-        let count = agreement.value(Quantity::Count)?;
-        let same_kind = agreement.value(Quantity::ValueKind) == Some(R::WIRE_LEN as u64);
-        let values = (same_kind && rest.len() as u64 == count * R::WIRE_LEN as u64)
-            .then(|| {
-                if R::WIRE_LEN == 0 {
-                    return (0..count).map(|_| R::read_wire(&[])).collect();
-                }
-                rest.chunks_exact(R::WIRE_LEN).map(R::read_wire).collect()
-            })
-            .flatten();
-        Some((agreement, values))
-    }
 }
