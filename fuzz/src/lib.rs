@@ -509,10 +509,10 @@ impl Kind for Ds {
     type Out = f64;
     const NAME: &'static str = "f32->f64";
     fn backend(be: Backend, acc: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        be.dsdot_strided(acc, x, y)
+        be.dot_strided_as::<f64, f32>(acc, x, y)
     }
     fn backend_slice(be: Backend, acc: Accuracy, x: &[f32], y: &[f32]) -> f64 {
-        be.dsdot_strided(acc, x.into(), y.into())
+        be.dot_strided_as::<f64, f32>(acc, x.into(), y.into())
     }
     fn free_strided(acc: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
         pdot_kernels::dsdot_strided(acc, x, y)

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use crate::accuracy::Accuracy;
 use crate::exact::ExactState;
+use crate::input::Input;
 use crate::kernel::{self, Ordered};
 use crate::real::Real;
 use crate::simd::Simd;
@@ -270,9 +271,8 @@ impl Backend {
     /// assert_eq!(Backend::detect().dot(Accuracy::Fast, &[2.0f32], &[3.0]), 6.0);
     /// ```
     #[track_caller]
-    pub fn dot<T: crate::Real>(self, accuracy: Accuracy, x: &[T], y: &[T]) -> T {
-        crate::check_lengths(x.len(), y.len());
-        T::dot_on(self, accuracy, x.into(), y.into())
+    pub fn dot<T: Input<T>>(self, accuracy: Accuracy, x: &[T], y: &[T]) -> T {
+        self.dot_strided_as(accuracy, x.into(), y.into())
     }
 
     /// [`crate::dot_strided`] on this backend.
@@ -287,17 +287,17 @@ impl Backend {
     /// # Ok::<(), pdot_kernels::StrideError>(())
     /// ```
     #[track_caller]
-    pub fn dot_strided<T: crate::Real>(
+    pub fn dot_strided<T: Input<T>>(
         self,
         accuracy: Accuracy,
         x: Strided<'_, T>,
         y: Strided<'_, T>,
     ) -> T {
-        crate::check_lengths(x.len(), y.len());
-        T::dot_on(self, accuracy, x, y)
+        self.dot_strided_as(accuracy, x, y)
     }
 
-    /// [`crate::dsdot_strided`] on this backend: `f32` inputs accumulated in `f64`.
+    /// [`crate::dot_strided_as`] on this backend: inputs `E`, result `O`, for every pair of
+    /// [`Input`].
     ///
     /// # Panics
     /// If `x.len() != y.len()`; the message names both lengths.
@@ -305,40 +305,22 @@ impl Backend {
     /// ```
     /// use pdot_kernels::{Accuracy, Backend};
     /// let x = [16777216.0f32, 1.0];
-    /// let r = Backend::detect().dsdot_strided(Accuracy::Fast, x[..].into(), x[..].into());
+    /// let r = Backend::detect().dot_strided_as::<f64, f32>(Accuracy::Fast, x[..].into(), x[..].into());
     /// assert_eq!(r, 16777216.0f64 * 16777216.0 + 1.0);
     /// ```
     #[track_caller]
-    pub fn dsdot_strided(
+    pub fn dot_strided_as<O: Real, E: Input<O>>(
         self,
         accuracy: Accuracy,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> f64 {
+        x: Strided<'_, E>,
+        y: Strided<'_, E>,
+    ) -> O {
         crate::check_lengths(x.len(), y.len());
-        self.run::<f32, f64>(accuracy, x, y)
-    }
-
-    pub(crate) fn dot_f64(
-        self,
-        accuracy: Accuracy,
-        x: Strided<'_, f64>,
-        y: Strided<'_, f64>,
-    ) -> f64 {
-        self.run::<f64, f64>(accuracy, x, y)
-    }
-
-    pub(crate) fn dot_f32(
-        self,
-        accuracy: Accuracy,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> f32 {
-        self.run::<f32, f32>(accuracy, x, y)
+        E::dot_on(self, accuracy, x, y)
     }
 
     #[inline]
-    fn run<E: Flavor<A>, A: Real>(
+    pub(crate) fn run<E: Flavor<A>, A: Real>(
         self,
         accuracy: Accuracy,
         x: Strided<'_, E>,

@@ -5,12 +5,13 @@
 //! on every backend (AVX-512, AVX2+FMA, portable `wide`), for contiguous and strided views of
 //! the same logical vector.
 //!
-//! - [`dot`], [`dot_with`]: contiguous slices, at an [`Accuracy`] level;
+//! - [`dot`], [`dot_with`], [`dot_as`]: contiguous slices, at an [`Accuracy`] level, for every
+//!   type pair of [`Input`] (`f64`, `f32`, and `f32` inputs with an `f64` result);
 //! - [`dot_strided`] on [`Strided`] views with BLAS increments (negative, zero), or blocked
 //!   ([`Strided::blocked`]: runs of consecutive elements a fixed stride apart, such as a
 //!   rank's share of a block-cyclic distribution, read in place);
-//! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: `f32` inputs accumulated in `f64` (BLAS
-//!   `dsdot`);
+//! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: aliases of [`dot_as::<f64, f32>`](dot_as)
+//!   for BLAS users (`f32` inputs accumulated in `f64`);
 //! - [`Backend`] and [`Isa`]: the run-time dispatch, chosen once per process
 //!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one);
 //! - [`Accuracy::Exact`]: the correctly rounded dot product, the same bits whatever the
@@ -53,6 +54,7 @@
 mod accuracy;
 mod backend;
 mod exact;
+mod input;
 mod kernel;
 mod partial;
 mod real;
@@ -61,7 +63,8 @@ mod strided;
 
 pub use accuracy::{Accuracy, ParseAccuracyError};
 pub use backend::{Backend, FORCE_ISA_VAR, Isa, IsaError};
-pub use partial::{CompensatedPartial, ExactPartial, FastPartial, Input, Partial, WireError};
+pub use input::{Input, ParsePrecisionError, Precision, VisitPrecision};
+pub use partial::{CompensatedPartial, ExactPartial, FastPartial, Partial, WireError};
 pub use real::Real;
 pub use strided::{StrideError, Strided};
 
@@ -91,11 +94,11 @@ fn length_mismatch(x: usize, y: usize) -> ! {
 /// ```
 #[track_caller]
 #[inline]
-pub fn dot<T: Real>(x: &[T], y: &[T]) -> T {
-    dot_with(Accuracy::Fast, x, y)
+pub fn dot<T: Input<T>>(x: &[T], y: &[T]) -> T {
+    dot_as(Accuracy::Fast, x, y)
 }
 
-/// The dot product `x · y` at the given accuracy.
+/// The dot product `x · y` at the given accuracy, result in the input type.
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message names both lengths.
@@ -108,8 +111,28 @@ pub fn dot<T: Real>(x: &[T], y: &[T]) -> T {
 /// ```
 #[track_caller]
 #[inline]
-pub fn dot_with<T: Real>(accuracy: Accuracy, x: &[T], y: &[T]) -> T {
-    Backend::active().dot(accuracy, x, y)
+pub fn dot_with<T: Input<T>>(accuracy: Accuracy, x: &[T], y: &[T]) -> T {
+    dot_as(accuracy, x, y)
+}
+
+/// The dot product of inputs `E` with a result of type `O`, for every pair of [`Input`]:
+/// `dot_as::<f64, f64>`, `dot_as::<f32, f32>`, and `dot_as::<f64, f32>` (f32 inputs, products
+/// and sums in f64, like BLAS `dsdot`).
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// use pdot_kernels::{dot_as, Accuracy};
+/// let x = [16777216.0f32, 1.0]; // 2^24, 1
+/// // 2^48 + 1 needs 49 bits: exact in f64, but not in f32 arithmetic.
+/// assert_eq!(dot_as::<f64, f32>(Accuracy::Fast, &x, &x), 281474976710657.0);
+/// assert_eq!(dot_as::<f32, f32>(Accuracy::Fast, &x, &x), 281474976710656.0);
+/// ```
+#[track_caller]
+#[inline]
+pub fn dot_as<O: Real, E: Input<O>>(accuracy: Accuracy, x: &[E], y: &[E]) -> O {
+    dot_strided_as(accuracy, x.into(), y.into())
 }
 
 /// The dot product of two strided views (BLAS `xdot` with `incx`, `incy`).
@@ -130,28 +153,50 @@ pub fn dot_with<T: Real>(accuracy: Accuracy, x: &[T], y: &[T]) -> T {
 /// ```
 #[track_caller]
 #[inline]
-pub fn dot_strided<T: Real>(accuracy: Accuracy, x: Strided<'_, T>, y: Strided<'_, T>) -> T {
-    Backend::active().dot_strided(accuracy, x, y)
+pub fn dot_strided<T: Input<T>>(accuracy: Accuracy, x: Strided<'_, T>, y: Strided<'_, T>) -> T {
+    dot_strided_as(accuracy, x, y)
 }
 
-/// `f32` inputs, products and sums in `f64`, at [`Accuracy::Fast`] (BLAS `dsdot`).
+/// [`dot_as`] on strided views: inputs `E`, result `O`, for every pair of [`Input`].
+///
+/// # Panics
+/// If `x.len() != y.len()`; the message names both lengths.
+///
+/// ```
+/// use pdot_kernels::{dot_strided_as, Accuracy, Strided};
+/// let a = [1.0f32, 2.0, 3.0];
+/// let x = Strided::new(&a, 3, -1)?; // 3, 2, 1
+/// assert_eq!(dot_strided_as::<f64, f32>(Accuracy::Exact, x, a[..].into()), 10.0);
+/// # Ok::<(), pdot_kernels::StrideError>(())
+/// ```
+#[track_caller]
+#[inline]
+pub fn dot_strided_as<O: Real, E: Input<O>>(
+    accuracy: Accuracy,
+    x: Strided<'_, E>,
+    y: Strided<'_, E>,
+) -> O {
+    Backend::active().dot_strided_as(accuracy, x, y)
+}
+
+/// BLAS `dsdot`: `f32` inputs, products and sums in `f64`, at [`Accuracy::Fast`]; the same
+/// as [`dot_as::<f64, f32>`](dot_as).
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message names both lengths.
 ///
 /// ```
 /// let x = [16777216.0f32, 1.0]; // 2^24, 1
-/// // 2^48 + 1 needs 49 bits: exact in f64, but not in f32 arithmetic.
 /// assert_eq!(pdot_kernels::dsdot(&x, &x), 281474976710657.0);
 /// assert_eq!(pdot_kernels::dot(&x, &x), 281474976710656.0);
 /// ```
 #[track_caller]
 #[inline]
 pub fn dsdot(x: &[f32], y: &[f32]) -> f64 {
-    dsdot_with(Accuracy::Fast, x, y)
+    dot_as(Accuracy::Fast, x, y)
 }
 
-/// `f32` inputs accumulated in `f64` at the given accuracy.
+/// `f32` inputs accumulated in `f64` at the given accuracy: [`dot_as::<f64, f32>`](dot_as).
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message names both lengths.
@@ -164,10 +209,11 @@ pub fn dsdot(x: &[f32], y: &[f32]) -> f64 {
 #[track_caller]
 #[inline]
 pub fn dsdot_with(accuracy: Accuracy, x: &[f32], y: &[f32]) -> f64 {
-    Backend::active().dsdot_strided(accuracy, x.into(), y.into())
+    dot_as(accuracy, x, y)
 }
 
-/// `f32` strided views accumulated in `f64` (BLAS `dsdot` with `incx`, `incy`).
+/// `f32` strided views accumulated in `f64` (BLAS `dsdot` with `incx`, `incy`):
+/// [`dot_strided_as::<f64, f32>`](dot_strided_as).
 ///
 /// # Panics
 /// If `x.len() != y.len()`; the message names both lengths.
@@ -182,5 +228,5 @@ pub fn dsdot_with(accuracy: Accuracy, x: &[f32], y: &[f32]) -> f64 {
 #[track_caller]
 #[inline]
 pub fn dsdot_strided(accuracy: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-    Backend::active().dsdot_strided(accuracy, x, y)
+    dot_strided_as(accuracy, x, y)
 }

@@ -2,10 +2,6 @@
 
 use core::fmt::{Debug, Display};
 
-use crate::accuracy::Accuracy;
-use crate::backend::Backend;
-use crate::strided::Strided;
-
 mod sealed {
     /// Prevents implementations of [`super::Real`] outside this crate.
     pub trait Sealed {}
@@ -73,14 +69,6 @@ pub trait Real:
     /// `v` rounded to nearest.
     #[doc(hidden)]
     fn from_f64_rounded(v: f64) -> Self;
-
-    #[doc(hidden)]
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, Self>,
-        y: Strided<'_, Self>,
-    ) -> Self;
 }
 
 impl Real for f64 {
@@ -108,16 +96,6 @@ impl Real for f64 {
     fn from_f64_rounded(v: f64) -> f64 {
         v
     }
-
-    #[inline]
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, f64>,
-        y: Strided<'_, f64>,
-    ) -> f64 {
-        backend.dot_f64(accuracy, x, y)
-    }
 }
 
 impl Real for f32 {
@@ -144,15 +122,5 @@ impl Real for f32 {
     #[inline]
     fn from_f64_rounded(v: f64) -> f32 {
         v as f32
-    }
-
-    #[inline]
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> f32 {
-        backend.dot_f32(accuracy, x, y)
     }
 }

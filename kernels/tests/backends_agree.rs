@@ -144,7 +144,7 @@ proptest! {
         sprinkle_f32(&mut y, specials / 2, &mut rng);
         let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
         agree("f32", |b, a| b.dot(a, px.slice(), py.slice()))?;
-        agree("f32->f64", |b, a| b.dsdot_strided(a, px.slice().into(), py.slice().into()))?;
+        agree("f32->f64", |b, a| b.dot_strided_as::<f64, f32>(a, px.slice().into(), py.slice().into()))?;
     }
 
     /// Strided views, any increments in -7..=7 (0 included), all three flavours.
@@ -174,7 +174,7 @@ proptest! {
         let xs = Strided::new(&fx[..len(inc_x)], n, inc_x).unwrap();
         let ys = Strided::new(&fy[..len(inc_y)], n, inc_y).unwrap();
         agree("f32 strided", |b, a| b.dot_strided(a, xs, ys))?;
-        agree("f32->f64 strided", |b, a| b.dsdot_strided(a, xs, ys))?;
+        agree("f32->f64 strided", |b, a| b.dot_strided_as::<f64, f32>(a, xs, ys))?;
     }
 }
 

@@ -116,7 +116,7 @@ proptest! {
         for b in backends() {
             let got = b.dot(Accuracy::Fast, px.slice(), py.slice());
             prop_assert!(same_f32(got, want), "{} f32: {:e} != model {:e}", b.isa(), got, want);
-            let got = b.dsdot_strided(Accuracy::Fast, px.slice().into(), py.slice().into());
+            let got = b.dot_strided_as::<f64, f32>(Accuracy::Fast, px.slice().into(), py.slice().into());
             prop_assert!(
                 same_f64(got, want_mixed),
                 "{} f32->f64: {:e} != model {:e}", b.isa(), got, want_mixed
@@ -148,7 +148,7 @@ proptest! {
             let (xs, ys) = (Strided::new(fx, n, inc_x).unwrap(), Strided::new(fy, n, inc_y).unwrap());
             let got = b.dot_strided(Accuracy::Fast, xs, ys);
             prop_assert!(same_f32(got, want_f32), "{} f32: {:e} != model {:e}", b.isa(), got, want_f32);
-            let got = b.dsdot_strided(Accuracy::Fast, xs, ys);
+            let got = b.dot_strided_as::<f64, f32>(Accuracy::Fast, xs, ys);
             prop_assert!(same_f64(got, want_mixed), "{} f32->f64: {:e} != model {:e}", b.isa(), got, want_mixed);
         }
     }

@@ -87,7 +87,7 @@ fn every_entry_point_rejects_mismatched_lengths_at_the_callers_line() {
         panic_at_line!(dsdot_strided(Accuracy::Fast, xf[..].into(), yf[..].into())),
         panic_at_line!(b.dot(Accuracy::Fast, &x, &y)),
         panic_at_line!(b.dot_strided(Accuracy::Compensated, x[..].into(), y[..].into())),
-        panic_at_line!(b.dsdot_strided(Accuracy::Fast, xf[..].into(), yf[..].into())),
+        panic_at_line!(b.dot_strided_as::<f64, f32>(Accuracy::Fast, xf[..].into(), yf[..].into())),
     ];
     for (line, (message, location)) in checks {
         assert_names_lengths(&message, 17, 23);

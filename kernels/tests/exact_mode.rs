@@ -165,7 +165,7 @@ fn check_f32(x: &[f32], y: &[f32], l: Layout, what: &str) -> Result<(), TestCase
     for b in backends() {
         let got = b.dot(EXACT, px.slice(), py.slice());
         same32(got, want32, &format!("{what} {} f32 contiguous", b.isa()))?;
-        let got = b.dsdot_strided(EXACT, px.slice().into(), py.slice().into());
+        let got = b.dot_strided_as::<f64, f32>(EXACT, px.slice().into(), py.slice().into());
         same64(got, want64, &format!("{what} {} dsdot contiguous", b.isa()))?;
     }
     same32(
@@ -195,7 +195,7 @@ fn check_f32(x: &[f32], y: &[f32], l: Layout, what: &str) -> Result<(), TestCase
             want32,
             &format!("{what} {} f32 strided {l:?}", b.isa()),
         )?;
-        let got = b.dsdot_strided(EXACT, bx.view(), by.view());
+        let got = b.dot_strided_as::<f64, f32>(EXACT, bx.view(), by.view());
         same64(
             got,
             want64,

@@ -164,7 +164,7 @@ impl Flavor for F32InF64Out {
         dsdot_strided(a, x, y)
     }
     fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        b.dsdot_strided(a, x, y)
+        b.dot_strided_as::<f64, f32>(a, x, y)
     }
     fn reference(x: &[f32], y: &[f32]) -> ExactDot {
         exact_dot_ieee_f32(x, y)

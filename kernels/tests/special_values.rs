@@ -47,11 +47,11 @@ fn all_f32(x: &[f32], y: &[f32]) -> Vec<(String, f64)> {
             ));
             out.push((
                 format!("{} {a} f32->f64", b.isa()),
-                b.dsdot_strided(a, x.into(), y.into()),
+                b.dot_strided_as::<f64, f32>(a, x.into(), y.into()),
             ));
             out.push((
                 format!("{} {a} f32->f64 inc=-1", b.isa()),
-                b.dsdot_strided(a, back(&rx), back(&ry)),
+                b.dot_strided_as::<f64, f32>(a, back(&rx), back(&ry)),
             ));
         }
     }
@@ -188,7 +188,7 @@ proptest! {
             for &a in Accuracy::ALL {
                 prop_assert_eq!(f64::from(b.dot(a, &xf, &yf)), want, "{} {}", b.isa(), a);
                 // The same sum is finite in f64 accumulation.
-                let r = b.dsdot_strided(a, xf[..].into(), yf[..].into());
+                let r = b.dot_strided_as::<f64, f32>(a, xf[..].into(), yf[..].into());
                 prop_assert!(r.is_finite() && r.signum() == sign, "{} {} f32->f64: {}", b.isa(), a, r);
             }
         }
@@ -202,7 +202,7 @@ fn empty_vectors_give_positive_zero() {
             assert_eq!(b.dot::<f64>(a, &[], &[]).to_bits(), 0.0f64.to_bits());
             assert_eq!(b.dot::<f32>(a, &[], &[]).to_bits(), 0.0f32.to_bits());
             assert_eq!(
-                b.dsdot_strided(a, (&[][..]).into(), (&[][..]).into())
+                b.dot_strided_as::<f64, f32>(a, (&[][..]).into(), (&[][..]).into())
                     .to_bits(),
                 0.0f64.to_bits()
             );

@@ -115,7 +115,7 @@ proptest! {
                 let (xs, ys) = (Strided::new(fx, n, inc_x).unwrap(), Strided::new(fy, n, inc_y).unwrap());
                 let (s, c) = (b.dot_strided(a, xs, ys), b.dot(a, &gx, &gy));
                 prop_assert_eq!(s.to_bits(), c.to_bits(), "{} {} f32: strided {:e} != copy {:e}", b.isa(), a, s, c);
-                let (s, c) = (b.dsdot_strided(a, xs, ys), b.dsdot_strided(a, gx[..].into(), gy[..].into()));
+                let (s, c) = (b.dot_strided_as::<f64, f32>(a, xs, ys), b.dot_strided_as::<f64, f32>(a, gx[..].into(), gy[..].into()));
                 prop_assert!(bits_eq_f64(s, c), "{} {} f32->f64: strided {:e} != copy {:e}", b.isa(), a, s, c);
             }
         }
@@ -153,7 +153,7 @@ proptest! {
                 let (xs, ys) = (Strided::new(&bfx[off..], n, inc).unwrap(), Strided::new(&bfy, n, inc).unwrap());
                 let (s, c) = (b.dot_strided(a, xs, ys), b.dot(a, &fx, &fy));
                 prop_assert_eq!(s.to_bits(), c.to_bits(), "{} {} f32 inc {}: {:e} != {:e}", b.isa(), a, inc, s, c);
-                let (s, c) = (b.dsdot_strided(a, xs, ys), b.dsdot_strided(a, fx[..].into(), fy[..].into()));
+                let (s, c) = (b.dot_strided_as::<f64, f32>(a, xs, ys), b.dot_strided_as::<f64, f32>(a, fx[..].into(), fy[..].into()));
                 prop_assert!(bits_eq_f64(s, c), "{} {} f32->f64 inc {}: {:e} != {:e}", b.isa(), a, inc, s, c);
             }
         }
@@ -229,7 +229,7 @@ fn empty_views_give_positive_zero() {
                     b.isa()
                 );
                 assert_eq!(
-                    b.dsdot_strided(a, x, e).to_bits(),
+                    b.dot_strided_as::<f64, f32>(a, x, e).to_bits(),
                     0.0f64.to_bits(),
                     "{} {a} inc {inc}",
                     b.isa()
@@ -275,7 +275,7 @@ fn large_strides_near_the_end_of_the_data() {
                 "{what}"
             );
             assert_eq!(
-                b.dsdot_strided(a, x, yf[..2].into()),
+                b.dot_strided_as::<f64, f32>(a, x, yf[..2].into()),
                 3.0 * 2.0 + 5.0 * 11.0,
                 "{what}"
             );
@@ -327,7 +327,7 @@ fn one_element_views_with_extreme_increments() {
                 let xs = Strided::new(&xf, 1, inc).unwrap();
                 let ys = Strided::new(&yf, 1, -inc.saturating_add(1)).unwrap();
                 assert_eq!(b.dot_strided(a, xs, ys), 21.0, "{what}");
-                assert_eq!(b.dsdot_strided(a, xs, ys), 21.0, "{what}");
+                assert_eq!(b.dot_strided_as::<f64, f32>(a, xs, ys), 21.0, "{what}");
             }
         }
     }
@@ -534,8 +534,8 @@ fn check_blocked_case(
                 c
             );
             let (s, c) = (
-                b.dsdot_strided(a, fxs, fys),
-                b.dsdot_strided(a, fcx[..].into(), fcy[..].into()),
+                b.dot_strided_as::<f64, f32>(a, fxs, fys),
+                b.dot_strided_as::<f64, f32>(a, fcx[..].into(), fcy[..].into()),
             );
             prop_assert!(
                 bits_eq_f64(s, c),

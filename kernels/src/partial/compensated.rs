@@ -3,9 +3,10 @@
 use core::marker::PhantomData;
 
 use super::wire::{HEADER_LEN, check_out, f64_at, read_header, write_header};
-use super::{Input, Partial, WireError};
+use super::{Partial, WireError};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
+use crate::input::Input;
 use crate::kernel::canonical_nan;
 use crate::real::Real;
 use crate::strided::Strided;

@@ -3,12 +3,13 @@
 use core::marker::PhantomData;
 
 use super::wire::{HEADER_LEN, check_out, read_header, write_header};
-use super::{Input, Partial, WireError};
+use super::{Partial, WireError};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
 use crate::exact::superacc::{BIAS, LIMBS, Superacc};
+use crate::input::Input;
 use crate::real::Real;
 use crate::strided::Strided;
 

@@ -36,19 +36,18 @@
 mod compensated;
 mod exact;
 mod fast;
-mod input;
 mod wire;
 
 pub use compensated::CompensatedPartial;
 pub use exact::ExactPartial;
 pub use fast::FastPartial;
-pub use input::Input;
 pub use wire::WireError;
 
 use core::fmt::Debug;
 
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
+use crate::input::Input;
 use crate::real::Real;
 use crate::strided::Strided;
 
