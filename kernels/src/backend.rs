@@ -296,6 +296,28 @@ impl Backend {
         self.dot_strided_as(accuracy, x, y)
     }
 
+    /// [`crate::dsdot_strided`] on this backend: `f32` inputs accumulated in `f64`, the same
+    /// as [`Backend::dot_strided_as::<f64, f32>`](Backend::dot_strided_as).
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()`; the message names both lengths.
+    ///
+    /// ```
+    /// use pdot_kernels::{Accuracy, Backend};
+    /// let x = [16777216.0f32, 1.0];
+    /// let r = Backend::detect().dsdot_strided(Accuracy::Fast, x[..].into(), x[..].into());
+    /// assert_eq!(r, 16777216.0f64 * 16777216.0 + 1.0);
+    /// ```
+    #[track_caller]
+    pub fn dsdot_strided(
+        self,
+        accuracy: Accuracy,
+        x: Strided<'_, f32>,
+        y: Strided<'_, f32>,
+    ) -> f64 {
+        self.dot_strided_as(accuracy, x, y)
+    }
+
     /// [`crate::dot_strided_as`] on this backend: inputs `E`, result `O`, for every pair of
     /// [`Input`].
     ///
