@@ -1,5 +1,6 @@
 # pdot: the two commands of the README, and a few more.
-#   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...` (MPICH)
+#   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...`, built with
+#                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
 #   make test       everything CI checks: format, lints, docs, tests, MPI tests, short fuzzing
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
@@ -13,12 +14,11 @@ RANKS ?= 2
 N ?= 1e7
 
 deps:
-	@bash scripts/deps.sh
+	@bash scripts/deps.sh all
 
-run: deps
-	cargo build --release -p pdot-mpi --bin pdot
-	mpiexec.mpich -n $(RANKS) target/release/pdot --n $(N) --layout cyclic --accuracy exact
-	mpiexec.mpich -n $(RANKS) target/release/pdot --n $(N) --layout block --accuracy fast --repeat 20
+run:
+	@bash scripts/deps.sh run
+	bash scripts/run.sh $(RANKS) $(N)
 
 report: deps
 	cargo run --release -p pdot-benches --bin report -- --quick

@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
-# Installs the Debian packages pdot's build, tests and benchmarks need, if any is missing.
-# Idempotent: does nothing (and needs no network) when all are present.
+# Installs the Debian packages pdot needs, if any is missing. Idempotent: does nothing (and
+# needs no network) when all are present.
+#
+#   scripts/deps.sh run    what `make run` needs: one MPI (MPICH) and the build tools
+#   scripts/deps.sh all    (default) also what the tests and benchmarks need
+#
+# run:
+#   gcc, libc6-dev       the C compiler some build dependencies use (usually present)
+#   mpich, libmpich-dev  MPICH: the MPI that plain `mpicc` and `mpiexec` name after this script
+#   libclang-dev         libclang for bindgen, which the `mpi` crate runs at build time
+# all, in addition:
+#   openmpi-bin, libopenmpi-dev  Open MPI, the second MPI the test suite runs against
 #   libopenblas-dev      OpenBLAS, the peer the benchmarks compare against (links -lopenblas)
 #   fonts-dejavu-core    the font of the benchmark report's PNG plot
-#   gcc, libc6-dev       the C compiler some build dependencies use (usually present)
-#   mpich, libmpich-dev  MPICH, the MPI pdot-mpi links by default (mpicc.mpich, mpiexec.mpich)
-#   libclang-dev         libclang for bindgen, which the `mpi` crate runs at build time
-#   openmpi-bin, libopenmpi-dev  Open MPI, the second MPI the test suite runs against
+#
+# Open MPI is a test-only concern: Debian gives its `mpicc`/`mpiexec` a higher priority than
+# MPICH's, so installing it would silently change what the plain commands run (and a pdot
+# built with plain `mpicc` would no longer match plain `mpiexec`). When this script installs
+# Open MPI and the plain commands were MPICH's (or absent), it keeps them on MPICH
+# (`update-alternatives --set`); the tests reach Open MPI as mpicc.openmpi/mpiexec.openmpi.
 set -euo pipefail
 
-packages=(libopenblas-dev fonts-dejavu-core gcc libc6-dev mpich libmpich-dev libclang-dev
-    openmpi-bin libopenmpi-dev)
+set_name=${1:-all}
+packages=(gcc libc6-dev mpich libmpich-dev libclang-dev)
+case $set_name in
+    run) ;;
+    all) packages+=(openmpi-bin libopenmpi-dev libopenblas-dev fonts-dejavu-core) ;;
+    *) echo "usage: scripts/deps.sh [run|all]" >&2; exit 2 ;;
+esac
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    installed "$p" || missing+=("$p")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
@@ -22,6 +41,16 @@ if [[ $(id -u) -ne 0 ]]; then
     command -v sudo >/dev/null || { echo "deps.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
     sudo=(sudo)
 fi
+# What plain `mpiexec` runs before: MPICH's, or nothing yet.
+plain_was_mpich=0
+if ! command -v mpiexec >/dev/null || [[ $(readlink -f "$(command -v mpiexec)") == *mpich* ]]; then
+    plain_was_mpich=1
+fi
 echo "deps.sh: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
+if [[ $plain_was_mpich -eq 1 ]] && installed openmpi-bin; then
+    "${sudo[@]}" update-alternatives --quiet --set mpi /usr/bin/mpicc.mpich
+    "${sudo[@]}" update-alternatives --quiet --set mpirun /usr/bin/mpirun.mpich
+    echo "deps.sh: plain mpicc and mpiexec stay MPICH's (Open MPI: mpicc.openmpi, mpiexec.openmpi)"
+fi

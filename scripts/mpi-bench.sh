@@ -11,12 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-7}
-target=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p pdot-mpi --bin pdot --example allreduce_latency
+source scripts/mpi-env.sh
+target=$(mpi_target mpich)
+mpi_cargo mpich build --release -q -p pdot-mpi --bin pdot --example allreduce_latency
 pdot=$target/release/pdot
 mkdir -p results
 out=results/mpi-bench.md
-field() { grep -o "\"$1\": [^,}]*" | head -1 | cut -d' ' -f2 | tr -d '"'; }
+field() { grep -o "\"$1\": *[^,}]*" | head -1 | cut -d: -f2 | tr -d '" '; }
 # median, quartiles of numbers on stdin
 stats() { sort -g | awk '{v[NR]=$1} END {q=int((NR-1)/4+0.5); h=int((NR-1)/2+0.5); t=int(3*(NR-1)/4+0.5);
     printf "%.3f (%.3f–%.3f)", v[h+1], v[q+1], v[t+1]}'; }
