@@ -3,8 +3,8 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use super::header::parse_preamble;
-use super::{MAX_GAP_BYTES, NpyElement, NpyErrorKind, NpyHeader, WINDOW_BYTES, parse_header};
+use super::header::{parse_header, parse_preamble};
+use super::{MAX_GAP_BYTES, NpyElement, NpyErrorKind, NpyHeader, WINDOW_BYTES};
 
 /// Wraps an io error as the [`NpyErrorKind::Io`] of doing `op`.
 pub(super) fn io_error(op: &'static str) -> impl FnOnce(io::Error) -> NpyErrorKind {
@@ -173,6 +173,7 @@ pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
 }
 
 /// [`read_all`] on any seekable source.
+#[cfg(test)]
 ///
 /// [`read_all`]: super::read_all
 pub(super) fn read_all_from<T: NpyElement, R: Read + Seek>(
@@ -186,7 +187,7 @@ pub(super) fn read_all_from<T: NpyElement, R: Read + Seek>(
 mod tests {
     use super::*;
     use crate::npy::Dtype;
-    use crate::npy::dtype::sealed::Sealed;
+    use crate::npy::NpyElement;
     use crate::npy::write::header_bytes;
     use std::io::Cursor;
 
