@@ -70,7 +70,7 @@ pub trait NpyElement: sealed::Sealed + bytemuck::Pod {
 
     /// The element whose little-endian encoding is the in-memory bytes of
     /// `self` (the identity on a little-endian host).
-    fn from_le(self) -> Self;
+    fn swap_le(self) -> Self;
 
     /// Appends the elements encoded little-endian in `bytes` to `out`; a
     /// trailing partial element, if any, is ignored.
@@ -84,7 +84,7 @@ pub trait NpyElement: sealed::Sealed + bytemuck::Pod {
         let fresh = out.get_mut(old..).unwrap_or_default();
         bytemuck::cast_slice_mut::<Self, u8>(fresh).copy_from_slice(whole);
         if cfg!(target_endian = "big") {
-            fresh.iter_mut().for_each(|v| *v = v.from_le());
+            fresh.iter_mut().for_each(|v| *v = v.swap_le());
         }
     }
 
@@ -104,14 +104,14 @@ pub trait NpyElement: sealed::Sealed + bytemuck::Pod {
 
 impl NpyElement for f32 {
     const DTYPE: Dtype = Dtype::F32;
-    fn from_le(self) -> Self {
+    fn swap_le(self) -> Self {
         f32::from_bits(u32::from_le(self.to_bits()))
     }
 }
 
 impl NpyElement for f64 {
     const DTYPE: Dtype = Dtype::F64;
-    fn from_le(self) -> Self {
+    fn swap_le(self) -> Self {
         f64::from_bits(u64::from_le(self.to_bits()))
     }
 }

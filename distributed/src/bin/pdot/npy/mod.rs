@@ -2,9 +2,9 @@
 //! `f32` (`'<f4'`) or `f64` (`'<f8'`): an implementation detail of `pdot`
 //! (the tests also have a writer that matches NumPy byte for byte).
 //!
-//! Each MPI rank reads only *its own* elements: [`read_runs`] takes a list of
+//! Each MPI rank reads only *its own* elements: [`read_runs`](read::read_runs) takes a list of
 //! element runs `(global start, length)` and reads just those ranges of the
-//! file, never the whole array unless asked (see [`read_all`]). Format
+//! file, never the whole array unless asked (see `read_all`, in the tests). Format
 //! versions 1.0, 2.0 and 3.0 are understood.
 //!
 //! # Reading many short runs

@@ -1,5 +1,5 @@
 //! Reading `.npy` files by path: [`read_header`], [`read_runs`] and
-//! [`read_all`].
+//! `read_all` (tests only).
 
 use std::fs::File;
 use std::path::Path;

@@ -93,7 +93,7 @@ fn read_elements<R: Read + Seek>(
 
 /// [`read_runs`] on any seekable source.
 ///
-/// [`read_runs`]: super::read_runs
+/// [`read_runs`]: super::read::read_runs
 pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
     src: &mut R,
     runs: impl IntoIterator<Item = (usize, usize)>,
@@ -175,7 +175,7 @@ pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
 /// [`read_all`] on any seekable source.
 #[cfg(test)]
 ///
-/// [`read_all`]: super::read_all
+/// [`read_all`]: super::read::read_all
 pub(super) fn read_all_from<T: NpyElement, R: Read + Seek>(
     src: &mut R,
 ) -> Result<(NpyHeader, Vec<T>), NpyErrorKind> {
