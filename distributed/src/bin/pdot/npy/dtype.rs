@@ -83,8 +83,14 @@ pub trait NpyElement: sealed::Sealed + bytemuck::Pod {
         out.resize(old + whole.len() / size, Self::zeroed());
         let fresh = out.get_mut(old..).unwrap_or_default();
         bytemuck::cast_slice_mut::<Self, u8>(fresh).copy_from_slice(whole);
+        Self::fix_le(fresh);
+    }
+
+    /// Turns elements whose bytes were read from a little-endian file in place
+    /// into their values (nothing to do on a little-endian host).
+    fn fix_le(values: &mut [Self]) {
         if cfg!(target_endian = "big") {
-            fresh.iter_mut().for_each(|v| *v = v.swap_le());
+            values.iter_mut().for_each(|v| *v = v.swap_le());
         }
     }
 
