@@ -9,12 +9,12 @@
 //! Files: `x64.npy`, `y64.npy` (f64), `x32.npy`, `y32.npy` (f32), `short64.npy` (one element
 //! fewer), `truncated64.npy` (the header promises more data than the file has),
 //! `bigendian64.npy`, `matrix64.npy` (2-D), `notnpy.npy`. Prints lines `exact-f64 0x..`,
-//! `exact-f32 0x..` and `exact-f32-f64 0x..`.
+//! `exact-f32 0x..` and `exact-f32-f64 0x..`. The files are written by the `npyz` crate
+//! (little-endian '<f8' and '<f4', as NumPy writes them).
 
 use std::path::PathBuf;
 
 use pdot_kernels::Accuracy;
-use pdot_mpi::npy;
 
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -39,11 +39,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let y: Vec<f64> = (0..n).map(|i| value(i, 2)).collect();
     let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
     let y32: Vec<f32> = y.iter().map(|&v| v as f32).collect();
-    npy::write(dir.join("x64.npy"), &x)?;
-    npy::write(dir.join("y64.npy"), &y)?;
-    npy::write(dir.join("x32.npy"), &x32)?;
-    npy::write(dir.join("y32.npy"), &y32)?;
-    npy::write(dir.join("short64.npy"), &y[..n.saturating_sub(1)])?;
+    npyz::to_file_1d(dir.join("x64.npy"), x.iter().copied())?;
+    npyz::to_file_1d(dir.join("y64.npy"), y.iter().copied())?;
+    npyz::to_file_1d(dir.join("x32.npy"), x32.iter().copied())?;
+    npyz::to_file_1d(dir.join("y32.npy"), y32.iter().copied())?;
+    npyz::to_file_1d(
+        dir.join("short64.npy"),
+        y[..n.saturating_sub(1)].iter().copied(),
+    )?;
     // The same header, a few bytes of data cut off the end.
     let mut bytes = std::fs::read(dir.join("x64.npy"))?;
     bytes.truncate(bytes.len().saturating_sub(12));

@@ -34,7 +34,6 @@ mod dist_vector;
 mod dot;
 mod error;
 mod layout;
-pub mod npy;
 mod partition;
 mod reduce;
 pub mod schedule;

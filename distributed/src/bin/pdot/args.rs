@@ -1,87 +1,118 @@
-//! The command line of `pdot`.
+//! The command line of `pdot`, parsed with clap.
 
 use std::path::PathBuf;
 
-use pdot_kernels::Accuracy;
+use clap::Parser;
+use pdot_kernels::{Accuracy, Precision};
 use pdot_mpi::Layout;
 
+use crate::count;
 use crate::generate::Gen;
 
-pub const HELP: &str = "\
-pdot: the dot product x·y of two long vectors distributed over MPI ranks, with the same bits
-on every rank and every run (and, with --accuracy exact, for any number of ranks and layout).
-
-USAGE
-    mpiexec -n P pdot --n N [OPTIONS]            generated data
-    mpiexec -n P pdot --x x.npy --y y.npy [OPTIONS]   data from NumPy files
-    pdot ...                                      without mpiexec: one rank
-
-OPTIONS
-    --n N                 global length (e.g. 1000000, 1e8); with --x/--y it must match the files
-    --layout L            how elements are dealt to ranks [default: block]
-                            block           one contiguous range per rank
-                            cyclic          element i on rank i % P
-                            block-cyclic:B  blocks of B elements dealt round robin
-    --accuracy A          [default: fast]
-                            fast         the speed of the best BLAS; deterministic for fixed P
-                            compensated  about twice the working precision; deterministic for fixed P
-                            exact        correctly rounded; the same bits for every P and layout
-    --precision T         element and result types [default: f64]
-                            f64      f64 inputs, f64 result
-                            f32      f32 inputs, f32 result
-                            f32-f64  f32 inputs, f64 result (products and sums in f64)
-    --gen G               generated data, a pure function of (seed, global index), so the same
-                          for any P [default: random]
-                            random           uniform in [-1, 1)
-                            seed-lesson      magnitudes spread over 2^-30..2^30: the sum's
-                                             rounding depends on the order, so a plain
-                                             MPI_Allreduce gives different bits for different P
-                            ill-conditioned  products that cancel in pairs up to a tiny rest
-                                             (condition numbers of 1e13 and beyond for f64,
-                                             growing with n)
-    --seed S              seed of the generated data [default: 1]
-    --x PATH, --y PATH    1-D little-endian .npy files (f8 for --precision f64, f4 otherwise);
-                          each rank reads only its own elements
-    --repeat K            compute the dot product K times and report the median time [default: 1]
-    --json                print one JSON object instead of text
-    -h, --help            this help
-    -V, --version         the version
-
+/// What `pdot --help` prints after the options.
+const AFTER_HELP: &str = "\
 OUTPUT
     The result, its bit pattern in hex, n, the ranks, layout, accuracy and precision, the time
     of the distributed dot product (slowest rank; median over --repeat), the bandwidth
     (2·n·element size / time), and the largest peak resident memory of any rank.
-    --json fields: result, result_bits, n, ranks, layout, accuracy, precision, gen, seed,
-    seconds, seconds_min, seconds_max, repeat, gbytes_per_s, peak_rss_bytes_max.
+    --json prints one object with the keys result, result_bits, n, ranks, layout, accuracy,
+    precision, data, seed, seconds, seconds_min, seconds_max, repeat, gbytes_per_s,
+    peak_rss_bytes_max. result is a JSON number when it is finite, else one of the strings
+    \"NaN\", \"inf\", \"-inf\"; result_bits (hex) is always there and exact.
+
+COUNTS
+    --n and --repeat take whole numbers: 1000000, 1_000_000, 1e6 or 2.5e6 (computed exactly);
+    signs, fractions and values beyond the machine's size are refused.
 
 EXIT STATUS
-    0 success, 1 a failure during the run (the same message on every rank), 2 a usage error.
-";
+    0 success, 1 a failure during the run (the same message on every rank), 2 a usage error.";
 
-/// The element and result types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Precision {
-    F64,
-    F32,
-    F32F64,
-}
+/// pdot: the dot product x·y of two long vectors distributed over MPI ranks, with the same
+/// bits on every rank and every run (and, with --accuracy exact, for any number of ranks and
+/// layout).
+#[derive(Parser, Debug)]
+#[command(
+    name = "pdot",
+    version,
+    override_usage = "mpiexec -n P pdot --n N [OPTIONS]              generated data\n       \
+                      mpiexec -n P pdot --x x.npy --y y.npy [OPTIONS]  data from NumPy files\n       \
+                      pdot ...                                      without mpiexec: one rank",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    /// Global length (e.g. 1000000, 1e8); with --x/--y it must match the files
+    #[arg(long, value_name = "N", value_parser = count::parse, required_unless_present = "x",
+          allow_hyphen_values = true)]
+    n: Option<usize>,
 
-impl Precision {
-    pub fn name(self) -> &'static str {
-        match self {
-            Precision::F64 => "f64",
-            Precision::F32 => "f32",
-            Precision::F32F64 => "f32-f64",
-        }
-    }
+    /// How elements are dealt to ranks
+    ///
+    ///   block           one contiguous range per rank
+    ///   cyclic          element i on rank i % P
+    ///   block-cyclic:B  blocks of B elements dealt round robin
+    #[arg(long, value_name = "L", default_value = "block", verbatim_doc_comment)]
+    layout: Layout,
 
-    /// Bytes per input element.
-    pub fn element_bytes(self) -> usize {
-        match self {
-            Precision::F64 => 8,
-            Precision::F32 | Precision::F32F64 => 4,
-        }
-    }
+    /// fast, compensated or exact
+    ///
+    ///   fast         the speed of the best BLAS; deterministic for fixed P
+    ///   compensated  about twice the working precision; deterministic for fixed P
+    ///   exact        correctly rounded; the same bits for every P and layout
+    #[arg(long, value_name = "A", default_value = "fast", verbatim_doc_comment)]
+    accuracy: Accuracy,
+
+    /// Element and result types [default: f64; with --x/--y, the files' dtype]
+    ///
+    ///   f64      f64 inputs, f64 result
+    ///   f32      f32 inputs, f32 result
+    ///   f32-f64  f32 inputs, f64 result (products and sums in f64)
+    /// Without --precision, files of '<f8' run as f64 and files of '<f4' as f32;
+    /// --precision f64 reads '<f8' files, f32 and f32-f64 read '<f4' files.
+    #[arg(long, value_name = "T", verbatim_doc_comment)]
+    precision: Option<Precision>,
+
+    /// Generated data: random, seed-lesson or ill-conditioned [default: random]
+    ///
+    /// A pure function of (seed, global index), so the same for any P.
+    ///   random           uniform in [-1, 1)
+    ///   seed-lesson      magnitudes spread over 2^-30..2^30: the sum's rounding depends
+    ///                    on the order, so a plain MPI_Allreduce gives different bits for
+    ///                    different P
+    ///   ill-conditioned  products that cancel in pairs up to a tiny rest (condition
+    ///                    numbers of 1e13 and beyond for f64, growing with n)
+    #[arg(
+        long = "gen",
+        value_name = "G",
+        conflicts_with = "x",
+        verbatim_doc_comment
+    )]
+    generator: Option<Gen>,
+
+    /// Seed of the generated data [default: 1]
+    #[arg(
+        long,
+        value_name = "S",
+        conflicts_with = "x",
+        allow_hyphen_values = true
+    )]
+    seed: Option<u64>,
+
+    /// x: a 1-D little-endian .npy file ('<f8' or '<f4'); each rank reads only its own part
+    #[arg(long, value_name = "PATH", requires = "y")]
+    x: Option<PathBuf>,
+
+    /// y: like --x, of the same length and dtype
+    #[arg(long, value_name = "PATH", requires = "x")]
+    y: Option<PathBuf>,
+
+    /// Compute the dot product K times and report the median time
+    #[arg(long, value_name = "K", default_value = "1", value_parser = count::parse_positive,
+          allow_hyphen_values = true)]
+    repeat: usize,
+
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    json: bool,
 }
 
 /// Where the data comes from.
@@ -105,119 +136,59 @@ pub struct Args {
     pub data: Data,
     pub layout: Layout,
     pub accuracy: Accuracy,
-    pub precision: Precision,
+    /// `None`: from the files' dtype (generated data: f64).
+    pub precision: Option<Precision>,
     pub repeat: usize,
     pub json: bool,
 }
 
 /// What the command line asks for.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum Command {
     Run(Args),
-    Help,
-    Version,
+    /// `--help` or `--version`: the text to print on standard output.
+    Print(String),
 }
 
-/// Parses the arguments (without the program name).
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut it = args.into_iter();
-    let mut n = None;
-    let mut layout = Layout::Block;
-    let mut accuracy = Accuracy::Fast;
-    let mut precision = Precision::F64;
-    let mut gen_ = None;
-    let mut seed = None;
-    let (mut x, mut y) = (None, None);
-    let mut repeat = 1;
-    let mut json = false;
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            "--json" => json = true,
-            "--n" => n = Some(parse_count("--n", &value()?)?),
-            "--layout" => layout = value()?.parse().map_err(|e| format!("--layout: {e}"))?,
-            "--accuracy" => {
-                accuracy = value()?.parse().map_err(|e| format!("--accuracy: {e}"))?;
-            }
-            "--precision" => {
-                precision = match value()?.as_str() {
-                    "f64" => Precision::F64,
-                    "f32" => Precision::F32,
-                    "f32-f64" => Precision::F32F64,
-                    other => {
-                        return Err(format!(
-                            "--precision: unknown precision {other:?} (expected f64, f32 or \
-                             f32-f64)"
-                        ));
-                    }
+/// Parses the arguments (with the program name first). A usage error is the message to
+/// print, starting with `error:`.
+pub fn parse<I, T>(args: I) -> Result<Command, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    Ok(Command::Print(text))
                 }
-            }
-            "--gen" => gen_ = Some(value()?.parse::<Gen>()?),
-            "--seed" => {
-                let v = value()?;
-                seed = Some(
-                    v.parse::<u64>()
-                        .map_err(|_| format!("--seed: {v:?} is not a whole number in 0..2^64"))?,
-                );
-            }
-            "--x" => x = Some(PathBuf::from(value()?)),
-            "--y" => y = Some(PathBuf::from(value()?)),
-            "--repeat" => {
-                repeat = parse_count("--repeat", &value()?)?;
-                if repeat == 0 {
-                    return Err("--repeat must be at least 1".into());
-                }
-            }
-            other => return Err(format!("unknown argument {other:?} (see --help)")),
+                _ => Err(text.trim_end().to_owned()),
+            };
         }
-    }
-    let data = match (x, y) {
-        (Some(x), Some(y)) => {
-            if gen_.is_some() || seed.is_some() {
-                return Err("--gen and --seed generate data; they cannot go with --x/--y".into());
-            }
-            Data::Files { x, y, n }
-        }
+    };
+    let data = match (cli.x, cli.y) {
+        (Some(x), Some(y)) => Data::Files { x, y, n: cli.n },
         (None, None) => Data::Generated {
-            n: n.ok_or("give the length with --n N, or data with --x and --y (see --help)")?,
-            generator: gen_.unwrap_or(Gen::Random),
-            seed: seed.unwrap_or(1),
+            // clap requires --n without --x.
+            n: cli
+                .n
+                .ok_or("error: give the length with --n N, or data with --x and --y")?,
+            generator: cli.generator.unwrap_or(Gen::Random),
+            seed: cli.seed.unwrap_or(1),
         },
-        _ => return Err("--x and --y go together: give both files".into()),
+        _ => return Err("error: --x and --y go together: give both files".into()),
     };
     Ok(Command::Run(Args {
         data,
-        layout,
-        accuracy,
-        precision,
-        repeat,
-        json,
+        layout: cli.layout,
+        accuracy: cli.accuracy,
+        precision: cli.precision,
+        repeat: cli.repeat,
+        json: cli.json,
     }))
-}
-
-/// A count such as `1000000`, `1_000_000` or `1e6`.
-fn parse_count(flag: &str, s: &str) -> Result<usize, String> {
-    let clean = s.replace('_', "");
-    if let Ok(v) = clean.parse::<usize>() {
-        return Ok(v);
-    }
-    match clean.parse::<f64>() {
-        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= 2f64.powi(53) => Ok(v as usize),
-        _ => Err(format!(
-            "{flag}: {s:?} is not a whole number (e.g. 1000000 or 1e6)"
-        )),
-    }
 }
 
 #[cfg(test)]
@@ -225,7 +196,13 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str]) -> Result<Command, String> {
-        parse(args.iter().map(|s| s.to_string()))
+        parse(std::iter::once("pdot").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 
     #[test]
@@ -242,6 +219,8 @@ mod tests {
             "ill-conditioned",
             "--seed",
             "7",
+            "--repeat",
+            "1_0",
             "--json",
         ]) else {
             panic!("did not parse");
@@ -256,35 +235,85 @@ mod tests {
         );
         assert_eq!(a.layout, Layout::BlockCyclic(8));
         assert_eq!(a.accuracy, Accuracy::Exact);
-        assert_eq!(a.precision, Precision::F32F64);
+        assert_eq!(a.precision, Some(Precision::F32F64));
+        assert_eq!(a.repeat, 10);
         assert!(a.json);
     }
 
     #[test]
+    fn defaults_and_files() {
+        let Ok(Command::Run(a)) = run(&["--n", "10"]) else {
+            panic!("did not parse");
+        };
+        assert_eq!(
+            (a.layout, a.accuracy, a.precision),
+            (Layout::Block, Accuracy::Fast, None)
+        );
+        assert_eq!((a.repeat, a.json), (1, false));
+        let Ok(Command::Run(a)) = run(&["--x", "a.npy", "--y=b.npy", "--n", "5"]) else {
+            panic!("did not parse");
+        };
+        assert_eq!(
+            a.data,
+            Data::Files {
+                x: "a.npy".into(),
+                y: "b.npy".into(),
+                n: Some(5)
+            }
+        );
+    }
+
+    #[test]
     fn errors_name_the_problem() {
-        let cases: [(&[&str], &str); 9] = [
+        let cases: &[(&[&str], &str)] = &[
             (&[], "--n"),
-            (&["--n"], "--n needs a value"),
+            (&["--n"], "--n"),
             (&["--n", "1.5"], "not a whole number"),
+            (&["--n", "-3"], "cannot be negative"),
+            (&["--n", "1e30"], "too large"),
             (&["--n", "10", "--layout", "diagonal"], "unknown layout"),
             (&["--n", "10", "--accuracy", "perfect"], "--accuracy"),
             (&["--n", "10", "--precision", "f16"], "f16"),
-            (&["--x", "a.npy"], "go together"),
+            (&["--n", "10", "--repeat", "0"], "at least 1"),
+            (&["--n", "10", "--seed", "-1"], "--seed"),
+            (&["--x", "a.npy"], "--y"),
             (
                 &["--x", "a", "--y", "b", "--gen", "random"],
-                "cannot go with",
+                "cannot be used with",
+            ),
+            (
+                &["--x", "a", "--y", "b", "--seed", "3"],
+                "cannot be used with",
             ),
             (&["--n", "10", "--frobnicate"], "--frobnicate"),
         ];
-        for (args, needle) in cases {
+        for &(args, needle) in cases {
             let err = run(args).unwrap_err();
+            assert!(err.starts_with("error: "), "{args:?}: {err}");
             assert!(err.contains(needle), "{args:?}: {err}");
         }
     }
 
     #[test]
     fn help_and_version() {
-        assert_eq!(run(&["--n", "5", "--help"]), Ok(Command::Help));
-        assert_eq!(run(&["-V"]), Ok(Command::Version));
+        let Ok(Command::Print(help)) = run(&["--n", "5", "--help"]) else {
+            panic!("no help");
+        };
+        for needle in [
+            "--precision",
+            "block-cyclic:B",
+            "result_bits",
+            "\"NaN\"",
+            "EXIT STATUS",
+        ] {
+            assert!(help.contains(needle), "{needle}");
+        }
+        let Ok(Command::Print(version)) = run(&["-V"]) else {
+            panic!("no version");
+        };
+        assert_eq!(
+            version.trim(),
+            format!("pdot {}", env!("CARGO_PKG_VERSION"))
+        );
     }
 }

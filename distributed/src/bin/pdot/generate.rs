@@ -64,7 +64,7 @@ impl FromStr for Gen {
             "seed-lesson" => Ok(Gen::SeedLesson),
             "ill-conditioned" => Ok(Gen::IllConditioned),
             other => Err(format!(
-                "--gen: unknown generator {other:?} (expected random, seed-lesson or \
+                "unknown generator {other:?} (expected random, seed-lesson or \
                  ill-conditioned)"
             )),
         }

@@ -5,21 +5,6 @@ use super::literal::{self, Val, printable, quoted};
 use super::{Dtype, MAGIC, MAX_HEADER_LEN, NpyErrorKind};
 
 /// What the header of a valid 1-D `.npy` file says.
-///
-/// ```
-/// use pdot_mpi::npy::{self, Dtype};
-///
-/// let path = std::env::temp_dir().join(format!("pdot-npy-doc-header-{}.npy", std::process::id()));
-/// npy::write(&path, &[1.0f32, 2.0, 3.0])?;
-/// let header = npy::read_header(&path)?;
-/// assert_eq!(header.version, (1, 0));
-/// assert_eq!(header.dtype, Dtype::F32);
-/// assert_eq!(header.len, 3);
-/// assert!(!header.fortran_order);
-/// assert_eq!(header.data_offset % 64, 0);
-/// # std::fs::remove_file(&path)?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NpyHeader {
     /// The format version `(major, minor)`: `(1, 0)`, `(2, 0)` or `(3, 0)`.
@@ -40,21 +25,6 @@ pub struct NpyHeader {
 /// (later bytes are ignored). This is the pure part of [`read_header`]; it
 /// does not check the data size, which needs the file's size. It never
 /// panics, whatever the bytes; on success `data_offset <= bytes.len()`.
-///
-/// ```
-/// use pdot_mpi::npy::{self, Dtype, NpyErrorKind};
-///
-/// let mut file = b"\x93NUMPY\x01\x00\x46\x00".to_vec();
-/// file.extend_from_slice(b"{'descr': '<f8', 'fortran_order': False, 'shape': (5,), }");
-/// file.resize(80 - 1, b' ');
-/// file.push(b'\n');
-/// let header = npy::parse_header(&file)?;
-/// assert_eq!((header.dtype, header.len, header.data_offset), (Dtype::F64, 5, 80));
-///
-/// let err = npy::parse_header(b"\x93NUMPY\x04\x00").unwrap_err();
-/// assert_eq!(err, NpyErrorKind::UnsupportedVersion { major: 4, minor: 0 });
-/// # Ok::<(), NpyErrorKind>(())
-/// ```
 ///
 /// [`read_header`]: super::read_header
 pub fn parse_header(bytes: &[u8]) -> Result<NpyHeader, NpyErrorKind> {

@@ -1,9 +1,10 @@
 //! Partial reads of NumPy `.npy` files holding 1-D arrays of little-endian
-//! `f32` (`'<f4'`) or `f64` (`'<f8'`), and a matching writer.
+//! `f32` (`'<f4'`) or `f64` (`'<f8'`): an implementation detail of `pdot`
+//! (the tests also have a writer that matches NumPy byte for byte).
 //!
-//! Each MPI rank reads only *its own* elements: [`read_runs`] takes a list of
+//! Each MPI rank reads only *its own* elements: [`read_runs`](read::read_runs) takes a list of
 //! element runs `(global start, length)` and reads just those ranges of the
-//! file, never the whole array unless asked (see [`read_all`]). Format
+//! file, never the whole array unless asked (see `read_all`, in the tests). Format
 //! versions 1.0, 2.0 and 3.0 are understood.
 //!
 //! # Reading many short runs
@@ -36,36 +37,45 @@
 //! describe the same layout. Bytes after the array data are ignored, as
 //! NumPy ignores them.
 //!
-//! # Example
+//! Why not the `npyz` crate's header parser (`npyz::NpyHeader::from_reader`,
+//! which would give dtype, shape and order): on hostile input it panics
+//! (a shape such as `(4294967296, 4294967296)` overflows its `u64` element
+//! count: "attempt to multiply with overflow" in a debug build, a wrong
+//! count in release), allocates whatever header length the file declares
+//! (up to 4 GiB) before reading it, accepts what NumPy refuses (duplicate
+//! keys, extra keys) and refuses what NumPy reads (Python 2 headers: `3L`,
+//! `u'<f8'`), and reports every problem as an untyped `io::Error` string.
+//! pdot needs an error naming the file and the problem for any header, and
+//! no panic; the parser here is small and has those properties under test.
+//! The tests check that both parsers agree on NumPy's own headers.
 //!
-//! ```
-//! use pdot_mpi::npy;
-//!
-//! let path = std::env::temp_dir().join(format!("pdot-npy-doc-mod-{}.npy", std::process::id()));
-//! let data: Vec<f64> = (0..10).map(f64::from).collect();
-//! npy::write(&path, &data)?;
-//!
-//! // Rank 1 of 3 in a cyclic layout owns elements 1, 4, 7.
-//! let runs = (1..10).step_by(3).map(|start| (start, 1));
-//! let (header, mine) = npy::read_runs::<f64>(&path, runs)?;
-//! assert_eq!(header.len, 10);
-//! assert_eq!(mine, [1.0, 4.0, 7.0]);
-//! # std::fs::remove_file(&path)?;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! Bytes become elements through `bytemuck` (a copy into the output
+//! vector's bytes, then a byte swap on big-endian hosts).
 
 mod dtype;
+mod elements;
 mod error;
 mod header;
 mod literal;
 mod read;
 mod source;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
 mod write;
 
 pub use dtype::{Dtype, NpyElement};
+pub use elements::Elements;
 pub use error::{NpyError, NpyErrorKind};
-pub use header::{NpyHeader, parse_header};
-pub use read::{read_all, read_header, read_runs};
+pub use header::NpyHeader;
+#[cfg(test)]
+pub use header::parse_header;
+#[cfg(test)]
+pub use read::read_all;
+#[cfg(test)]
+pub use read::read_runs;
+pub use read::{read_header, read_runs_as};
+#[cfg(test)]
 pub use write::write;
 
 /// The six bytes every `.npy` file starts with.
@@ -76,24 +86,12 @@ const MAGIC: &[u8; 6] = b"\x93NUMPY";
 /// NumPy's writer produces about 128 bytes for a 1-D array; NumPy's reader
 /// refuses more than 10,000 by default. The limit bounds the memory a hostile
 /// file can make the reader allocate.
-///
-/// ```
-/// assert!(pdot_mpi::npy::MAX_HEADER_LEN >= 10_000);
-/// ```
 pub const MAX_HEADER_LEN: usize = 1 << 20;
 
 /// The size of the window through which runs are read (1 MiB).
-///
-/// ```
-/// assert_eq!(pdot_mpi::npy::WINDOW_BYTES, 1 << 20);
-/// ```
 pub const WINDOW_BYTES: usize = 1 << 20;
 
 /// The largest gap, in bytes, between a group of runs and the next run over
 /// which the two are still read with one call (64 KiB): reading that many
 /// unwanted bytes costs about as much as one more system call.
-///
-/// ```
-/// assert!(pdot_mpi::npy::MAX_GAP_BYTES <= pdot_mpi::npy::WINDOW_BYTES);
-/// ```
 pub const MAX_GAP_BYTES: usize = 64 << 10;

@@ -12,19 +12,6 @@ use super::Dtype;
 ///
 /// Its `Display` names both, e.g. `/data/x.npy: unsupported dtype '>f8'
 /// (big-endian): only '<f4' (f32) and '<f8' (f64) are supported`.
-///
-/// ```
-/// use pdot_mpi::npy::{self, NpyErrorKind};
-///
-/// let path = std::env::temp_dir().join(format!("pdot-npy-doc-error-{}.npy", std::process::id()));
-/// std::fs::write(&path, b"not numpy at all")?;
-/// let err = npy::read_header(&path).unwrap_err();
-/// assert_eq!(err.path(), path.as_path());
-/// assert!(matches!(err.kind(), NpyErrorKind::BadMagic { .. }));
-/// assert!(err.to_string().contains("not an npy file"));
-/// # std::fs::remove_file(&path)?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NpyError {
@@ -34,26 +21,11 @@ pub struct NpyError {
 
 impl NpyError {
     /// The file the error is about.
-    ///
-    /// ```
-    /// let err = pdot_mpi::npy::read_header("/nonexistent/x.npy").unwrap_err();
-    /// assert_eq!(err.path(), std::path::Path::new("/nonexistent/x.npy"));
-    /// ```
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// What went wrong.
-    ///
-    /// ```
-    /// use pdot_mpi::npy::{self, NpyErrorKind};
-    ///
-    /// let err = npy::read_header("/nonexistent/x.npy").unwrap_err();
-    /// assert!(matches!(
-    ///     err.kind(),
-    ///     NpyErrorKind::Io { kind: std::io::ErrorKind::NotFound, .. }
-    /// ));
-    /// ```
     pub fn kind(&self) -> &NpyErrorKind {
         &self.kind
     }
@@ -91,16 +63,6 @@ impl From<NpyError> for io::Error {
 }
 
 /// The problem an [`NpyError`] reports, one variant per problem.
-///
-/// ```
-/// use pdot_mpi::npy::{Dtype, NpyErrorKind};
-///
-/// let kind = NpyErrorKind::DtypeMismatch { found: Dtype::F32, requested: Dtype::F64 };
-/// assert_eq!(
-///     kind.to_string(),
-///     "dtype mismatch: the file holds '<f4' (f32) but '<f8' (f64) was requested"
-/// );
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NpyErrorKind {

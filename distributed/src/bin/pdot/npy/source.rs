@@ -3,8 +3,8 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use super::header::parse_preamble;
-use super::{MAX_GAP_BYTES, NpyElement, NpyErrorKind, NpyHeader, WINDOW_BYTES, parse_header};
+use super::header::{parse_header, parse_preamble};
+use super::{MAX_GAP_BYTES, NpyElement, NpyErrorKind, NpyHeader, WINDOW_BYTES};
 
 /// Wraps an io error as the [`NpyErrorKind::Io`] of doing `op`.
 pub(super) fn io_error(op: &'static str) -> impl FnOnce(io::Error) -> NpyErrorKind {
@@ -67,33 +67,29 @@ pub(super) fn header_from<R: Read + Seek>(src: &mut R) -> Result<NpyHeader, NpyE
     Ok(header)
 }
 
-/// Reads `count` elements from element `start` on into `buf` (resized to the
-/// bytes read), seeking only when the source is not already there.
-fn read_elements<R: Read + Seek>(
+/// Fills `dst` with the bytes of the elements from element `start` on, seeking
+/// only when the source is not already there.
+fn read_bytes<R: Read + Seek>(
     src: &mut R,
     pos: &mut Option<u64>,
     header: &NpyHeader,
     start: usize,
-    count: usize,
-    buf: &mut Vec<u8>,
+    dst: &mut [u8],
 ) -> Result<(), NpyErrorKind> {
-    let size = header.dtype.size();
-    let offset = header.data_offset + start as u64 * size as u64;
-    let bytes = count * size;
-    buf.resize(bytes, 0);
+    let offset = header.data_offset + start as u64 * header.dtype.size() as u64;
     if *pos != Some(offset) {
         *pos = None;
         src.seek(SeekFrom::Start(offset))
             .map_err(io_error("read data"))?;
     }
-    src.read_exact(buf).map_err(io_error("read data"))?;
-    *pos = Some(offset + bytes as u64);
+    src.read_exact(dst).map_err(io_error("read data"))?;
+    *pos = Some(offset + dst.len() as u64);
     Ok(())
 }
 
 /// [`read_runs`] on any seekable source.
 ///
-/// [`read_runs`]: super::read_runs
+/// [`read_runs`]: super::read::read_runs
 pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
     src: &mut R,
     runs: impl IntoIterator<Item = (usize, usize)>,
@@ -139,9 +135,19 @@ pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
             // A long run: window-sized chunks straight into `out`.
             let mut done = 0;
             while done < len {
+                // Straight into the output's bytes, no copy.
                 let count = (len - done).min(window);
-                read_elements(src, &mut pos, &header, start + done, count, &mut buf)?;
-                T::extend_from_le(&buf, &mut out);
+                let old = out.len();
+                out.resize(old + count, T::zeroed());
+                let fresh = out.get_mut(old..).unwrap_or_default();
+                read_bytes(
+                    src,
+                    &mut pos,
+                    &header,
+                    start + done,
+                    bytemuck::cast_slice_mut(fresh),
+                )?;
+                T::fix_le(fresh);
                 done += count;
             }
             i += 1;
@@ -162,7 +168,8 @@ pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
             (lo, hi) = (new_lo, new_hi);
             j += 1;
         }
-        read_elements(src, &mut pos, &header, lo, hi - lo, &mut buf)?;
+        buf.resize((hi - lo) * size, 0);
+        read_bytes(src, &mut pos, &header, lo, &mut buf)?;
         for &(s, l) in list.get(i..j).unwrap_or_default() {
             let from = (s - lo) * size;
             T::extend_from_le(buf.get(from..from + l * size).unwrap_or_default(), &mut out);
@@ -173,8 +180,9 @@ pub(super) fn read_runs_from<T: NpyElement, R: Read + Seek>(
 }
 
 /// [`read_all`] on any seekable source.
+#[cfg(test)]
 ///
-/// [`read_all`]: super::read_all
+/// [`read_all`]: super::read::read_all
 pub(super) fn read_all_from<T: NpyElement, R: Read + Seek>(
     src: &mut R,
 ) -> Result<(NpyHeader, Vec<T>), NpyErrorKind> {
@@ -186,7 +194,7 @@ pub(super) fn read_all_from<T: NpyElement, R: Read + Seek>(
 mod tests {
     use super::*;
     use crate::npy::Dtype;
-    use crate::npy::dtype::sealed::Sealed;
+    use crate::npy::NpyElement;
     use crate::npy::write::header_bytes;
     use std::io::Cursor;
 

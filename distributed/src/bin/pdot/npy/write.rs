@@ -36,19 +36,6 @@ pub(super) fn header_bytes(dtype: Dtype, len: usize) -> Vec<u8> {
 /// # Errors
 ///
 /// Any io error creating or writing the file.
-///
-/// ```
-/// use pdot_mpi::npy;
-///
-/// let path = std::env::temp_dir().join(format!("pdot-npy-doc-write-{}.npy", std::process::id()));
-/// npy::write(&path, &[1.5f32, 2.5])?;
-/// let bytes = std::fs::read(&path)?;
-/// assert!(bytes.starts_with(b"\x93NUMPY\x01\x00"));
-/// assert_eq!(bytes.len(), 128 + 2 * 4);
-/// assert_eq!(npy::read_all::<f32>(&path)?.1, [1.5, 2.5]);
-/// # std::fs::remove_file(&path)?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
 pub fn write<T: NpyElement>(path: impl AsRef<Path>, data: &[T]) -> io::Result<()> {
     let mut file = File::create(path)?;
     file.write_all(&header_bytes(T::DTYPE, data.len()))?;

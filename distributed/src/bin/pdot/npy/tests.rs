@@ -1,6 +1,7 @@
-//! Tests of `pdot_mpi::npy`: round trips through files for random data and
+//! Tests of the npy reader: round trips through files for random data and
 //! run lists, files written by NumPy, every error variant, truncated files,
-//! and panic-freedom of the header parser on arbitrary bytes.
+//! panic-freedom of the header parser on arbitrary bytes, and agreement with
+//! the `npyz` crate's parser on NumPy's headers.
 
 use std::fmt::Debug;
 use std::fs;
@@ -8,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use pdot_mpi::npy::{self, Dtype, NpyElement, NpyError, NpyErrorKind, NpyHeader};
+use crate::npy::{self, Dtype, NpyElement, NpyError, NpyErrorKind, NpyHeader};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -1198,4 +1199,58 @@ proptest! {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The npyz crate's parser agrees on NumPy's headers (why pdot keeps its own parser: see the
+// module documentation)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn npyz_agrees_on_numpy_headers() {
+    let mut files: Vec<&[u8]> = vec![
+        NUMPY_F64,
+        NUMPY_F32,
+        NUMPY_EMPTY,
+        NUMPY_V2,
+        NUMPY_V3,
+        NUMPY_FORTRAN_HEADER,
+    ];
+    files.extend(NUMPY_HEADERS.iter().map(|&(_, h)| h));
+    for bytes in files {
+        let ours = npy::parse_header(bytes).unwrap();
+        let mut reader = bytes;
+        let theirs = npyz::NpyHeader::from_reader(&mut reader).unwrap();
+        assert_eq!(theirs.dtype().descr(), format!("'{}'", ours.dtype));
+        assert_eq!(theirs.shape(), [ours.len as u64]);
+        assert_eq!(theirs.order() == npyz::Order::Fortran, ours.fortran_order);
+        // npyz leaves the reader at the data: the same offset.
+        assert_eq!(bytes.len() - reader.len(), ours.data_offset as usize);
+    }
+    // Both refuse what is not a 1-D '<f8'/'<f4' array of NumPy's.
+    for bytes in [NUMPY_BIG_ENDIAN, NUMPY_I4, NUMPY_2D_HEADER, NUMPY_0D_HEADER] {
+        assert!(npy::parse_header(bytes).is_err());
+        let theirs = npyz::NpyHeader::from_reader(bytes).unwrap();
+        let plain_1d = theirs.shape().len() == 1
+            && matches!(theirs.dtype().descr().as_str(), "'<f8'" | "'<f4'");
+        assert!(!plain_1d);
+    }
+}
+
+/// The files the `npy_files` example writes (with npyz) read back bit for bit.
+#[test]
+fn reads_files_written_by_npyz() {
+    let data = f64::random(11, 5000);
+    let file = TempFile::new("npyz-f64");
+    npyz::to_file_1d(file.path(), data.iter().copied()).unwrap();
+    let (header, got) = npy::read_runs::<f64>(file.path(), [(7, 100), (4000, 1000)]).unwrap();
+    assert_eq!(header.len, 5000);
+    assert_eq!(bits(&got), bits(&select(&data, &[(7, 100), (4000, 1000)])));
+    let data = f32::random(12, 333);
+    let file = TempFile::new("npyz-f32");
+    npyz::to_file_1d(file.path(), data.iter().copied()).unwrap();
+    assert_eq!(
+        bits(&npy::read_all::<f32>(file.path()).unwrap().1),
+        bits(&data)
+    );
 }
