@@ -12,13 +12,14 @@
 //! attribute if and only if pdot has already communicated on this communicator, and pdot's
 //! functions are collective, so every rank has called them equally often.
 
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mpi::attribute::CommAttribute;
 use mpi::ffi;
 use mpi::raw::AsRaw;
-use mpi::topology::{AnyCommunicator, Communicator, SimpleCommunicator};
+use mpi::topology::{Communicator, SimpleCommunicator};
 
 /// The number of private communicators alive in this process.
 static ALIVE: AtomicUsize = AtomicUsize::new(0);
@@ -48,29 +49,56 @@ impl Drop for Duplicate {
 /// pdot's private communicator for `comm`: the cached duplicate, or a new one, cached.
 /// Collective the first time for a communicator (it calls `MPI_Comm_dup`).
 pub(crate) fn communicator<C: Communicator + ?Sized>(comm: &C) -> &SimpleCommunicator {
-    if comm.get_attr::<Private>().is_none() {
-        let duplicate = Duplicate(comm.duplicate());
-        ALIVE.fetch_add(1, Ordering::Relaxed);
-        let value = Box::into_raw(Box::new(Private(std::rc::Rc::new(duplicate))));
-        // SAFETY: `comm.as_raw()` is a live communicator (borrowed for this call) and the key
-        // is the keyval rsmpi created for `Private` with `MPI_Comm_create_keyval`. The value
-        // is a `Box<Private>` turned into a raw pointer, which is the form the key's delete
-        // callback (`CommAttribute::comm_delete_attr_fn`) takes back with `Box::from_raw`,
-        // once, when the attribute is deleted; this is what rsmpi's own `set_attr` does,
-        // which only asks `&mut self` where the MPI call needs no exclusive access.
-        unsafe {
-            ffi::MPI_Comm_set_attr(
-                comm.as_raw(),
-                Private::get_key().as_raw(),
-                value.cast::<c_void>(),
-            );
-        }
+    let key = key();
+    if let Some(private) = cached(comm, key) {
+        return &private.0.0;
     }
-    match comm.get_attr::<Private>() {
+    let duplicate = Duplicate(comm.duplicate());
+    ALIVE.fetch_add(1, Ordering::Relaxed);
+    let value = Box::into_raw(Box::new(Private(std::rc::Rc::new(duplicate))));
+    // SAFETY: `comm.as_raw()` is a live communicator (borrowed for this call) and `key` is the
+    // keyval rsmpi created for `Private` with `MPI_Comm_create_keyval`. The value is a
+    // `Box<Private>` turned into a raw pointer, which is the form the key's delete callback
+    // (`CommAttribute::comm_delete_attr_fn`) takes back with `Box::from_raw`, once, when the
+    // attribute is deleted. This is what rsmpi's own `set_attr` does (which asks `&mut self`
+    // where the MPI call needs no exclusive access).
+    unsafe {
+        ffi::MPI_Comm_set_attr(comm.as_raw(), key, value.cast::<c_void>());
+    }
+    match cached(comm, key) {
         Some(private) => &private.0.0,
         // The attribute was set just above; MPI errors abort (the default error handler).
         None => unreachable!("MPI lost pdot's communicator attribute"),
     }
+}
+
+/// The keyval of [`Private`], looked up in rsmpi's table once (a lock and a hash lookup
+/// that every reduction would otherwise pay). rsmpi frees it when the `Universe` is dropped,
+/// just before `MPI_Finalize`, after which pdot cannot be called.
+fn key() -> c_int {
+    static KEY: OnceLock<c_int> = OnceLock::new();
+    *KEY.get_or_init(|| Private::get_key().as_raw())
+}
+
+/// The attribute pdot cached on `comm`, if any.
+fn cached<C: Communicator + ?Sized>(comm: &C, key: c_int) -> Option<&Private> {
+    let mut value: *mut c_void = std::ptr::null_mut();
+    let mut found: c_int = 0;
+    // SAFETY: `comm.as_raw()` is a live communicator and `key` a live keyval (see `key`);
+    // `MPI_Comm_get_attr` writes the attribute's value, a pointer, into `value` (whose
+    // address it takes as `void *`) and whether there is one into `found`.
+    unsafe {
+        ffi::MPI_Comm_get_attr(
+            comm.as_raw(),
+            key,
+            (&raw mut value).cast::<c_void>(),
+            &raw mut found,
+        );
+    }
+    // SAFETY: with this key, only `communicator` sets values, and they are `Box<Private>`
+    // pointers, live until the attribute is deleted, which happens when `comm` is freed: not
+    // while it is borrowed (the returned reference borrows `comm`).
+    (found != 0).then(|| unsafe { &*value.cast::<Private>() })
 }
 
 /// The number of private communicators pdot holds in this process: one per communicator pdot
