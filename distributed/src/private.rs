@@ -6,7 +6,8 @@
 //! The duplicate lives as long as the caller's communicator: freeing that communicator
 //! (dropping an rsmpi `SimpleCommunicator` made by `duplicate` or `split`) deletes its
 //! attributes, and the attribute's delete callback frees the duplicate. A duplicate of
-//! `MPI_COMM_WORLD` or `MPI_COMM_SELF` lives until `MPI_Finalize`.
+//! `MPI_COMM_WORLD`, which is never freed, lives until `MPI_Finalize` ends MPI (checked with
+//! MPICH and Open MPI: the job ends cleanly).
 //!
 //! Duplicating is collective. The lookup takes the same branch on every rank: a rank finds the
 //! attribute if and only if pdot has already communicated on this communicator, and pdot's
