@@ -6,7 +6,8 @@
 //! is associative, commutative and exact, so after the reduction every rank holds the same
 //! agreement and derives the same verdict from it.
 
-use crate::error::{Error, Quantity, layout_from_code};
+use crate::error::{Error, Quantity};
+use crate::layout::{Layout, layout_from_code};
 
 /// One quantity, as seen by a set of ranks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +73,7 @@ impl Problem {
                 found: size(found),
             },
             Problem::InvalidLayout { code } => Error::InvalidLayout {
-                layout: layout_from_code(code).unwrap_or(crate::Layout::BlockCyclic(0)),
+                layout: layout_from_code(code).unwrap_or(Layout::BlockCyclic(0)),
             },
             Problem::LengthMismatch { x, y } => Error::LengthMismatch {
                 rank,

@@ -3,10 +3,11 @@
 use mpi::topology::Communicator;
 
 use crate::agreement::{Agreement, Problem};
-use crate::error::{Error, Quantity, layout_code};
-use crate::layout::Layout;
+use crate::error::{Error, Quantity};
+use crate::layout::{Layout, layout_code};
 use crate::partition::Partition;
-use crate::reduce::{self, Nothing};
+use crate::reduce;
+use crate::reducible::Nothing;
 
 /// A vector of global length `n` distributed over the ranks of a communicator: each rank
 /// holds only the elements its [`Partition`] gives it, in increasing global order. Memory per

@@ -7,25 +7,63 @@ use pdot_kernels::{
 
 use crate::agreement::{Agreement, Problem};
 use crate::dist_vector::DistVector;
-use crate::error::{Error, Quantity, layout_code};
-use crate::layout::Layout;
+use crate::error::{Error, Quantity};
+use crate::layout::{Layout, layout_code};
 use crate::partition::Partition;
-use crate::reduce::{self, Reducible};
+use crate::reduce;
+use crate::reducible::Reducible;
 
-/// `x · y` of two distributed vectors, the same bits on every rank.
+/// `x · y` of two distributed vectors with elements `E` and a result of type `O`, the same
+/// bits on every rank, for every pair of [`Input`]: `dot_as::<f64, f64>`,
+/// `dot_as::<f32, f32>`, and `dot_as::<f64, f32>` (f32 inputs, products and sums in f64, like
+/// BLAS `dsdot`), as [`pdot_kernels::dot_as`] on one core.
 ///
 /// Each rank computes the partial of its share with the single-core kernel at `accuracy`,
 /// and the partials are combined by the deterministic reduction ([`crate::schedule`]): the
 /// result depends only on the data, the accuracy and `P`. At [`Accuracy::Exact`] it is the
 /// correctly rounded dot product, the same for every `P` and every layout, and equal to
-/// [`pdot_kernels::dot_with`] on the whole vectors.
+/// [`pdot_kernels::dot_as`] on the whole vectors.
 ///
-/// Collective: every rank of `comm` must call it. One message exchange per doubling step.
+/// Collective: every rank of `comm` must call it. One message exchange per doubling step,
+/// on pdot's private duplicate of `comm` (made at the first call on `comm`).
 ///
 /// # Errors
 /// The same on every rank: [`Error::PartitionMismatch`] if `x` and `y` have different
 /// lengths or layouts, [`Error::Disagree`] if ranks pass vectors of different lengths or
 /// layouts, [`Error::Communicator`] if a vector was built on a communicator of another size.
+///
+/// ```no_run
+/// use pdot_kernels::{Accuracy, Input, Real};
+/// use pdot_mpi::{DistVector, Layout};
+///
+/// // Written once for every type pair:
+/// fn norm2<O: Real, E: Input<O>>(
+///     comm: &impl mpi::traits::Communicator,
+///     x: &DistVector<E>,
+/// ) -> Result<O, pdot_mpi::Error> {
+///     pdot_mpi::dot_as::<O, E>(comm, Accuracy::Exact, x, x)
+/// }
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let x = DistVector::from_fn(&world, 1000, Layout::Block, |i| i as f32)?;
+/// let in_f64: f64 = norm2::<f64, f32>(&world, &x)?;
+/// let in_f32: f32 = norm2::<f32, f32>(&world, &x)?;
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot_as<O: Real, E: Input<O>>(
+    comm: &impl Communicator,
+    accuracy: Accuracy,
+    x: &DistVector<E>,
+    y: &DistVector<E>,
+) -> Result<O, Error> {
+    distributed(comm, accuracy, x, y)
+}
+
+/// `x · y` of two distributed vectors, result in the element type:
+/// [`dot_as::<T, T>`](dot_as).
+///
+/// # Errors
+/// As [`dot_as`].
 ///
 /// ```no_run
 /// use pdot_kernels::Accuracy;
@@ -38,20 +76,20 @@ use crate::reduce::{self, Reducible};
 /// assert_eq!(pdot_mpi::dot(&world, Accuracy::Exact, &x, &y)?, 249_750.0);
 /// # Ok::<(), pdot_mpi::Error>(())
 /// ```
-pub fn dot<C: Communicator, T: Input<T>>(
-    comm: &C,
+pub fn dot<T: Input<T>>(
+    comm: &impl Communicator,
     accuracy: Accuracy,
     x: &DistVector<T>,
     y: &DistVector<T>,
 ) -> Result<T, Error> {
-    distributed(comm, accuracy, x, y)
+    dot_as(comm, accuracy, x, y)
 }
 
-/// `x · y` of two distributed f32 vectors with an f64 result (products and sums in f64), the
-/// same bits on every rank; see [`dot`].
+/// `x · y` of two distributed f32 vectors with an f64 result (products and sums in f64):
+/// [`dot_as::<f64, f32>`](dot_as).
 ///
 /// # Errors
-/// As [`dot`].
+/// As [`dot_as`].
 ///
 /// ```no_run
 /// use pdot_kernels::Accuracy;
@@ -63,19 +101,20 @@ pub fn dot<C: Communicator, T: Input<T>>(
 /// let d: f64 = pdot_mpi::dsdot(&world, Accuracy::Compensated, &x, &x)?;
 /// # Ok::<(), pdot_mpi::Error>(())
 /// ```
-pub fn dsdot<C: Communicator>(
-    comm: &C,
+pub fn dsdot(
+    comm: &impl Communicator,
     accuracy: Accuracy,
     x: &DistVector<f32>,
     y: &DistVector<f32>,
 ) -> Result<f64, Error> {
-    distributed(comm, accuracy, x, y)
+    dot_as(comm, accuracy, x, y)
 }
 
-/// `x · y` when every rank holds the whole vectors: each rank takes its share under `layout`
-/// as a view (contiguous for a block layout, stride `P` for cyclic, runs of `b` for
-/// block-cyclic; nothing is copied), and the partials are reduced as in [`dot`]. For the same
-/// data, `P` and layout the result has the same bits as [`dot`] on [`DistVector`]s.
+/// `x · y` when every rank holds the whole vectors, for every pair of [`Input`] (as
+/// [`dot_as`]): each rank takes its share under `layout` as a view (contiguous for a block
+/// layout, stride `P` for cyclic, runs of `b` for block-cyclic; nothing is copied), and the
+/// partials are reduced as in [`dot_as`]. For the same data, `P` and layout the result has
+/// the same bits as [`dot_as`] on [`DistVector`]s.
 ///
 /// Collective: every rank of `comm` must call it.
 ///
@@ -90,25 +129,52 @@ pub fn dsdot<C: Communicator>(
 ///
 /// let universe = mpi::initialize().unwrap();
 /// let world = universe.world();
+/// let x: Vec<f32> = (0..1000).map(|i| i as f32).collect();
+/// let d = pdot_mpi::dot_replicated_as::<f64, f32>(&world, Accuracy::Exact, Layout::Cyclic, &x, &x)?;
+/// assert_eq!(d, pdot_kernels::dot_as::<f64, f32>(Accuracy::Exact, &x, &x));
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot_replicated_as<O: Real, E: Input<O>>(
+    comm: &impl Communicator,
+    accuracy: Accuracy,
+    layout: Layout,
+    x: &[E],
+    y: &[E],
+) -> Result<O, Error> {
+    replicated(comm, accuracy, layout, x, y)
+}
+
+/// [`dot_replicated_as::<T, T>`](dot_replicated_as): whole vectors on every rank, result in
+/// the element type.
+///
+/// # Errors
+/// As [`dot_replicated_as`].
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::Layout;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
 /// let x: Vec<f64> = (0..1000).map(|i| i as f64).collect();
 /// let d = pdot_mpi::dot_replicated(&world, Accuracy::Exact, Layout::Cyclic, &x, &x)?;
 /// assert_eq!(d, pdot_kernels::dot_with(Accuracy::Exact, &x, &x));
 /// # Ok::<(), pdot_mpi::Error>(())
 /// ```
-pub fn dot_replicated<C: Communicator, T: Input<T>>(
-    comm: &C,
+pub fn dot_replicated<T: Input<T>>(
+    comm: &impl Communicator,
     accuracy: Accuracy,
     layout: Layout,
     x: &[T],
     y: &[T],
 ) -> Result<T, Error> {
-    replicated(comm, accuracy, layout, x, y)
+    dot_replicated_as(comm, accuracy, layout, x, y)
 }
 
-/// [`dot_replicated`] of f32 vectors with an f64 result.
+/// [`dot_replicated_as::<f64, f32>`](dot_replicated_as): f32 vectors, f64 result.
 ///
 /// # Errors
-/// As [`dot_replicated`].
+/// As [`dot_replicated_as`].
 ///
 /// ```no_run
 /// use pdot_kernels::Accuracy;
@@ -120,14 +186,14 @@ pub fn dot_replicated<C: Communicator, T: Input<T>>(
 /// let d = pdot_mpi::dsdot_replicated(&world, Accuracy::Exact, Layout::Block, &x, &x)?;
 /// # Ok::<(), pdot_mpi::Error>(())
 /// ```
-pub fn dsdot_replicated<C: Communicator>(
-    comm: &C,
+pub fn dsdot_replicated(
+    comm: &impl Communicator,
     accuracy: Accuracy,
     layout: Layout,
     x: &[f32],
     y: &[f32],
 ) -> Result<f64, Error> {
-    replicated(comm, accuracy, layout, x, y)
+    dot_replicated_as(comm, accuracy, layout, x, y)
 }
 
 /// This rank's partial of `x · y` at level `P`, to reduce with others in one message

@@ -101,3 +101,21 @@ impl FromStr for Layout {
         }
     }
 }
+
+/// A layout as one integer: 0 block, 1 cyclic, `2 + b` block-cyclic with block `b`.
+pub(crate) fn layout_code(layout: Layout) -> u64 {
+    match layout {
+        Layout::Block => 0,
+        Layout::Cyclic => 1,
+        Layout::BlockCyclic(b) => (b as u64).saturating_add(2),
+    }
+}
+
+/// The inverse of [`layout_code`].
+pub(crate) fn layout_from_code(code: u64) -> Option<Layout> {
+    match code {
+        0 => Some(Layout::Block),
+        1 => Some(Layout::Cyclic),
+        c => usize::try_from(c - 2).ok().map(Layout::BlockCyclic),
+    }
+}

@@ -4,7 +4,8 @@
 //! [`pdot_kernels`]: it partitions vectors across ranks ([`Layout`], [`Partition`],
 //! [`DistVector`]), computes each rank's partial dot product with the SIMD kernel, and
 //! combines the partials with a reduction whose shape pdot fixes ([`schedule`]), executed with
-//! point-to-point messages. Hence:
+//! point-to-point messages on a private duplicate of the caller's communicator (so that they
+//! never meet the caller's own messages). Hence:
 //!
 //! - every rank gets the same bits, on every run, at every accuracy level;
 //! - with [`Accuracy::Exact`](pdot_kernels::Accuracy::Exact), the same bits for every number
@@ -35,15 +36,22 @@ mod dot;
 mod error;
 mod layout;
 mod partition;
+mod private;
 mod reduce;
+mod reducible;
 pub mod schedule;
+mod transport;
 
 pub use dist_vector::DistVector;
-pub use dot::{dot, dot_replicated, dsdot, dsdot_replicated, local_partial};
+pub use dot::{
+    dot, dot_as, dot_replicated, dot_replicated_as, dsdot, dsdot_replicated, local_partial,
+};
 pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use partition::Partition;
-pub use reduce::{Reducible, TAG, allreduce, allreduce_slice};
+pub use private::private_communicators;
+pub use reduce::{allreduce, allreduce_slice};
+pub use reducible::{Reducible, simulate};
 
 /// The README's examples (of both crates), compiled and run as doctests.
 #[cfg(doctest)]

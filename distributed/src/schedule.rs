@@ -120,26 +120,24 @@ pub fn steps(ranks: usize, rank: usize) -> Vec<Step> {
 }
 
 /// The reduction of `values` (the value of rank `r` at index `r`) as `values.len()` ranks
-/// would compute it, on one thread without MPI: the schedule's steps executed with in-memory
-/// messages. Returns every rank's final value; they are all the same bits, those
+/// would compute it, on one thread without MPI, with `combine(left, right)` as `⊕`: the
+/// schedule's steps executed with in-memory messages. Returns every rank's final value.
+///
+/// The schedule knows nothing of what it combines; [`crate::simulate`] is this function with
+/// the combine of the distributed reduction, and gives the bits
 /// [`crate::allreduce`] gives on `values.len()` ranks.
 ///
 /// ```
-/// use pdot_kernels::{FastPartial, Partial};
-/// use pdot_mpi::schedule::simulate;
+/// use pdot_mpi::schedule::simulate_with;
 ///
-/// let data = [1e16, 1.0, -1e16, 1.0];
-/// let parts: Vec<FastPartial<f64>> =
-///     data.iter().map(|&v| FastPartial::of(&[v], &[1.0])).collect();
-/// let finals = simulate(&parts);
-/// assert!(finals.iter().all(|p| p.finish() == finals[0].finish()));
-/// // (1e16 ⊕ 1) ⊕ (−1e16 ⊕ 1): rank 0 pairs with 1, rank 2 with 3, then 0 with 2. Each
-/// // inner sum rounds the 1 away, so Fast gives 0 where the exact sum is 2.
-/// assert_eq!(finals[0].finish(), 0.0);
+/// let leaves: Vec<String> = (0..5).map(|r| r.to_string()).collect();
+/// let finals = simulate_with(&leaves, |l, r| format!("({l}+{r})"));
+/// // Rank 4 folds into rank 0, then 0..4 double up; every rank ends with the same tree.
+/// assert!(finals.iter().all(|f| *f == "(((0+4)+1)+(2+3))"));
 /// ```
-pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
-    use crate::reduce::ordered;
-    use std::collections::VecDeque;
+pub fn simulate_with<T: Clone>(values: &[T], combine: impl Fn(&T, &T) -> T) -> Vec<T> {
+    use std::collections::{HashMap, VecDeque};
+    let ordered = combine;
     let ranks = values.len();
     let programs: Vec<Vec<Step>> = (0..ranks).map(|r| steps(ranks, r)).collect();
     let mut state = values.to_vec();
@@ -147,7 +145,7 @@ pub fn simulate<R: crate::Reducible>(values: &[R]) -> Vec<R> {
     // Whether rank r has posted the send of its current exchange.
     let mut sent = vec![false; ranks];
     // mailbox[(to, from)]: messages in flight.
-    let mut mailbox: std::collections::HashMap<(usize, usize), VecDeque<R>> = Default::default();
+    let mut mailbox: HashMap<(usize, usize), VecDeque<T>> = HashMap::new();
     loop {
         let mut progress = false;
         for r in 0..ranks {

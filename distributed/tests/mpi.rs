@@ -7,22 +7,31 @@
 //!   layout, data set and precision (so they are equal across all P and layouts);
 //! - Fast and Compensated results are the same bits on every rank, from `dot` and
 //!   `dot_replicated`, on repeated calls, and equal to the one-thread simulation of the
-//!   reduction ([`pdot_mpi::schedule::simulate`]) over the ranks' partials;
+//!   reduction ([`pdot_mpi::simulate`]) over the ranks' partials;
 //! - bad input on one rank gives the same error on every rank, and the communicator stays
-//!   usable afterwards.
+//!   usable afterwards;
+//! - pdot's messages never match the caller's: receives the caller posted with any source
+//!   and any tag on the same communicator stay pending through pdot's collectives, and pdot's
+//!   private duplicate of a communicator is freed with it.
+//!
+//! The type pairs are the kernels' ([`Precision::ALL`], visited generically), not a list of
+//! the suite's own.
 //!
 //! Rank 0 prints one `digest` line per result; the script compares them across P (Exact) and
 //! across runs and MPI libraries (all levels).
 
+use std::any::Any;
+
 use mpi::collective::SystemOperation;
+use mpi::point_to_point::{Destination, Source};
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::{Communicator, CommunicatorCollectives};
 use pdot_kernels::{
-    Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real, Strided,
+    Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Precision, Real,
+    Strided, VisitPrecision,
 };
 use pdot_mpi::{
-    DistVector, Error, Layout, Partition, Quantity, Reducible, allreduce, allreduce_slice,
-    schedule::simulate,
+    DistVector, Error, Layout, Partition, Quantity, Reducible, allreduce, allreduce_slice, simulate,
 };
 
 /// Failures of this rank, and a digest of results for the script.
@@ -158,126 +167,28 @@ const DATA: [DataSet; 4] = [
 
 const LENGTHS: [usize; 5] = [0, 1, 7, 4099, 100_003];
 
-/// The element types of one precision, and their kernels.
-trait Case {
-    type In: Input<Self::Out> + Copy + Send;
-    type Out: Real;
-    const NAME: &'static str;
-    fn input(v: f64) -> Self::In;
-    fn bits(v: Self::Out) -> u64;
-    fn dot<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        x: &DistVector<Self::In>,
-        y: &DistVector<Self::In>,
-    ) -> Result<Self::Out, Error>;
-    fn dot_replicated<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        l: Layout,
-        x: &[Self::In],
-        y: &[Self::In],
-    ) -> Result<Self::Out, Error>;
-    fn kernel_exact(x: &[Self::In], y: &[Self::In]) -> Self::Out;
-}
-
-struct F64;
-struct F32;
-struct F32F64;
-
-impl Case for F64 {
-    type In = f64;
-    type Out = f64;
-    const NAME: &'static str = "f64";
-    fn input(v: f64) -> f64 {
-        v
-    }
-    fn bits(v: f64) -> u64 {
-        v.to_bits()
-    }
-    fn dot<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        x: &DistVector<f64>,
-        y: &DistVector<f64>,
-    ) -> Result<f64, Error> {
-        pdot_mpi::dot(c, a, x, y)
-    }
-    fn dot_replicated<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        l: Layout,
-        x: &[f64],
-        y: &[f64],
-    ) -> Result<f64, Error> {
-        pdot_mpi::dot_replicated(c, a, l, x, y)
-    }
-    fn kernel_exact(x: &[f64], y: &[f64]) -> f64 {
-        pdot_kernels::dot_with(Accuracy::Exact, x, y)
+/// The raw bits of a result (an `f32`'s in the low 32 bits).
+fn bits<O: Real>(v: O) -> u64 {
+    let any: &dyn Any = &v;
+    match (any.downcast_ref::<f32>(), any.downcast_ref::<f64>()) {
+        (Some(f), _) => u64::from(f.to_bits()),
+        (_, Some(d)) => d.to_bits(),
+        _ => unreachable!("Real is f32 or f64"),
     }
 }
 
-impl Case for F32 {
-    type In = f32;
-    type Out = f32;
-    const NAME: &'static str = "f32";
-    fn input(v: f64) -> f32 {
-        v as f32
-    }
-    fn bits(v: f32) -> u64 {
-        u64::from(v.to_bits())
-    }
-    fn dot<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        x: &DistVector<f32>,
-        y: &DistVector<f32>,
-    ) -> Result<f32, Error> {
-        pdot_mpi::dot(c, a, x, y)
-    }
-    fn dot_replicated<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        l: Layout,
-        x: &[f32],
-        y: &[f32],
-    ) -> Result<f32, Error> {
-        pdot_mpi::dot_replicated(c, a, l, x, y)
-    }
-    fn kernel_exact(x: &[f32], y: &[f32]) -> f32 {
-        pdot_kernels::dot_with(Accuracy::Exact, x, y)
-    }
+/// An element of a data set (computed in f64) as the input type `E`, rounded once.
+fn input<E: Real>(v: f64) -> E {
+    E::from(v).expect("a finite or infinite f64 converts")
 }
 
-impl Case for F32F64 {
-    type In = f32;
-    type Out = f64;
-    const NAME: &'static str = "f32-f64";
-    fn input(v: f64) -> f32 {
-        v as f32
-    }
-    fn bits(v: f64) -> u64 {
-        v.to_bits()
-    }
-    fn dot<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        x: &DistVector<f32>,
-        y: &DistVector<f32>,
-    ) -> Result<f64, Error> {
-        pdot_mpi::dsdot(c, a, x, y)
-    }
-    fn dot_replicated<C: Communicator>(
-        c: &C,
-        a: Accuracy,
-        l: Layout,
-        x: &[f32],
-        y: &[f32],
-    ) -> Result<f64, Error> {
-        pdot_mpi::dsdot_replicated(c, a, l, x, y)
-    }
-    fn kernel_exact(x: &[f32], y: &[f32]) -> f64 {
-        pdot_kernels::dsdot_with(Accuracy::Exact, x, y)
+/// [`results`] for the types of the visited precision.
+struct Results<'a>(&'a Suite);
+
+impl VisitPrecision for Results<'_> {
+    type Output = ();
+    fn visit<O: Real, E: Input<O>>(self) {
+        results::<O, E>(self.0);
     }
 }
 
@@ -303,23 +214,26 @@ fn simulated<L: Partial + Reducible, I: Input<L::Output>>(
     simulate(&partials)[0].finish()
 }
 
-fn results<K: Case>(suite: &Suite) {
+/// Every data set, length, layout and accuracy for the type pair `(O, E)`, through the
+/// generic entry points.
+fn results<O: Real, E: Input<O>>(suite: &Suite) {
+    let name = <E as Input<O>>::PRECISION.name();
     let (ranks, rank) = (suite.world.size() as usize, suite.world.rank() as usize);
     for data in DATA {
         for n in LENGTHS {
-            let whole: Vec<(K::In, K::In)> = (0..n)
+            let whole: Vec<(E, E)> = (0..n)
                 .map(|i| {
                     let (a, b) = (data.element)(i);
-                    (K::input(a), K::input(b))
+                    (input(a), input(b))
                 })
                 .collect();
-            let (wx, wy): (Vec<K::In>, Vec<K::In>) = whole.iter().copied().unzip();
-            let reference = K::bits(K::kernel_exact(&wx, &wy));
+            let (wx, wy): (Vec<E>, Vec<E>) = whole.iter().copied().unzip();
+            let reference = bits(pdot_kernels::dot_as::<O, E>(Accuracy::Exact, &wx, &wy));
             for layout in LAYOUTS {
                 let world = &suite.world;
                 let x = DistVector::from_fn(world, n, layout, |i| wx[i]).unwrap();
                 let y = DistVector::from_fn(world, n, layout, |i| wy[i]).unwrap();
-                let key = format!("{} {} n={n} {layout}", K::NAME, data.name);
+                let key = format!("{} {} n={n} {layout}", name, data.name);
                 let p = Partition::new(n, ranks, rank, layout).unwrap();
                 suite.check(x.local().len() == p.local_len(), || {
                     format!("{key}: local length {}", x.local().len())
@@ -327,8 +241,10 @@ fn results<K: Case>(suite: &Suite) {
                 let mut all = [0u64; 3];
                 for (level, &accuracy) in Accuracy::ALL.iter().enumerate() {
                     let world = &suite.world;
-                    let d = K::dot(world, accuracy, &x, &y).map(K::bits);
-                    let rep = K::dot_replicated(world, accuracy, layout, &wx, &wy).map(K::bits);
+                    let d = pdot_mpi::dot_as::<O, E>(world, accuracy, &x, &y).map(bits);
+                    let rep =
+                        pdot_mpi::dot_replicated_as::<O, E>(world, accuracy, layout, &wx, &wy)
+                            .map(bits);
                     let what = format!("{key} {}", accuracy.name());
                     let (Ok(d), Ok(rep)) = (d, rep) else {
                         suite.check(false, || format!("{what}: returned an error"));
@@ -341,9 +257,9 @@ fn results<K: Case>(suite: &Suite) {
                     let expected = match accuracy {
                         Accuracy::Exact => reference,
                         Accuracy::Fast => {
-                            K::bits(simulated::<FastPartial<K::Out>, _>(ranks, layout, &wx, &wy))
+                            bits(simulated::<FastPartial<O>, _>(ranks, layout, &wx, &wy))
                         }
-                        _ => K::bits(simulated::<CompensatedPartial<K::Out>, _>(
+                        _ => bits(simulated::<CompensatedPartial<O>, _>(
                             ranks, layout, &wx, &wy,
                         )),
                     };
@@ -526,6 +442,133 @@ fn user_partials(suite: &Suite) {
     }
 }
 
+/// The same-type and dsdot entry points are the generic ones under other names.
+fn aliases(suite: &Suite) {
+    let world = &suite.world;
+    let n = 1001;
+    let layout = Layout::BlockCyclic(3);
+    let w64: Vec<f64> = (0..n).map(|i| unit(i, 7)).collect();
+    let w32: Vec<f32> = w64.iter().map(|&v| v as f32).collect();
+    let x64 = DistVector::from_fn(world, n, layout, |i| w64[i]).unwrap();
+    let x32 = DistVector::from_fn(world, n, layout, |i| w32[i]).unwrap();
+    for &a in Accuracy::ALL {
+        let pairs = [
+            (
+                pdot_mpi::dot(world, a, &x64, &x64).map(bits),
+                pdot_mpi::dot_as::<f64, f64>(world, a, &x64, &x64).map(bits),
+            ),
+            (
+                pdot_mpi::dot(world, a, &x32, &x32).map(bits),
+                pdot_mpi::dot_as::<f32, f32>(world, a, &x32, &x32).map(bits),
+            ),
+            (
+                pdot_mpi::dsdot(world, a, &x32, &x32).map(bits),
+                pdot_mpi::dot_as::<f64, f32>(world, a, &x32, &x32).map(bits),
+            ),
+            (
+                pdot_mpi::dot_replicated(world, a, layout, &w64, &w64).map(bits),
+                pdot_mpi::dot_replicated_as::<f64, f64>(world, a, layout, &w64, &w64).map(bits),
+            ),
+            (
+                pdot_mpi::dsdot_replicated(world, a, layout, &w32, &w32).map(bits),
+                pdot_mpi::dot_replicated_as::<f64, f32>(world, a, layout, &w32, &w32).map(bits),
+            ),
+        ];
+        for (k, (alias, generic)) in pairs.iter().enumerate() {
+            suite.check(alias.is_ok() && alias == generic, || {
+                format!("alias {k} at {}: {alias:x?} != {generic:x?}", a.name())
+            });
+        }
+    }
+}
+
+/// pdot's messages travel on its private duplicate of the caller's communicator: receives
+/// the caller posts on the same communicator with any source and any tag stay pending
+/// through pdot's collectives (all their message patterns: both passes of the reduction,
+/// an error, building vectors), then receive exactly the caller's messages. A duplicate of
+/// a communicator gets its own private communicator, freed with it.
+fn private_messages(suite: &Suite) {
+    let world = &suite.world;
+    let (ranks, rank) = (world.size(), world.rank());
+    let (to, from) = ((rank + 1) % ranks, (rank + ranks - 1) % ranks);
+    // Tags the caller may well use: 0, and the tag pdot's messages carry on its own
+    // communicator (0x5d07).
+    let tags = [0, 0x5d07];
+    let mut inbox = [[0i64; 3]; 2];
+    mpi::request::multiple_scope(2, |scope, receives| {
+        for buffer in inbox.iter_mut() {
+            receives.add(world.any_process().immediate_receive_into(scope, buffer));
+        }
+        // pdot's collectives on the same communicator.
+        let x = DistVector::from_fn(world, 5000, Layout::Cyclic, |i| unit(i, 8)).unwrap();
+        let d = pdot_mpi::dot(world, Accuracy::Exact, &x, &x);
+        suite.check(d.is_ok(), || format!("dot beside pending receives: {d:?}"));
+        let whole: Vec<f32> = (0..777).map(|i| unit(i, 9) as f32).collect();
+        let r = pdot_mpi::dsdot_replicated(world, Accuracy::Fast, Layout::Block, &whole, &whole);
+        suite.check(r.is_ok(), || format!("dsdot_replicated: {r:?}"));
+        let mut values = vec![FastPartial::<f64>::new(); if rank == 0 { 1 } else { 2 }];
+        let e = allreduce_slice(world, &mut values);
+        suite.check(ranks == 1 || e.is_err(), || {
+            "an error's second pass beside pending receives".to_string()
+        });
+        // None of that matched the caller's receives.
+        let pending = receives.test_any().is_none();
+        suite.check(pending, || {
+            "a receive of the caller matched one of pdot's messages".to_string()
+        });
+        // Now the caller's own messages, which satisfy them, once every rank has checked
+        // (MPI's barrier never matches point-to-point receives).
+        world.barrier();
+        let next = world.process_at_rank(to);
+        for (k, &tag) in tags.iter().enumerate() {
+            next.send_with_tag(&[i64::from(rank), i64::from(tag), k as i64][..], tag);
+        }
+        let mut done = Vec::new();
+        receives.wait_all(&mut done);
+        done.sort_by_key(|(k, _, _)| *k);
+        for (k, status) in done.iter().map(|(_, s, _)| s).enumerate() {
+            suite.check(
+                status.source_rank() == from && status.tag() == tags[k],
+                || {
+                    format!(
+                        "receive {k}: from {} tag {}",
+                        status.source_rank(),
+                        status.tag()
+                    )
+                },
+            );
+        }
+    });
+    for (k, got) in inbox.iter().enumerate() {
+        let want = [i64::from(from), i64::from(tags[k]), k as i64];
+        suite.check(*got == want, || {
+            format!("message {k}: {got:?}, expected {want:?}")
+        });
+    }
+
+    // A duplicate of the caller's communicator gets its own private one (collectively, on
+    // first use), reused on later calls, and freed with it.
+    let before = pdot_mpi::private_communicators();
+    let mine = world.duplicate();
+    let mut p = FastPartial::<f64>::of(&[1.0], &[f64::from(rank)]);
+    allreduce(&mine, &mut p).unwrap();
+    allreduce(&mine, &mut p).unwrap();
+    let during = pdot_mpi::private_communicators();
+    drop(mine);
+    let after = pdot_mpi::private_communicators();
+    suite.check((during, after) == (before + 1, before), || {
+        format!("private communicators: {before} before, {during} in use, {after} after free")
+    });
+    // Twice: the sum of the ranks, then that on every rank summed.
+    let expected = f64::from(ranks) * (0..ranks).map(f64::from).sum::<f64>();
+    suite.check(p.finish() == expected, || {
+        format!(
+            "allreduce on a duplicate: {}, expected {expected}",
+            p.finish()
+        )
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let expected_ranks: i32 = match args.iter().position(|a| a == "--ranks") {
@@ -547,10 +590,12 @@ fn main() {
         failures: Default::default(),
         checks: Default::default(),
     };
-    results::<F64>(&suite);
-    results::<F32>(&suite);
-    results::<F32F64>(&suite);
+    for precision in Precision::ALL {
+        precision.visit(Results(&suite));
+    }
+    aliases(&suite);
     collective_errors(&suite);
+    private_messages(&suite);
     user_partials(&suite);
     let mine = suite.failures.get() as u64;
     let mut total = 0u64;

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use pdot_kernels::{Accuracy, ExactPartial, FastPartial, Partial};
-use pdot_mpi::Reducible;
-use pdot_mpi::schedule::{Step, simulate, steps};
+use pdot_mpi::schedule::{Step, simulate_with, steps};
+use pdot_mpi::{Reducible, simulate};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -329,6 +329,18 @@ fn simulate_symbolic_by_hand() {
     assert_eq!(s(4), "((0+1)+(2+3))");
     assert_eq!(s(6), "(((0+4)+(1+5))+(2+3))");
     assert_eq!(s(8), "(((0+1)+(2+3))+((4+5)+(6+7)))");
+}
+
+/// The pure schedule with a plain closure gives the same trees as the reducible values'
+/// simulation: the schedule alone decides the expression.
+#[test]
+fn simulate_with_a_closure() {
+    for p in 0..=40 {
+        let names: Vec<String> = (0..p).map(|r| r.to_string()).collect();
+        let finals = simulate_with(&names, |l, r| format!("({l}+{r})"));
+        let want: Vec<String> = simulate(&leaves(p)).into_iter().map(|e| e.0).collect();
+        assert_eq!(finals, want, "P = {p}");
+    }
 }
 
 #[test]

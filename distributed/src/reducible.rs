@@ -1,0 +1,201 @@
+//! The values the deterministic reduction combines: the [`Reducible`] trait, its impls for
+//! the kernels' partials, arrays and tuples, their wire form, and the ordered combine `⊕`.
+//! Nothing here communicates; [`simulate`] runs the [schedule](crate::schedule) on one
+//! thread with this combine.
+
+use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, Partial, Real};
+
+use crate::schedule::simulate_with;
+
+/// A value the deterministic reduction can combine: a fixed-size wire form and an ordered
+/// combine `left ⊕ right`.
+///
+/// Implemented for the kernels' partials ([`FastPartial`], [`CompensatedPartial`],
+/// [`ExactPartial`]), for arrays and for tuples of up to four, so that several dot products,
+/// or a solver's own values, travel in one message. The combine need not be associative or
+/// commutative: the reduction evaluates the same expression on every rank. Implement it for
+/// your own type:
+///
+/// ```
+/// use pdot_mpi::Reducible;
+///
+/// /// The largest residual seen by any rank.
+/// #[derive(Clone, Debug)]
+/// struct MaxResidual(f64);
+///
+/// impl Reducible for MaxResidual {
+///     const WIRE_LEN: usize = 8;
+///     fn write_wire(&self, out: &mut [u8]) {
+///         out.copy_from_slice(&self.0.to_le_bytes());
+///     }
+///     fn read_wire(bytes: &[u8]) -> Option<Self> {
+///         Some(MaxResidual(f64::from_le_bytes(bytes.try_into().ok()?)))
+///     }
+///     fn combine(&mut self, right: &Self) {
+///         self.0 = self.0.max(right.0);
+///     }
+/// }
+///
+/// let mut m = MaxResidual(1.0);
+/// m.combine(&MaxResidual(3.0));
+/// assert_eq!(m.0, 3.0);
+/// ```
+pub trait Reducible: Clone {
+    /// The length in bytes of the wire form.
+    const WIRE_LEN: usize;
+    /// Writes the wire form into `out`, which is exactly [`Reducible::WIRE_LEN`] bytes long.
+    fn write_wire(&self, out: &mut [u8]);
+    /// The value whose wire form is `bytes` (exactly [`Reducible::WIRE_LEN`] long), or `None`
+    /// if no value has it.
+    fn read_wire(bytes: &[u8]) -> Option<Self>;
+    /// `self ← self ⊕ right`, with `self` the left operand.
+    fn combine(&mut self, right: &Self);
+}
+
+macro_rules! reducible_partial {
+    ($($partial:ident),*) => {$(
+        impl<O: Real> Reducible for $partial<O> {
+            const WIRE_LEN: usize = <Self as Partial>::WIRE_LEN;
+            fn write_wire(&self, out: &mut [u8]) {
+                // The length is right (the trait's contract); nothing else can fail.
+                let _ = Partial::write_wire(self, out);
+            }
+            fn read_wire(bytes: &[u8]) -> Option<Self> {
+                <Self as Partial>::from_wire(bytes).ok()
+            }
+            fn combine(&mut self, right: &Self) {
+                self.merge(right);
+            }
+        }
+    )*};
+}
+
+reducible_partial!(FastPartial, CompensatedPartial, ExactPartial);
+
+impl<R: Reducible, const N: usize> Reducible for [R; N] {
+    const WIRE_LEN: usize = N * R::WIRE_LEN;
+    fn write_wire(&self, out: &mut [u8]) {
+        for (v, chunk) in self.iter().zip(out.chunks_exact_mut(R::WIRE_LEN.max(1))) {
+            v.write_wire(chunk);
+        }
+    }
+    fn read_wire(bytes: &[u8]) -> Option<Self> {
+        let values: Option<Vec<R>> = (0..N)
+            .map(|i| R::read_wire(bytes.get(i * R::WIRE_LEN..(i + 1) * R::WIRE_LEN)?))
+            .collect();
+        values?.try_into().ok()
+    }
+    fn combine(&mut self, right: &Self) {
+        for (a, b) in self.iter_mut().zip(right) {
+            a.combine(b);
+        }
+    }
+}
+
+macro_rules! reducible_tuple {
+    ($(($($t:ident $i:tt),+)),*) => {$(
+        impl<$($t: Reducible),+> Reducible for ($($t,)+) {
+            const WIRE_LEN: usize = 0 $(+ $t::WIRE_LEN)+;
+            fn write_wire(&self, out: &mut [u8]) {
+                let mut at = 0;
+                $(
+                    self.$i.write_wire(&mut out[at..at + $t::WIRE_LEN]);
+                    at += $t::WIRE_LEN;
+                )+
+                let _ = at;
+            }
+            fn read_wire(bytes: &[u8]) -> Option<Self> {
+                let mut at = 0;
+                Some(($({
+                    let v = $t::read_wire(bytes.get(at..at + $t::WIRE_LEN)?)?;
+                    at += $t::WIRE_LEN;
+                    v
+                },)+))
+                .filter(|_| at == bytes.len())
+            }
+            fn combine(&mut self, right: &Self) {
+                $( self.$i.combine(&right.$i); )+
+            }
+        }
+    )*};
+}
+
+reducible_tuple!((A 0, B 1), (A 0, B 1, C 2), (A 0, B 1, C 2, D 3));
+
+/// The reduction of `values` (the value of rank `r` at index `r`) as `values.len()` ranks
+/// would compute it, on one thread without MPI: [`schedule::simulate_with`] with the ordered
+/// combine of the distributed reduction. Returns every rank's final value; they are all the
+/// same bits, those [`crate::allreduce`] gives on `values.len()` ranks.
+///
+/// [`schedule::simulate_with`]: crate::schedule::simulate_with
+///
+/// ```
+/// use pdot_kernels::{FastPartial, Partial};
+/// use pdot_mpi::simulate;
+///
+/// let data = [1e16, 1.0, -1e16, 1.0];
+/// let parts: Vec<FastPartial<f64>> =
+///     data.iter().map(|&v| FastPartial::of(&[v], &[1.0])).collect();
+/// let finals = simulate(&parts);
+/// assert!(finals.iter().all(|p| p.finish() == finals[0].finish()));
+/// // (1e16 ⊕ 1) ⊕ (−1e16 ⊕ 1): rank 0 pairs with 1, rank 2 with 3, then 0 with 2. Each
+/// // inner sum rounds the 1 away, so Fast gives 0 where the exact sum is 2.
+/// assert_eq!(finals[0].finish(), 0.0);
+/// ```
+pub fn simulate<R: Reducible>(values: &[R]) -> Vec<R> {
+    simulate_with(values, ordered)
+}
+
+pub(crate) fn encode_values<R: Reducible>(values: &[R], out: &mut Vec<u8>) {
+    let at = out.len();
+    out.resize(at + values.len() * R::WIRE_LEN, 0);
+    if R::WIRE_LEN > 0 {
+        for (v, chunk) in values.iter().zip(out[at..].chunks_exact_mut(R::WIRE_LEN)) {
+            v.write_wire(chunk);
+        }
+    }
+}
+
+/// `count` values from `bytes` (exactly `count * R::WIRE_LEN` long), or `None` if one does
+/// not decode.
+pub(crate) fn decode_values<R: Reducible>(bytes: &[u8], count: usize) -> Option<Vec<R>> {
+    if R::WIRE_LEN == 0 {
+        return (0..count).map(|_| R::read_wire(&[])).collect();
+    }
+    bytes.chunks_exact(R::WIRE_LEN).map(R::read_wire).collect()
+}
+
+/// Nothing: the payload of a reduction that only exchanges an agreement.
+#[derive(Clone)]
+pub(crate) struct Nothing;
+
+impl Reducible for Nothing {
+    const WIRE_LEN: usize = 0;
+    fn write_wire(&self, _: &mut [u8]) {}
+    fn read_wire(_: &[u8]) -> Option<Self> {
+        Some(Nothing)
+    }
+    fn combine(&mut self, _: &Self) {}
+}
+
+/// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).
+pub(crate) fn combine_in_order<R: Reducible>(values: &mut [R], theirs: &mut [R], mine_first: bool) {
+    for (mine, their) in values.iter_mut().zip(theirs.iter_mut()) {
+        *mine = if mine_first {
+            ordered(mine, their)
+        } else {
+            ordered(their, mine)
+        };
+    }
+}
+
+/// `left ⊕ right`. Never inlined, so that both partners of an exchange run the same machine
+/// code on the same operands in the same order: the sign and payload of a NaN from `a + b`
+/// are not specified, and a compiler may commute the operands differently at two inlined
+/// call sites, which would give the partners different NaN bits.
+#[inline(never)]
+pub(crate) fn ordered<R: Reducible>(left: &R, right: &R) -> R {
+    let mut out = left.clone();
+    out.combine(right);
+    out
+}
