@@ -7,11 +7,8 @@ use std::time::Instant;
 use mpi::collective::SystemOperation;
 use mpi::traits::{Communicator, CommunicatorCollectives};
 use num_traits::NumCast;
-use pdot_kernels::{
-    Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Precision, Real,
-    VisitPrecision,
-};
-use pdot_mpi::{DistVector, Error, Partition, Reducible};
+use pdot_kernels::{Input, Precision, Real, VisitPrecision};
+use pdot_mpi::{DistVector, Partition};
 
 use crate::agree::agree;
 use crate::args::{Args, Data};
@@ -145,7 +142,8 @@ impl<C: Communicator> VisitPrecision for Job<'_, C> {
         for _ in 0..args.repeat {
             comm.barrier();
             let start = Instant::now();
-            let d = dot_as::<C, O, E>(comm, args.accuracy, &x, &y)?;
+            let d =
+                pdot_mpi::dot_as::<O, E>(comm, args.accuracy, &x, &y).map_err(|e| e.to_string())?;
             let mine = start.elapsed().as_secs_f64();
             let mut slowest = 0.0;
             comm.all_reduce_into(&mine, &mut slowest, SystemOperation::max());
@@ -173,37 +171,6 @@ impl<C: Communicator> VisitPrecision for Job<'_, C> {
             },
         ))
     }
-}
-
-/// `x · y` with inputs `E` and result `O`, the same bits on every rank: the rank's partial
-/// at `accuracy`, reduced by pdot-mpi's deterministic reduction (as `pdot_mpi::dot`/`dsdot`
-/// do).
-fn dot_as<C: Communicator, O: Real, E: Input<O>>(
-    comm: &C,
-    accuracy: Accuracy,
-    x: &DistVector<E>,
-    y: &DistVector<E>,
-) -> Result<O, String> {
-    let done = match accuracy {
-        Accuracy::Fast => reduce::<C, FastPartial<O>, E>(comm, x, y),
-        Accuracy::Compensated => reduce::<C, CompensatedPartial<O>, E>(comm, x, y),
-        Accuracy::Exact => reduce::<C, ExactPartial<O>, E>(comm, x, y),
-        // A level the kernels gained and this binary does not know: the same on every rank.
-        _ => return Err(format!("accuracy {accuracy} is not supported by this pdot")),
-    };
-    done.map_err(|e| e.to_string())
-}
-
-fn reduce<C, P, E>(comm: &C, x: &DistVector<E>, y: &DistVector<E>) -> Result<P::Output, Error>
-where
-    C: Communicator,
-    P: Partial + Reducible,
-    E: Input<P::Output>,
-{
-    // x and y are built alike on every rank, so this check fails everywhere or nowhere.
-    let mut partial: P = pdot_mpi::local_partial(x, y)?;
-    pdot_mpi::allreduce(comm, &mut partial)?;
-    Ok(partial.finish())
 }
 
 /// The result as it prints: its value (widened exactly to f64) and its bits in hex.
