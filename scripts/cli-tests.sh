@@ -26,17 +26,19 @@ keys="result result_bits n ranks layout accuracy precision data seed seconds sec
       seconds_max repeat gbytes_per_s peak_rss_bytes_max"
 
 # Data files and their single-core Exact results.
-CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target} cargo run --release -q -p pdot-mpi \
+source scripts/mpi-env.sh
+mpi_cargo "$(mpi_plain)" run --release -q -p pdot-mpi \
     --example npy_files -- "$out/data" 100003 >"$out/expected.txt"
 expected() { grep "^exact-$1 " "$out/expected.txt" | cut -d' ' -f2; }
 
 for lib in "${libraries[@]}"; do
     case $lib in
-        mpich) pdot=${CARGO_TARGET_DIR:-target}/release/pdot; run=(mpiexec.mpich)
-               other=(mpiexec.openmpi --allow-run-as-root --oversubscribe) ;;
-        openmpi) pdot=target-openmpi/release/pdot
-                 run=(mpiexec.openmpi --allow-run-as-root --oversubscribe); other=(mpiexec.mpich) ;;
+        mpich) other_lib=openmpi ;;
+        openmpi) other_lib=mpich ;;
     esac
+    pdot=$(mpi_target "$lib")/release/pdot
+    read -r -a run <<<"$(mpi_launcher "$lib")"
+    read -r -a other <<<"$(mpi_launcher "$other_lib")"
     [[ -x $pdot ]] || { failed "$lib: $pdot not built"; continue; }
     go() { timeout 300 "${run[@]}" -n "$@"; }
 

@@ -23,26 +23,13 @@ rm -rf "$out" && mkdir -p "$out"
 fail=0
 failed() { echo "mpi-tests: FAIL: $*" >&2; fail=1; }
 
-launcher() {
-    case $1 in
-        mpich) echo "mpiexec.mpich" ;;
-        openmpi) echo "mpiexec.openmpi --allow-run-as-root --oversubscribe" ;;
-    esac
-}
-
-target_dir() {
-    case $1 in
-        mpich) echo "${CARGO_TARGET_DIR:-target}" ;;
-        openmpi) echo "target-openmpi" ;;
-    esac
-}
+source scripts/mpi-env.sh
 
 # Builds the suite and pdot against library $1; prints the suite's path.
 build() {
-    local lib=$1 dir
-    dir=$(target_dir "$lib")
-    MPICC=mpicc.$lib CARGO_TARGET_DIR=$dir cargo build --release -q -p pdot-mpi --bin pdot >&2
-    MPICC=mpicc.$lib CARGO_TARGET_DIR=$dir cargo test --release -q -p pdot-mpi --test mpi \
+    local lib=$1
+    mpi_cargo "$lib" build --release -q -p pdot-mpi --bin pdot >&2
+    mpi_cargo "$lib" test --release -q -p pdot-mpi --test mpi \
         --no-run --message-format=json 2>/dev/null |
         grep -o '"executable":"[^"]*"' | tail -1 | cut -d'"' -f4
 }
@@ -52,7 +39,7 @@ digests() { grep '^digest ' "$1" | sort; }
 for lib in "${libraries[@]}"; do
     suite=$(build "$lib")
     [[ -x $suite ]] || { failed "$lib: could not build the suite"; continue; }
-    read -r -a run <<<"$(launcher "$lib")"
+    read -r -a run <<<"$(mpi_launcher "$lib")"
     for p in "${ranks[@]}"; do
         log=$out/suite-$lib-P$p.txt
         start=$SECONDS
