@@ -31,7 +31,11 @@ build() {
     mpi_cargo "$lib" build --release -q -p pdot-mpi --bin pdot >&2
     mpi_cargo "$lib" test --release -q -p pdot-mpi --test mpi \
         --no-run --message-format=json 2>/dev/null |
-        grep -o '"executable":"[^"]*"' | tail -1 | cut -d'"' -f4
+        python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["kind"] == ["test"] and m["target"]["name"] == "mpi":
+        print(m["executable"])'
 }
 
 digests() { grep '^digest ' "$1" | sort; }

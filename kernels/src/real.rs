@@ -18,9 +18,9 @@ mod sealed {
 /// # Example
 ///
 /// ```
-/// use pdot_kernels::{dot, Real};
+/// use pdot_kernels::{dot, Input};
 ///
-/// fn norm2<T: Real>(x: &[T]) -> T {
+/// fn norm2<T: Input<T>>(x: &[T]) -> T {
 ///     dot(x, x).sqrt()
 /// }
 /// assert_eq!(norm2(&[3.0f32, 4.0]), 5.0);
