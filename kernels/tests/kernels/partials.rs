@@ -5,7 +5,7 @@
 //!   backend and layout, and the partials are merged in a random order and bracketing (a
 //!   random binary tree); the same again after a random permutation of the elements. Every
 //!   way finishes to the bits of one-shot `Accuracy::Exact` and of the reference
-//!   (`common::exact::ExactDot`); the merged partials are `==` to the one-shot partial and
+//!   (`pdot_testkit::ExactDot`); the merged partials are `==` to the one-shot partial and
 //!   have the same wire bytes; merging with `new()` changes nothing; a partial merged with
 //!   itself `k` times is the exact sum times `2^k`. Inputs: the hard cases of
 //!   `common::hard` (overflowing products that cancel, ties, signed zeros, NaN and
@@ -27,18 +27,20 @@
 //! Cases: 2000 per exact flavor, 1500 per flavor for Fast and Compensated (a third of these
 //! in unoptimized builds, see `common::cases`), 5000 of arbitrary bytes.
 
-mod common;
+use crate::common;
 
 use core::fmt::Debug;
 
-use common::exact::{ExactDot, ExactSum, exact_dot_ieee, exact_dot_ieee_f32};
-use common::hard::{BINARY32, BINARY64, Format, Hard, gen_hard_f32, gen_hard_f64, hard};
-use common::inputs::{Family, Rng, families_f32, families_f64, gen_f32, gen_f64, lengths};
-use common::{F32, F64, MIXED, Precision, backends, compensated_bound, error_upper, fast_bound};
 use pdot_kernels::{
     Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real,
     Strided, WireError, dot_strided, dot_with, dsdot_strided, dsdot_with,
 };
+use pdot_testkit::hard::{BINARY32, BINARY64, Format, Hard, gen_hard_f32, gen_hard_f64};
+use pdot_testkit::strategies::hard;
+use pdot_testkit::strategies::{families_f32, families_f64, lengths};
+use pdot_testkit::{ExactDot, ExactSum, exact_dot_ieee, exact_dot_ieee_f32};
+use pdot_testkit::{Family, SplitMix64, gen_f32, gen_f64};
+use pdot_testkit::{Rounding, backends, compensated_bound, error_upper, fast_bound};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -50,7 +52,7 @@ trait Flavor {
     /// The input format (for the hard cases).
     const INPUT: Format;
     /// The working precision of Fast and Compensated, for their error bounds.
-    const PRECISION: Precision;
+    const PRECISION: Rounding;
     fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<Self::In>, Vec<Self::In>);
     fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<Self::In>, Vec<Self::In>);
     fn one_shot(a: Accuracy, x: &[Self::In], y: &[Self::In]) -> Self::Out;
@@ -80,7 +82,7 @@ impl Flavor for F64In {
     type Out = f64;
     const NAME: &'static str = "f64";
     const INPUT: Format = BINARY64;
-    const PRECISION: Precision = F64;
+    const PRECISION: Rounding = Rounding::F64;
     fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
         gen_hard_f64(h, n, seed)
     }
@@ -115,7 +117,7 @@ impl Flavor for F32In {
     type Out = f32;
     const NAME: &'static str = "f32";
     const INPUT: Format = BINARY32;
-    const PRECISION: Precision = F32;
+    const PRECISION: Rounding = Rounding::F32;
     fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
         gen_hard_f32(h, n, seed, BINARY32)
     }
@@ -150,7 +152,7 @@ impl Flavor for F32InF64Out {
     type Out = f64;
     const NAME: &'static str = "f32->f64";
     const INPUT: Format = BINARY32;
-    const PRECISION: Precision = MIXED;
+    const PRECISION: Rounding = Rounding::F64;
     fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
         gen_hard_f32(h, n, seed, BINARY64)
     }
@@ -181,7 +183,7 @@ impl Flavor for F32InF64Out {
 }
 
 /// Random cut points: `k` pieces (`1 <= k <= 10`), empty ones allowed.
-fn split(n: usize, rng: &mut Rng) -> Vec<std::ops::Range<usize>> {
+fn split(n: usize, rng: &mut SplitMix64) -> Vec<std::ops::Range<usize>> {
     let k = rng.range(1, 10) as usize;
     let mut cuts: Vec<usize> = (0..k - 1)
         .map(|_| rng.range(0, n as i64) as usize)
@@ -193,7 +195,7 @@ fn split(n: usize, rng: &mut Rng) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The partials of a random split of `x · y` (see [`make`]).
-fn pieces<F: Flavor, P>(x: &[F::In], y: &[F::In], rng: &mut Rng) -> Vec<P>
+fn pieces<F: Flavor, P>(x: &[F::In], y: &[F::In], rng: &mut SplitMix64) -> Vec<P>
 where
     P: Partial<Output = F::Out>,
 {
@@ -205,7 +207,11 @@ where
 
 /// The partial of `x · y`, made one of several ways: `of`, `of_strided_on` a random backend,
 /// or `of_strided_on` reversed copies read with `inc = -1` (the same logical vectors).
-fn make<F: Flavor, P: Partial<Output = F::Out>>(x: &[F::In], y: &[F::In], rng: &mut Rng) -> P {
+fn make<F: Flavor, P: Partial<Output = F::Out>>(
+    x: &[F::In],
+    y: &[F::In],
+    rng: &mut SplitMix64,
+) -> P {
     let all = backends();
     let b = all[rng.range(0, all.len() as i64 - 1) as usize];
     match rng.range(0, 2) {
@@ -226,7 +232,7 @@ fn make<F: Flavor, P: Partial<Output = F::Out>>(x: &[F::In], y: &[F::In], rng: &
 
 /// Merges `parts` along a random binary tree: two random partials (in a random order) are
 /// merged until one is left; no parts give `new()`.
-fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut Rng) -> P {
+fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut SplitMix64) -> P {
     while parts.len() > 1 {
         let a = parts.swap_remove(rng.range(0, parts.len() as i64 - 1) as usize);
         let b = parts.swap_remove(rng.range(0, parts.len() as i64 - 1) as usize);
@@ -255,7 +261,7 @@ fn check_exact<F: Flavor>(
     doublings: u32,
 ) -> Result<(), TestCaseError> {
     type P<F> = ExactPartial<<F as Flavor>::Out>;
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let d = F::reference(x, y);
     let want = F::round(&d);
     let one_shot = F::one_shot(Accuracy::Exact, x, y);
@@ -404,7 +410,7 @@ fn check_float<F: Flavor, P: Partial<Output = F::Out>>(
     seed: u64,
 ) -> Result<(), TestCaseError> {
     let acc = P::ACCURACY;
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let n = x.len();
     let whole = P::of(x, y);
     let one_shot = F::one_shot(acc, x, y);
@@ -532,7 +538,7 @@ fn real<P: Partial>(seed: u64) -> Vec<u8>
 where
     f32: Input<P::Output>,
 {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let h = match rng.range(0, 3) {
         0 => Hard::Specials(Family::Uniform),
         1 => Hard::Window {
@@ -954,7 +960,7 @@ fn reachable_flags() -> &'static (Vec<u8>, u8) {
 /// An exact partial's payload: flags mostly of a reachable state; digits mostly zero, some
 /// all ones, some random (none below 2^-298 half the time, as in `f32` partials; all zero
 /// when the flags say every product is −0, mostly); the top digit mostly a sign extension.
-fn random_exact_payload(bytes: &mut [u8], rng: &mut Rng) {
+fn random_exact_payload(bytes: &mut [u8], rng: &mut SplitMix64) {
     let (reachable, not_neg_zero) = reachable_flags();
     let flags = if rng.range(0, 2) == 0 {
         rng.next_u64() as u8
@@ -987,8 +993,8 @@ fn random_exact_payload(bytes: &mut [u8], rng: &mut Rng) {
 
 /// Random bytes for a wire decoder, in one of several shapes (see the proptest below).
 fn random_wire(mode: u8, seed: u64, kinds: &[Kind]) -> Vec<u8> {
-    let mut rng = Rng::new(seed);
-    let pick = |rng: &mut Rng| rng.range(0, kinds.len() as i64 - 1) as usize;
+    let mut rng = SplitMix64::seeded(seed);
+    let pick = |rng: &mut SplitMix64| rng.range(0, kinds.len() as i64 - 1) as usize;
     let k = &kinds[pick(&mut rng)];
     match mode {
         // Anything, mostly at or near a wire length.

@@ -5,16 +5,13 @@
 //! The backends compared are printed (`eprintln!`, visible with `--nocapture` or on failure):
 //! with a single backend available the comparison is vacuous, and the log says so.
 
-mod common;
-
 use std::fmt::Debug;
 use std::sync::Once;
 
-use common::inputs::{
-    Placed, Rng, families_f32, families_f64, gen_f32, gen_f64, lengths, sprinkle_f32, sprinkle_f64,
-};
-use common::{backend_names, backends};
 use pdot_kernels::{Accuracy, Backend, Isa, Strided};
+use pdot_testkit::strategies::{families_f32, families_f64, lengths};
+use pdot_testkit::{Placed, SplitMix64, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64};
+use pdot_testkit::{backend_names, backends};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -120,7 +117,7 @@ proptest! {
     ) {
         log_backends("f64_contiguous");
         let (mut x, mut y) = gen_f64(family, n, seed);
-        let mut rng = Rng::new(!seed);
+        let mut rng = SplitMix64::seeded(!seed);
         sprinkle_f64(&mut x, specials, &mut rng);
         sprinkle_f64(&mut y, specials / 2, &mut rng);
         let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
@@ -139,7 +136,7 @@ proptest! {
     ) {
         log_backends("f32_and_mixed_contiguous");
         let (mut x, mut y) = gen_f32(family, n, seed);
-        let mut rng = Rng::new(!seed);
+        let mut rng = SplitMix64::seeded(!seed);
         sprinkle_f32(&mut x, specials, &mut rng);
         sprinkle_f32(&mut y, specials / 2, &mut rng);
         let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
@@ -159,7 +156,7 @@ proptest! {
     ) {
         log_backends("strided");
         let len = |inc: isize| if n == 0 { 0 } else { (n - 1) * inc.unsigned_abs() + 1 };
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let (mut dx, dy) = gen_f64(family, len(inc_x).max(len(inc_y)), rng.next_u64());
         let (dx, dy) = {
             sprinkle_f64(&mut dx, specials, &mut rng);

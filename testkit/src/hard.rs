@@ -1,5 +1,5 @@
 //! Inputs that are hard for an *exact* dot product, on top of the families of
-//! [`super::inputs`]: values anywhere in the exponent range (subnormals and the overflow range
+//! [`crate::families`]: values anywhere in the exponent range (subnormals and the overflow range
 //! included), products beyond the format's range that cancel exactly, sums that overflow or
 //! just fail to, sums that fall exactly halfway between two neighbouring results (and just
 //! off), signed zeros, and special values.
@@ -9,12 +9,12 @@
 //! `*_f32` functions narrow them (exactly). Which results are hard depends on the *output*
 //! format too (a tie of `f64` is no tie of `f32`), so the generators take both.
 //!
-//! The expected results always come from the reference ([`super::exact::ExactDot`]), never
+//! The expected results always come from the reference ([`crate::ExactDot`]), never
 //! from the construction: the constructions only make sure the hard cases occur.
 
-use proptest::prelude::*;
-
-use super::inputs::{Family, Rng, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64};
+use crate::families::{Family, gen_f32, gen_f64};
+use crate::rng::SplitMix64;
+use crate::special::{sprinkle_f32, sprinkle_f64};
 
 /// An IEEE 754 binary format, as the generators need it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,7 +87,7 @@ pub fn representable(v: f64, f: Format) -> bool {
 
 /// A random `±m · 2^(e - precision + 1)` of format `f` in `[2^e, 2^(e+1))` (fewer bits when
 /// that is subnormal), `f.lsb_min() <= e <= f.emax`.
-pub fn value_at(rng: &mut Rng, f: Format, e: i32) -> f64 {
+pub fn value_at(rng: &mut SplitMix64, f: Format, e: i32) -> f64 {
     let e = e.clamp(f.lsb_min(), f.emax);
     let lsb = (e - f.precision + 1).max(f.lsb_min());
     let bits = e - lsb + 1;
@@ -97,7 +97,7 @@ pub fn value_at(rng: &mut Rng, f: Format, e: i32) -> f64 {
 }
 
 /// [`value_at`] with an exponent uniform in `lo..=hi`.
-pub fn value_in(rng: &mut Rng, f: Format, lo: i32, hi: i32) -> f64 {
+pub fn value_in(rng: &mut SplitMix64, f: Format, lo: i32, hi: i32) -> f64 {
     let e = rng.range(i64::from(lo), i64::from(hi)) as i32;
     value_at(rng, f, e)
 }
@@ -105,16 +105,24 @@ pub fn value_in(rng: &mut Rng, f: Format, lo: i32, hi: i32) -> f64 {
 /// How a case is built.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Hard {
-    /// A family of [`super::inputs`].
+    /// A family of [`crate::families`].
     Base(Family),
     /// Every exponent in `lo..=lo + width` equally likely (clamped to the input format):
     /// subnormals, the overflow range of the products, anything.
-    Window { lo: i32, width: i32 },
+    Window {
+        /// The lowest exponent.
+        lo: i32,
+        /// How many exponents above `lo`.
+        width: i32,
+    },
     /// Products at the top of the range (beyond the output format's when the input allows)
     /// in pairs that cancel exactly (`a·b` with `−a·b`, `a·−b`, `b·−a`), among ordinary
     /// products. With `miss`, some partners are off by a few units in the last place, which
     /// leaves a residual that may itself be beyond the range.
-    HugeCancel { miss: bool },
+    HugeCancel {
+        /// Some partners miss by a few units in the last place.
+        miss: bool,
+    },
     /// Products near the top of the output range, mostly of one sign: sums that overflow to
     /// ±inf or stay just inside.
     Overflow,
@@ -122,65 +130,24 @@ pub enum Hard {
     /// tie), and with `sticky` a much smaller term that breaks the tie; `B` is sometimes the
     /// largest finite value or subnormal. Each term is split into products of the input
     /// format, hidden among pairs of products that cancel exactly.
-    Ties { sticky: bool },
+    Ties {
+        /// A much smaller term breaks the tie.
+        sticky: bool,
+    },
     /// Zero products of both signs; with `all_neg` every one is −0. With `cancelling`, pairs
     /// of nonzero products that cancel exactly; with `tiny`, one product far below the
     /// output format's smallest subnormal.
     SignedZeros {
+        /// Every zero product is −0.
         all_neg: bool,
+        /// Pairs of nonzero products that cancel exactly.
         cancelling: bool,
+        /// One product far below the smallest subnormal.
         tiny: bool,
     },
     /// A [`Hard::Base`] family with NaN (various payloads), ±inf, ±0, the largest finite
     /// values and subnormals sprinkled in.
     Specials(Family),
-}
-
-/// The [`Family`]s of [`super::inputs`] for exact `f64` dot products: every one, GenDot up
-/// to condition 1e300.
-pub fn base_f64() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Uniform),
-        (1..=1000i32).prop_map(|spread| Family::WideExponents { spread }),
-        Just(Family::Subnormal),
-        Just(Family::Cancellation),
-        Just(Family::SmallIntegers),
-        (5..=300u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
-}
-
-/// The [`Family`]s for `f32` inputs: GenDot up to condition 1e30 (beyond that its
-/// corrections overflow `f32`).
-pub fn base_f32() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Uniform),
-        (1..=60i32).prop_map(|spread| Family::WideExponents { spread }),
-        Just(Family::Subnormal),
-        Just(Family::Cancellation),
-        Just(Family::SmallIntegers),
-        (3..=30u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
-}
-
-/// Every kind of hard case for input format `f`.
-pub fn hard(f: Format) -> impl Strategy<Value = Hard> {
-    let (base, cond_max): (BoxedStrategy<Family>, u32) = if f == BINARY64 {
-        (base_f64().boxed(), 300)
-    } else {
-        (base_f32().boxed(), 30)
-    };
-    prop_oneof![
-        2 => base.clone().prop_map(Hard::Base),
-        2 => (5..=cond_max).prop_map(|log10_cond| Hard::Base(Family::IllConditioned { log10_cond })),
-        2 => (f.lsb_min()..=f.emax, 0..=80i32).prop_map(|(lo, width)| Hard::Window { lo, width }),
-        2 => any::<bool>().prop_map(|miss| Hard::HugeCancel { miss }),
-        1 => Just(Hard::Overflow),
-        2 => any::<bool>().prop_map(|sticky| Hard::Ties { sticky }),
-        1 => (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(all_neg, cancelling, tiny)| {
-            Hard::SignedZeros { all_neg, cancelling, tiny }
-        }),
-        1 => base.prop_map(Hard::Specials),
-    ]
 }
 
 /// `f64` inputs for an `f64` result: about `n` pairs (the constructions of
@@ -190,7 +157,7 @@ pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
         Hard::Base(family) => gen_f64(family, n, seed),
         Hard::Specials(family) => {
             let (mut x, mut y) = gen_f64(family, n, seed);
-            let mut rng = Rng::new(seed ^ 0x5bec_1a15);
+            let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
             let count = rng.range(1, 3) as usize;
             sprinkle_f64(&mut x, count, &mut rng);
             sprinkle_f64(&mut y, rng.range(0, 1) as usize, &mut rng);
@@ -207,7 +174,7 @@ pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec
         Hard::Base(family) => gen_f32(family, n, seed),
         Hard::Specials(family) => {
             let (mut x, mut y) = gen_f32(family, n, seed);
-            let mut rng = Rng::new(seed ^ 0x5bec_1a15);
+            let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
             let count = rng.range(1, 3) as usize;
             sprinkle_f32(&mut x, count, &mut rng);
             sprinkle_f32(&mut y, rng.range(0, 1) as usize, &mut rng);
@@ -240,7 +207,7 @@ struct Term {
 
 /// The constructed families, in `f64` values representable in `fi`.
 fn build(h: Hard, n: usize, seed: u64, fi: Format, fo: Format) -> (Vec<f64>, Vec<f64>) {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let (mut x, mut y) = (Vec::with_capacity(n + 8), Vec::with_capacity(n + 8));
     match h {
         Hard::Base(_) | Hard::Specials(_) => unreachable!("not constructed here"),
@@ -391,7 +358,7 @@ fn build(h: Hard, n: usize, seed: u64, fi: Format, fo: Format) -> (Vec<f64>, Vec
 
 /// The terms of a sum exactly halfway between two neighbours of format `fo` (or just off,
 /// with `sticky`), each small enough to be split into products of `fi`.
-fn tie_terms(rng: &mut Rng, sticky: bool, fi: Format, fo: Format) -> Vec<Term> {
+fn tie_terms(rng: &mut SplitMix64, sticky: bool, fi: Format, fo: Format) -> Vec<Term> {
     // Products of fi lie in [2^(2 lsb_min), 2^(2 emax + 2)): keep every term inside.
     let lowest = 2 * fi.lsb_min() + 2;
     let highest = (2 * fi.emax).min(fo.emax);
@@ -444,7 +411,7 @@ fn tie_terms(rng: &mut Rng, sticky: bool, fi: Format, fo: Format) -> Vec<Term> {
 
 /// Products `x·y` of format `fi` that add up to `t` exactly: the mantissa in chunks of at
 /// most `fi.precision` bits, each chunk times a power of two split between `x` and `y`.
-fn products_of(rng: &mut Rng, t: Term, fi: Format) -> Vec<(f64, f64)> {
+fn products_of(rng: &mut SplitMix64, t: Term, fi: Format) -> Vec<(f64, f64)> {
     let p = fi.precision as u32;
     let mut out = Vec::new();
     let mut m = t.m;
