@@ -4,36 +4,51 @@
 
 use crate::exact::ExactSum;
 
+/// The exact sum of `add(x_i, y_i)` over the pairs (widened exactly to `f64`), or `None` if
+/// an element is not finite.
+fn finite_sum<T: Copy + Into<f64>>(
+    what: &str,
+    x: &[T],
+    y: &[T],
+    add: fn(&mut ExactSum, f64, f64),
+) -> Option<ExactSum> {
+    assert_eq!(x.len(), y.len(), "{what}: lengths differ");
+    let mut s = ExactSum::new();
+    for (&a, &b) in x.iter().zip(y) {
+        let (a, b) = (a.into(), b.into());
+        if !(a.is_finite() && b.is_finite()) {
+            return None;
+        }
+        add(&mut s, a, b);
+    }
+    Some(s)
+}
+
 /// The exact value of `x · y`, or `None` if an element is not finite.
 ///
 /// # Panics
 /// If the lengths differ.
+///
+/// ```
+/// use pdot_testkit::exact_dot;
+/// assert_eq!(exact_dot(&[1e300, 1.0, -1e300], &[1e10, 1.0, 1e10]).unwrap().to_f64(), 1.0);
+/// assert!(exact_dot(&[f64::NAN], &[1.0]).is_none());
+/// ```
 pub fn exact_dot(x: &[f64], y: &[f64]) -> Option<ExactSum> {
-    assert_eq!(x.len(), y.len(), "exact_dot: lengths differ");
-    let mut s = ExactSum::new();
-    for (&a, &b) in x.iter().zip(y) {
-        if !(a.is_finite() && b.is_finite()) {
-            return None;
-        }
-        s.add_product(a, b);
-    }
-    Some(s)
+    finite_sum("exact_dot", x, y, ExactSum::add_product)
 }
 
 /// The exact value of `x · y` for `f32` inputs, or `None` if an element is not finite.
 ///
 /// # Panics
 /// If the lengths differ.
+///
+/// ```
+/// let s = pdot_testkit::exact_dot_f32(&[16777216.0, 1.0], &[1.0, 1.0]).unwrap();
+/// assert_eq!(s.to_f64(), 16777217.0);
+/// ```
 pub fn exact_dot_f32(x: &[f32], y: &[f32]) -> Option<ExactSum> {
-    assert_eq!(x.len(), y.len(), "exact_dot_f32: lengths differ");
-    let mut s = ExactSum::new();
-    for (&a, &b) in x.iter().zip(y) {
-        if !(a.is_finite() && b.is_finite()) {
-            return None;
-        }
-        s.add_product(f64::from(a), f64::from(b));
-    }
-    Some(s)
+    finite_sum("exact_dot_f32", x, y, ExactSum::add_product)
 }
 
 /// The exact value of `|x| · |y|` (the sum of the absolute products), or `None` if an element
@@ -41,16 +56,13 @@ pub fn exact_dot_f32(x: &[f32], y: &[f32]) -> Option<ExactSum> {
 ///
 /// # Panics
 /// If the lengths differ.
+///
+/// ```
+/// let s = pdot_testkit::exact_abs_dot(&[1.0, -2.0], &[3.0, 4.0]).unwrap();
+/// assert_eq!(s.to_f64(), 11.0);
+/// ```
 pub fn exact_abs_dot(x: &[f64], y: &[f64]) -> Option<ExactSum> {
-    assert_eq!(x.len(), y.len(), "exact_abs_dot: lengths differ");
-    let mut s = ExactSum::new();
-    for (&a, &b) in x.iter().zip(y) {
-        if !(a.is_finite() && b.is_finite()) {
-            return None;
-        }
-        s.add_abs_product(a, b);
-    }
-    Some(s)
+    finite_sum("exact_abs_dot", x, y, ExactSum::add_abs_product)
 }
 
 /// What `pdot_kernels::Accuracy::Exact` must return for `x · y`, for any inputs: the
@@ -66,6 +78,12 @@ pub fn exact_abs_dot(x: &[f64], y: &[f64]) -> Option<ExactSum> {
 ///
 /// (Written for the tests, not in `pdot-kernels` terms: it does not know about lanes,
 /// blocks, flags or the superaccumulator.)
+///
+/// ```
+/// use pdot_testkit::exact_dot_ieee;
+/// assert!(exact_dot_ieee(&[f64::INFINITY, 1.0], &[1.0, f64::NEG_INFINITY]).to_f64().is_nan());
+/// assert_eq!(exact_dot_ieee(&[1e308, 1e308, -1e308], &[10.0, 1.0, 10.0]).to_f64(), 1e308);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ExactDot {
     /// The exact sum of the finite products.
@@ -84,11 +102,21 @@ pub struct ExactDot {
 
 impl ExactDot {
     /// The dot product of no elements.
+    ///
+    /// ```
+    /// assert_eq!(pdot_testkit::ExactDot::new().to_f64(), 0.0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds the product `a · b`, for any values.
+    ///
+    /// ```
+    /// let mut d = pdot_testkit::ExactDot::new();
+    /// d.add(f64::INFINITY, 0.0);
+    /// assert!(d.nan);
+    /// ```
     pub fn add(&mut self, a: f64, b: f64) {
         self.products += 1;
         if a.is_nan() || b.is_nan() {
@@ -127,6 +155,12 @@ impl ExactDot {
     }
 
     /// The result in `f64`.
+    ///
+    /// ```
+    /// let mut d = pdot_testkit::ExactDot::new();
+    /// d.add(f64::MAX, 2.0);
+    /// assert_eq!(d.to_f64(), f64::INFINITY);
+    /// ```
     pub fn to_f64(&self) -> f64 {
         match self.special() {
             Some(None) => f64::NAN,
@@ -143,6 +177,12 @@ impl ExactDot {
     }
 
     /// The result in `f32`, rounded once from the exact value.
+    ///
+    /// ```
+    /// let mut d = pdot_testkit::ExactDot::new();
+    /// d.add(0.1, 1.0);
+    /// assert_eq!(d.to_f32(), 0.1f32);
+    /// ```
     pub fn to_f32(&self) -> f32 {
         match self.special() {
             Some(None) => f32::NAN,
@@ -159,28 +199,38 @@ impl ExactDot {
     }
 }
 
+/// [`ExactDot`] of two vectors (widened exactly to `f64`).
+fn ieee<T: Copy + Into<f64>>(what: &str, x: &[T], y: &[T]) -> ExactDot {
+    assert_eq!(x.len(), y.len(), "{what}: lengths differ");
+    let mut d = ExactDot::new();
+    for (&a, &b) in x.iter().zip(y) {
+        d.add(a.into(), b.into());
+    }
+    d
+}
+
 /// [`ExactDot`] of two `f64` vectors.
 ///
 /// # Panics
 /// If the lengths differ.
+///
+/// ```
+/// let d = pdot_testkit::exact_dot_ieee(&[f64::INFINITY, 1.0], &[1.0, 2.0]);
+/// assert_eq!(d.to_f64(), f64::INFINITY);
+/// ```
 pub fn exact_dot_ieee(x: &[f64], y: &[f64]) -> ExactDot {
-    assert_eq!(x.len(), y.len(), "exact_dot_ieee: lengths differ");
-    let mut d = ExactDot::new();
-    for (&a, &b) in x.iter().zip(y) {
-        d.add(a, b);
-    }
-    d
+    ieee("exact_dot_ieee", x, y)
 }
 
 /// [`ExactDot`] of two `f32` vectors (widened exactly).
 ///
 /// # Panics
 /// If the lengths differ.
+///
+/// ```
+/// let d = pdot_testkit::exact_dot_ieee_f32(&[-0.0], &[1.0]);
+/// assert!(d.to_f32() == 0.0 && d.to_f32().is_sign_negative());
+/// ```
 pub fn exact_dot_ieee_f32(x: &[f32], y: &[f32]) -> ExactDot {
-    assert_eq!(x.len(), y.len(), "exact_dot_ieee_f32: lengths differ");
-    let mut d = ExactDot::new();
-    for (&a, &b) in x.iter().zip(y) {
-        d.add(f64::from(a), f64::from(b));
-    }
-    d
+    ieee("exact_dot_ieee_f32", x, y)
 }

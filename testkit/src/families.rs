@@ -5,7 +5,7 @@
 //! by proptest: thousands of elements per case stay cheap, and shrinking still works (on the
 //! length, the family and the seed).
 
-use crate::gendot::{gen_dot_f32, gen_dot_f64};
+use crate::gendot::gen_dot;
 use crate::rng::SplitMix64;
 
 /// A family of test vectors.
@@ -98,7 +98,7 @@ pub fn gen_f64(family: Family, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
             let y = (0..n).map(|_| rng.range(-1000, 1000) as f64).collect();
             (x, y)
         }
-        Family::IllConditioned { log10_cond } => gen_dot_f64(n, log10_cond, &mut rng),
+        Family::IllConditioned { log10_cond } => gen_dot(n, log10_cond, &mut rng, |v| v),
     }
 }
 
@@ -148,6 +148,9 @@ pub fn gen_f32(family: Family, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
             let y = (0..n).map(|_| tiny(&mut rng)).collect();
             (x, y)
         }
-        Family::IllConditioned { log10_cond } => gen_dot_f32(n, log10_cond, &mut rng),
+        Family::IllConditioned { log10_cond } => {
+            let (x, y) = gen_dot(n, log10_cond, &mut rng, |v| f64::from(v as f32));
+            (narrow(x), narrow(y))
+        }
     }
 }

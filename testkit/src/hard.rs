@@ -17,6 +17,11 @@ use crate::rng::SplitMix64;
 use crate::special::{sprinkle_f32, sprinkle_f64};
 
 /// An IEEE 754 binary format, as the generators need it.
+///
+/// ```
+/// use pdot_testkit::hard::BINARY32;
+/// assert_eq!((BINARY32.precision, BINARY32.emin, BINARY32.emax), (24, -126, 127));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Format {
     /// Precision in bits, the implicit bit included.
@@ -29,12 +34,22 @@ pub struct Format {
 
 impl Format {
     /// Exponent of the smallest subnormal (its least significant bit).
+    ///
+    /// ```
+    /// use pdot_testkit::hard::{BINARY32, BINARY64};
+    /// assert_eq!(BINARY64.lsb_min(), -1074);
+    /// assert_eq!(BINARY32.lsb_min(), -149);
+    /// ```
     pub fn lsb_min(self) -> i32 {
         self.emin - self.precision + 1
     }
 }
 
 /// `f64`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::BINARY64.precision, 53);
+/// ```
 pub const BINARY64: Format = Format {
     precision: 53,
     emin: -1022,
@@ -42,6 +57,10 @@ pub const BINARY64: Format = Format {
 };
 
 /// `f32`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::BINARY32.emax, 127);
+/// ```
 pub const BINARY32: Format = Format {
     precision: 24,
     emin: -126,
@@ -49,6 +68,10 @@ pub const BINARY32: Format = Format {
 };
 
 /// `2^k`, exactly, for `-1074 <= k <= 1023`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::pow2(-1074), f64::from_bits(1));
+/// ```
 pub fn pow2(k: i32) -> f64 {
     assert!((-1074..=1023).contains(&k), "2^{k} is not an f64");
     if k >= -1022 {
@@ -59,6 +82,10 @@ pub fn pow2(k: i32) -> f64 {
 }
 
 /// `±m · 2^k`, exactly: `m < 2^53` and the value must be representable in `f64`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::scaled(true, 3, -1), -1.5);
+/// ```
 pub fn scaled(negative: bool, m: u64, k: i32) -> f64 {
     assert!(m < 1 << 53);
     if m == 0 {
@@ -75,6 +102,12 @@ pub fn scaled(negative: bool, m: u64, k: i32) -> f64 {
 }
 
 /// Whether `v` is exactly representable in `f`.
+///
+/// ```
+/// use pdot_testkit::hard::{BINARY32, representable};
+/// assert!(representable(0.5, BINARY32));
+/// assert!(!representable(0.1, BINARY32));
+/// ```
 pub fn representable(v: f64, f: Format) -> bool {
     if !v.is_finite() {
         return true;
@@ -87,6 +120,12 @@ pub fn representable(v: f64, f: Format) -> bool {
 
 /// A random `±m · 2^(e - precision + 1)` of format `f` in `[2^e, 2^(e+1))` (fewer bits when
 /// that is subnormal), `f.lsb_min() <= e <= f.emax`.
+///
+/// ```
+/// use pdot_testkit::{SplitMix64, hard::{BINARY64, value_at}};
+/// let v = value_at(&mut SplitMix64::new(1), BINARY64, 3);
+/// assert!((8.0..16.0).contains(&v.abs()));
+/// ```
 pub fn value_at(rng: &mut SplitMix64, f: Format, e: i32) -> f64 {
     let e = e.clamp(f.lsb_min(), f.emax);
     let lsb = (e - f.precision + 1).max(f.lsb_min());
@@ -97,12 +136,25 @@ pub fn value_at(rng: &mut SplitMix64, f: Format, e: i32) -> f64 {
 }
 
 /// [`value_at`] with an exponent uniform in `lo..=hi`.
+///
+/// ```
+/// use pdot_testkit::{SplitMix64, hard::{BINARY32, value_in}};
+/// let v = value_in(&mut SplitMix64::new(1), BINARY32, -2, 2);
+/// assert!((0.25..8.0).contains(&v.abs()));
+/// ```
 pub fn value_in(rng: &mut SplitMix64, f: Format, lo: i32, hi: i32) -> f64 {
     let e = rng.range(i64::from(lo), i64::from(hi)) as i32;
     value_at(rng, f, e)
 }
 
 /// How a case is built.
+///
+/// ```
+/// use pdot_testkit::{exact_dot_ieee, hard::{Hard, gen_hard_f64}};
+/// let (x, y) = gen_hard_f64(Hard::SignedZeros { all_neg: true, cancelling: false, tiny: false }, 16, 1);
+/// let r = exact_dot_ieee(&x, &y).to_f64();
+/// assert!(r == 0.0 && r.is_sign_negative());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Hard {
     /// A family of [`crate::families`].
@@ -152,6 +204,12 @@ pub enum Hard {
 
 /// `f64` inputs for an `f64` result: about `n` pairs (the constructions of
 /// [`Hard::Ties`] need a few elements, so short cases may come out longer).
+///
+/// ```
+/// use pdot_testkit::hard::{Hard, gen_hard_f64};
+/// let (x, y) = gen_hard_f64(Hard::Overflow, 20, 5);
+/// assert_eq!(x.len(), y.len());
+/// ```
 pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     match h {
         Hard::Base(family) => gen_f64(family, n, seed),
@@ -169,6 +227,12 @@ pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
 
 /// `f32` inputs, the hard cases made for an `out` result (`BINARY32` for `dot`, `BINARY64`
 /// for `dsdot`).
+///
+/// ```
+/// use pdot_testkit::hard::{BINARY64, Hard, gen_hard_f32};
+/// let (x, y) = gen_hard_f32(Hard::Ties { sticky: false }, 10, 5, BINARY64);
+/// assert_eq!(x.len(), y.len());
+/// ```
 pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec<f32>) {
     match h {
         Hard::Base(family) => gen_f32(family, n, seed),
@@ -188,6 +252,10 @@ pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec
 }
 
 /// `v` as `f32`, checking that nothing is lost.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::narrow(&[0.5, -2.0]), vec![0.5f32, -2.0]);
+/// ```
 pub fn narrow(v: &[f64]) -> Vec<f32> {
     v.iter()
         .map(|&a| {

@@ -6,6 +6,13 @@ use crate::rng::SplitMix64;
 /// Replaces about `count` random elements of `v` by special values: NaNs with various
 /// payloads and signs (quiet and signalling), infinities, signed zeros, the largest finite
 /// values (whose products overflow), and subnormals.
+///
+/// ```
+/// use pdot_testkit::{SplitMix64, sprinkle_f64};
+/// let mut v = vec![1.0; 4];
+/// sprinkle_f64(&mut v, 100, &mut SplitMix64::new(3));
+/// assert!(v.iter().any(|a| *a != 1.0));
+/// ```
 pub fn sprinkle_f64(v: &mut [f64], count: usize, rng: &mut SplitMix64) {
     if v.is_empty() {
         return;
@@ -29,6 +36,13 @@ pub fn sprinkle_f64(v: &mut [f64], count: usize, rng: &mut SplitMix64) {
 }
 
 /// [`sprinkle_f64`] for `f32`.
+///
+/// ```
+/// use pdot_testkit::{SplitMix64, sprinkle_f32};
+/// let mut v: Vec<f32> = Vec::new();
+/// sprinkle_f32(&mut v, 3, &mut SplitMix64::new(3)); // nothing to replace
+/// assert!(v.is_empty());
+/// ```
 pub fn sprinkle_f32(v: &mut [f32], count: usize, rng: &mut SplitMix64) {
     if v.is_empty() {
         return;

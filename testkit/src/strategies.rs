@@ -9,6 +9,13 @@ use crate::hard::{BINARY64, Format, Hard};
 /// Lengths that matter to the kernels: empty and short vectors (below one pass of the lanes,
 /// 32 for f64 and 64 for f32), lengths within a few elements of multiples of 32 and 64 (the
 /// ragged tails), and anything up to `max`.
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let n = pdot_testkit::strategies::lengths(100).new_tree(&mut TestRunner::default()).unwrap().current();
+/// assert!(n <= 100);
+/// ```
 pub fn lengths(max: usize) -> impl Strategy<Value = usize> {
     let near_multiple = (1..=max / 32, -4i64..=4).prop_map(move |(k, d)| {
         let n = (k * 32) as i64 + d;
@@ -22,6 +29,14 @@ pub fn lengths(max: usize) -> impl Strategy<Value = usize> {
 }
 
 /// The families for `f64` accuracy properties (no family makes the sum overflow).
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let f = pdot_testkit::strategies::families_f64().new_tree(&mut TestRunner::default()).unwrap().current();
+/// let (x, _) = pdot_testkit::gen_f64(f, 10, 1);
+/// assert_eq!(x.len(), 10);
+/// ```
 pub fn families_f64() -> impl Strategy<Value = Family> {
     prop_oneof![
         2 => Just(Family::Uniform),
@@ -34,6 +49,14 @@ pub fn families_f64() -> impl Strategy<Value = Family> {
 }
 
 /// The families for `f32` (and mixed `f32 -> f64`) accuracy properties.
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let f = pdot_testkit::strategies::families_f32().new_tree(&mut TestRunner::default()).unwrap().current();
+/// let (x, _) = pdot_testkit::gen_f32(f, 10, 1);
+/// assert_eq!(x.len(), 10);
+/// ```
 pub fn families_f32() -> impl Strategy<Value = Family> {
     prop_oneof![
         2 => Just(Family::Uniform),
@@ -47,6 +70,13 @@ pub fn families_f32() -> impl Strategy<Value = Family> {
 
 /// The [`Family`]s of [`crate::families`] for exact `f64` dot products: every one, GenDot up
 /// to condition 1e300.
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let f = pdot_testkit::strategies::base_f64().new_tree(&mut TestRunner::default()).unwrap().current();
+/// assert_eq!(pdot_testkit::gen_f64(f, 3, 1).0.len(), 3);
+/// ```
 pub fn base_f64() -> impl Strategy<Value = Family> {
     prop_oneof![
         Just(Family::Uniform),
@@ -60,6 +90,13 @@ pub fn base_f64() -> impl Strategy<Value = Family> {
 
 /// The [`Family`]s for `f32` inputs: GenDot up to condition 1e30 (beyond that its
 /// corrections overflow `f32`).
+///
+/// ```
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let f = pdot_testkit::strategies::base_f32().new_tree(&mut TestRunner::default()).unwrap().current();
+/// assert_eq!(pdot_testkit::gen_f32(f, 3, 1).0.len(), 3);
+/// ```
 pub fn base_f32() -> impl Strategy<Value = Family> {
     prop_oneof![
         Just(Family::Uniform),
@@ -72,6 +109,15 @@ pub fn base_f32() -> impl Strategy<Value = Family> {
 }
 
 /// Every kind of hard case for input format `f`.
+///
+/// ```
+/// use pdot_testkit::hard::{BINARY64, gen_hard_f64};
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+/// let h = pdot_testkit::strategies::hard(BINARY64).new_tree(&mut TestRunner::default()).unwrap().current();
+/// let (x, y) = gen_hard_f64(h, 8, 2);
+/// assert_eq!(x.len(), y.len());
+/// ```
 pub fn hard(f: Format) -> impl Strategy<Value = Hard> {
     let (base, cond_max): (BoxedStrategy<Family>, u32) = if f == BINARY64 {
         (base_f64().boxed(), 300)
