@@ -10,6 +10,7 @@
 //!   ill-conditioned, special values, and the hard cases of an exact dot product;
 //! - [`layout`]: slices at an offset and BLAS strided layouts with a filler around them;
 //! - [`bounds`]: the rounding error bounds of the Fast and Compensated levels;
+//! - [`element`]: all of the above per element type (`f64`, `f32`), for generic tests;
 //! - with feature `proptest`, `strategies`: proptest strategies over the above;
 //! - with feature `kernels`, `backends` and `strided_view`: helpers that need
 //!   `pdot-kernels` types (the reference above never does).
@@ -22,6 +23,7 @@
 
 pub mod bounds;
 pub mod dot;
+pub mod element;
 pub mod exact;
 pub mod families;
 mod gendot;
@@ -43,6 +45,7 @@ pub use bounds::{
 pub use dot::{
     ExactDot, exact_abs_dot, exact_dot, exact_dot_f32, exact_dot_ieee, exact_dot_ieee_f32,
 };
+pub use element::Element;
 pub use exact::ExactSum;
 pub use families::{Family, gen_f32, gen_f64};
 #[cfg(feature = "kernels")]
