@@ -1,5 +1,5 @@
 //! Criterion benches: pdot Fast, Compensated and Exact, the naive iterator and OpenBLAS, for
-//! f64, f32 and f32→f64 (dsdot), n = 1e3 ... 1e8, aligned and 16-byte offset contiguous data
+//! f64, f32 and f32-f64 (dsdot), n = 1e3 ... 1e8, aligned and 16-byte offset contiguous data
 //! and aligned data with inc 2 and 4. Throughput is in bytes of logical elements (2·n·size),
 //! shown in decimal GB/s like the report's. Then the exact partials: `merge` of two
 //! `ExactPartial`s made from random data, the wire round trip and `finish`.
@@ -14,16 +14,15 @@
 //! Ids: `<precision>/n=<n>/<contender>/<layout>`, e.g. `f32/n=1e7/pdot_exact/aligned_inc2`;
 //! `partial/<type>/<op>`, e.g. `partial/ExactPartial<f64>/merge`.
 
-use std::cell::OnceCell;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use pdot_benches::data::{Element, Pair, seed_for};
-use pdot_benches::flavor::{Dsdot, F32, F64, Flavor};
+use pdot_benches::data::{Pair, seed_for};
 use pdot_benches::partials::{self, Op};
+use pdot_benches::peer::{self, Peer, VisitPeer};
 use pdot_benches::report::n_label;
 use pdot_benches::runner::{self, Contender, Layout};
-use pdot_kernels::{ExactPartial, Input, Partial};
+use pdot_kernels::{ExactPartial, Input, Partial, Precision, Real};
 
 /// Whether criterion runs in test mode (`cargo test --benches`, or `-- --test`): each
 /// benchmark once, to check that it runs.
@@ -46,11 +45,25 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
-/// Benches every contender and layout of one precision at one n. The data is made on first
-/// use, so a criterion filter that skips a size does not allocate it.
-fn bench_flavor<F: Flavor>(c: &mut Criterion, data: &Lazy<F::Elem>, n: usize) {
-    let mut group = c.benchmark_group(format!("{}/n={}", F::PRECISION.name(), n_label(n)));
-    let bytes = 2 * n * F::PRECISION.element_bytes();
+/// Benches every contender and layout of one type pair at one n (see [`peer::visit`]).
+struct BenchPair<'a> {
+    c: &'a mut Criterion,
+    n: usize,
+}
+
+impl VisitPeer for BenchPair<'_> {
+    type Output = ();
+    fn visit<O: Real, E: Peer<O>>(self) {
+        bench_pair::<O, E>(self.c, self.n);
+    }
+}
+
+/// Benches every contender and layout of the pair `(O, E)` at one n. The data is made on
+/// first use, so a criterion filter that skips a size does not allocate it.
+fn bench_pair<O: Real, E: Peer<O>>(c: &mut Criterion, n: usize) {
+    let precision = <E as Input<O>>::PRECISION;
+    let mut group = c.benchmark_group(format!("{precision}/n={}", n_label(n)));
+    let bytes = 2 * n * size_of::<E>();
     group.throughput(Throughput::BytesDecimal(bytes as u64));
     if n >= 1_000_000 {
         // One call lasts 0.03 ms ... 0.2 s: few, flat samples.
@@ -65,13 +78,14 @@ fn bench_flavor<F: Flavor>(c: &mut Criterion, data: &Lazy<F::Elem>, n: usize) {
             .warm_up_time(Duration::from_millis(300))
             .measurement_time(Duration::from_secs(1));
     }
+    let data = std::cell::OnceCell::<Pair<E>>::new();
     for layout in Layout::STANDARD {
         for contender in Contender::ALL.into_iter().filter(|&k| layout.has(k)) {
             let id = format!("{}/{}", contender.name(), layout.name());
             group.bench_function(id, |b| {
                 let pair = data.get_or_init(|| Pair::for_strides(n, Layout::MAX_INC, seed_for(n)));
                 let (x, y) = pair.views(layout.alignment, n, layout.inc);
-                let run = runner::batch::<F>(contender, x, y, n, layout.inc)
+                let run = runner::batch::<O, E>(contender, x, y, n, layout.inc)
                     .expect("layout.has(contender)");
                 b.iter_custom(|iters| {
                     let reps = usize::try_from(iters).expect("iteration count fits usize");
@@ -85,26 +99,10 @@ fn bench_flavor<F: Flavor>(c: &mut Criterion, data: &Lazy<F::Elem>, n: usize) {
     group.finish();
 }
 
-/// The data of one element type at one n, made on first use.
-type Lazy<E> = OnceCell<Pair<E>>;
-
-/// One element type at one n: bench its precisions on shared data (allocated once, for the
-/// largest increment), then free it.
-fn bench_size<E: Element>(
-    c: &mut Criterion,
-    n: usize,
-    benches: &[fn(&mut Criterion, &Lazy<E>, usize)],
-) {
-    let data = Lazy::new();
-    for bench in benches {
-        bench(c, &data, n);
-    }
-}
-
 /// Benches `merge`, the wire round trip and `finish` of two partials `P` of random data
 /// (`merge`: into a running accumulator, as a reduction does; see
 /// [`pdot_benches::partials::batch`]).
-fn bench_partial<P: Partial, I: Input<P::Output> + Element>(c: &mut Criterion, name: &str) {
+fn bench_partial<P: Partial, I: Input<P::Output>>(c: &mut Criterion, name: &str) {
     let mut group = c.benchmark_group(format!("partial/{name}"));
     group
         .sample_size(50)
@@ -138,8 +136,9 @@ fn dot(c: &mut Criterion) {
         pdot_benches::openblas::info().config
     );
     for n in sizes() {
-        bench_size::<f64>(c, n, &[bench_flavor::<F64>]);
-        bench_size::<f32>(c, n, &[bench_flavor::<F32>, bench_flavor::<Dsdot>]);
+        for precision in Precision::ALL {
+            peer::visit(precision, BenchPair { c: &mut *c, n });
+        }
     }
 }
 

@@ -2,35 +2,17 @@
 //! either at the aligned start or 16 bytes past it (x and y always at the same offset).
 //!
 //! A buffer is allocated once per size for the largest stride and reused for every layout;
-//! filling it also touches every page, so no page fault lands inside a timed call.
+//! filling it also touches every page, so no page fault lands inside a timed call. The values
+//! come from [`SplitMix64::symmetric`] (uniform in [-1, 1)), rounded for `f32`.
+
+use pdot_kernels::Real;
+use pdot_testkit::SplitMix64;
 
 /// The byte alignment of [`AlignedBuf`]'s start (a cache line, and an AVX-512 vector).
 pub const ALIGN: usize = 64;
 
 /// The byte offset of the misaligned views.
 pub const OFFSET_BYTES: usize = 16;
-
-/// An element type of the benchmarks (`f32` or `f64`).
-pub trait Element: Copy + Default + Send + Sync + 'static {
-    /// `"f32"` or `"f64"`.
-    const NAME: &'static str;
-    /// Converts a value in [-1, 1) (rounding to nearest for `f32`).
-    fn from_f64(value: f64) -> Self;
-}
-
-impl Element for f64 {
-    const NAME: &'static str = "f64";
-    fn from_f64(value: f64) -> Self {
-        value
-    }
-}
-
-impl Element for f32 {
-    const NAME: &'static str = "f32";
-    fn from_f64(value: f64) -> Self {
-        value as f32
-    }
-}
 
 /// The seed of the benchmark data of length `n` (the same in the criterion benches and the
 /// report).
@@ -68,32 +50,6 @@ impl Alignment {
     }
 }
 
-/// A deterministic generator of values in [-1, 1) (SplitMix64).
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator started from `seed`.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 pseudo-random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// The next value, uniform in [-1, 1) on a grid of 2^-52.
-    pub fn next_unit(&mut self) -> f64 {
-        let bits = self.next_u64() >> 11; // 53 bits
-        (bits as f64) * (1.0 / (1u64 << 52) as f64) - 1.0
-    }
-}
-
 /// `len` elements whose first one lies on a 64-byte boundary, with room for a view that
 /// starts [`OFFSET_BYTES`] later and still has `len` elements.
 #[derive(Clone, Debug)]
@@ -103,7 +59,7 @@ pub struct AlignedBuf<T> {
     len: usize,
 }
 
-impl<T: Element> AlignedBuf<T> {
+impl<T: Real> AlignedBuf<T> {
     /// `len` zeros (64-byte aligned, plus the slack for the offset view).
     ///
     /// # Panics
@@ -117,8 +73,7 @@ impl<T: Element> AlignedBuf<T> {
         let start = storage.as_ptr().align_offset(ALIGN);
         assert!(
             start * size < ALIGN && start + len + OFFSET_BYTES / size <= storage.len(),
-            "cannot align a buffer of {} to {ALIGN} bytes",
-            T::NAME
+            "cannot align a buffer of {size}-byte elements to {ALIGN} bytes"
         );
         AlignedBuf {
             storage,
@@ -133,7 +88,7 @@ impl<T: Element> AlignedBuf<T> {
         let mut rng = SplitMix64::new(seed);
         // Fill the slack too, so that the offset view is random to its end.
         for v in &mut buf.storage {
-            *v = T::from_f64(rng.next_unit());
+            *v = T::from(rng.symmetric()).expect("f64 converts to f32 and f64");
         }
         buf
     }
@@ -169,7 +124,7 @@ pub struct Pair<T> {
     pub y: AlignedBuf<T>,
 }
 
-impl<T: Element> Pair<T> {
+impl<T: Real> Pair<T> {
     /// Buffers big enough for `n` logical elements at every increment up to `max_inc`.
     ///
     /// # Panics

@@ -1,149 +1,176 @@
-//! The report as JSON (written by hand: a few flat records need no serializer).
+//! The report as JSON, written with `serde_json` from records that borrow the results.
+//!
+//! **Non-finite numbers are written as `null`** (JSON has no NaN or infinity; `serde_json`
+//! writes every non-finite `f64` that way): a throughput that could not be computed, or a
+//! ratio of a contender that was not measured, reads `null`. Objects keyed by contender or by
+//! operation keep the report's order (pdot Fast, Compensated, Exact, OpenBLAS, naive; merge,
+//! wire round trip, finish).
 
-use std::fmt::Write as _;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
+use crate::openblas::Info;
 use crate::partials::{Op, PartialResult};
-use crate::report::{CaseResult, Goal, Meta, Verdict};
+use crate::report::{CaseResult, Goal, Meta};
 use crate::timing::Summary;
 
-/// A JSON string literal.
-fn string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+/// An object whose keys keep their order.
+struct Ordered<T>(Vec<(&'static str, T)>);
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A goal and how the ratio fared.
+#[derive(Serialize)]
+struct GoalRecord {
+    op: &'static str,
+    bound: f64,
+    met: bool,
+    verdict: &'static str,
+}
+
+impl GoalRecord {
+    fn new(goal: Option<Goal>, ratio: Summary) -> Option<Self> {
+        let goal = goal?;
+        let (op, bound) = match goal {
+            Goal::AtLeast(v) => (">=", v),
+            Goal::AtMost(v) => ("<=", v),
+        };
+        let verdict = goal.verdict(ratio);
+        Some(GoalRecord {
+            op,
+            bound,
+            met: verdict == crate::report::Verdict::Met,
+            verdict: verdict.name(),
+        })
+    }
+}
+
+/// One case.
+#[derive(Serialize)]
+struct CaseRecord {
+    precision: &'static str,
+    n: usize,
+    alignment: &'static str,
+    offset_bytes: usize,
+    inc: usize,
+    bytes: f64,
+    rounds: usize,
+    seconds_per_call: Ordered<Summary>,
+    gbps: Ordered<f64>,
+    speedup_vs_openblas: Summary,
+    speedup_goal: Option<GoalRecord>,
+    compensated_over_fast: Summary,
+    compensated_goal: Option<GoalRecord>,
+    exact_over_fast: Summary,
+    exact_goal: Option<GoalRecord>,
+    openblas_over_exact: Summary,
+}
+
+impl CaseRecord {
+    fn new(c: &CaseResult) -> Self {
+        CaseRecord {
+            precision: c.precision.name(),
+            n: c.n,
+            alignment: c.layout.alignment.name(),
+            offset_bytes: c.layout.alignment.offset_bytes(),
+            inc: c.layout.inc,
+            bytes: c.bytes(),
+            rounds: c.rounds,
+            seconds_per_call: Ordered(c.times.iter().map(|(k, t)| (k.name(), *t)).collect()),
+            gbps: Ordered(
+                c.times
+                    .iter()
+                    .map(|(k, _)| (k.name(), c.gbps(*k).unwrap_or(f64::NAN)))
+                    .collect(),
+            ),
+            speedup_vs_openblas: c.speedup,
+            speedup_goal: GoalRecord::new(c.speedup_goal(), c.speedup),
+            compensated_over_fast: c.compensated_over_fast,
+            compensated_goal: GoalRecord::new(c.compensated_goal(), c.compensated_over_fast),
+            exact_over_fast: c.exact_over_fast,
+            exact_goal: GoalRecord::new(c.exact_goal(), c.exact_over_fast),
+            openblas_over_exact: c.speedup_exact,
         }
     }
-    out.push('"');
-    out
 }
 
-/// A JSON number (`null` for NaN and infinities, which JSON cannot hold).
-fn number(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:e}")
-    } else {
-        "null".into()
-    }
+/// One partial type (times in seconds).
+#[derive(Serialize)]
+struct PartialRecord {
+    #[serde(rename = "type")]
+    name: &'static str,
+    exact: bool,
+    wire_len: usize,
+    rounds: usize,
+    seconds_per_op: Ordered<Summary>,
 }
 
-/// A summary as an object.
-fn summary(s: Summary) -> String {
-    format!(
-        "{{\"min\": {}, \"q1\": {}, \"median\": {}, \"q3\": {}, \"max\": {}}}",
-        number(s.min),
-        number(s.q1),
-        number(s.median),
-        number(s.q3),
-        number(s.max)
-    )
+/// The measurement plan.
+#[derive(Serialize)]
+struct PlanRecord {
+    budget_s: f64,
+    sample_target_s: f64,
+    min_rounds: usize,
+    max_rounds: usize,
 }
 
-/// A goal and how the ratio fared, or `null`.
-fn goal(g: Option<Goal>, ratio: Summary) -> String {
-    match g {
-        None => "null".into(),
-        Some(g) => {
-            let (op, bound) = match g {
-                Goal::AtLeast(v) => (">=", v),
-                Goal::AtMost(v) => ("<=", v),
-            };
-            let verdict = g.verdict(ratio);
-            format!(
-                "{{\"op\": {}, \"bound\": {}, \"met\": {}, \"verdict\": {}}}",
-                string(op),
-                number(bound),
-                verdict == Verdict::Met,
-                string(verdict.name())
-            )
-        }
-    }
+/// The whole report.
+#[derive(Serialize)]
+struct ReportRecord<'a> {
+    mode: &'a str,
+    isa: &'a str,
+    openblas: &'a Info,
+    cpu: &'a str,
+    plan: PlanRecord,
+    elapsed_s: f64,
+    cases: Vec<CaseRecord>,
+    partials: Vec<PartialRecord>,
 }
 
-/// One case as an object.
-fn case(c: &CaseResult) -> String {
-    let mut times = Vec::new();
-    let mut gbps = Vec::new();
-    for (contender, t) in &c.times {
-        times.push(format!("{}: {}", string(contender.name()), summary(*t)));
-        let g = c.gbps(*contender).unwrap_or(f64::NAN);
-        gbps.push(format!("{}: {}", string(contender.name()), number(g)));
-    }
-    format!(
-        "{{\"precision\": {}, \"n\": {}, \"alignment\": {}, \"offset_bytes\": {}, \"inc\": {}, \
-         \"bytes\": {}, \"rounds\": {}, \"seconds_per_call\": {{{}}}, \"gbps\": {{{}}}, \
-         \"speedup_vs_openblas\": {}, \"speedup_goal\": {}, \"compensated_over_fast\": {}, \
-         \"compensated_goal\": {}, \"exact_over_fast\": {}, \"exact_goal\": {}, \
-         \"openblas_over_exact\": {}}}",
-        string(c.precision.name()),
-        c.n,
-        string(c.layout.alignment.name()),
-        c.layout.alignment.offset_bytes(),
-        c.layout.inc,
-        number(c.bytes()),
-        c.rounds,
-        times.join(", "),
-        gbps.join(", "),
-        summary(c.speedup),
-        goal(c.speedup_goal(), c.speedup),
-        summary(c.compensated_over_fast),
-        goal(c.compensated_goal(), c.compensated_over_fast),
-        summary(c.exact_over_fast),
-        goal(c.exact_goal(), c.exact_over_fast),
-        summary(c.speedup_exact),
-    )
-}
-
-/// One partial type as an object (times in seconds).
-fn partial(p: &PartialResult) -> String {
-    let ops: Vec<String> = Op::ALL
-        .iter()
-        .map(|&op| format!("{}: {}", string(op.name()), summary(p.time(op))))
-        .collect();
-    format!(
-        "{{\"type\": {}, \"exact\": {}, \"wire_len\": {}, \"rounds\": {}, \
-         \"seconds_per_op\": {{{}}}}}",
-        string(p.name),
-        p.exact,
-        p.wire_len,
-        p.rounds,
-        ops.join(", ")
-    )
-}
-
-/// The whole report: metadata, one record per case, one per partial type.
+/// The whole report as pretty-printed JSON: metadata, one record per case, one per partial
+/// type (non-finite numbers as `null`, see the module documentation).
+///
+/// # Panics
+/// Never in practice: the records are plain data (`serde_json` fails only on maps with
+/// non-string keys, and these have none).
 pub fn report(meta: &Meta, cases: &[CaseResult], partials: &[PartialResult]) -> String {
-    let records: Vec<String> = cases.iter().map(|c| format!("    {}", case(c))).collect();
-    let partials: Vec<String> = partials
-        .iter()
-        .map(|p| format!("    {}", partial(p)))
-        .collect();
-    format!(
-        "{{\n  \"mode\": {},\n  \"isa\": {},\n  \"openblas\": {{\"config\": {}, \"corename\": {}, \
-         \"threads\": {}}},\n  \"cpu\": {},\n  \"plan\": {{\"budget_s\": {}, \"sample_target_s\": \
-         {}, \"min_rounds\": {}, \"max_rounds\": {}}},\n  \"elapsed_s\": {},\n  \"cases\": [\n{}\n  \
-         ],\n  \"partials\": [\n{}\n  ]\n}}\n",
-        string(&meta.mode),
-        string(&meta.isa),
-        string(&meta.openblas.config),
-        string(&meta.openblas.corename),
-        meta.openblas.threads,
-        string(&meta.cpu),
-        number(meta.plan.budget.as_secs_f64()),
-        number(meta.plan.sample_target.as_secs_f64()),
-        meta.plan.min_rounds,
-        meta.plan.max_rounds,
-        number(meta.elapsed_s),
-        records.join(",\n"),
-        partials.join(",\n"),
-    )
+    let record = ReportRecord {
+        mode: &meta.mode,
+        isa: &meta.isa,
+        openblas: &meta.openblas,
+        cpu: &meta.cpu,
+        plan: PlanRecord {
+            budget_s: meta.plan.budget.as_secs_f64(),
+            sample_target_s: meta.plan.sample_target.as_secs_f64(),
+            min_rounds: meta.plan.min_rounds,
+            max_rounds: meta.plan.max_rounds,
+        },
+        elapsed_s: meta.elapsed_s,
+        cases: cases.iter().map(CaseRecord::new).collect(),
+        partials: partials
+            .iter()
+            .map(|p| PartialRecord {
+                name: p.name,
+                exact: p.exact,
+                wire_len: p.wire_len,
+                rounds: p.rounds,
+                seconds_per_op: Ordered(
+                    Op::ALL.iter().map(|&op| (op.name(), p.time(op))).collect(),
+                ),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&record).expect("the report serializes");
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]
@@ -151,13 +178,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_and_numbers() {
-        assert_eq!(string("a\"b\\c\n\u{1}"), r#""a\"b\\c\n\u0001""#);
-        assert_eq!(number(f64::NAN), "null");
-        assert_eq!(number(1.5), "1.5e0");
+    fn goals_and_non_finite_numbers() {
+        let g = GoalRecord::new(Some(Goal::AtMost(1.2)), Summary::of(&[1.0]));
         assert_eq!(
-            goal(Some(Goal::AtMost(1.2)), Summary::of(&[1.0])),
-            r#"{"op": "<=", "bound": 1.2e0, "met": true, "verdict": "met"}"#
+            serde_json::to_string(&g).expect("serializes"),
+            r#"{"op":"<=","bound":1.2,"met":true,"verdict":"met"}"#
+        );
+        let gbps = Ordered(vec![("pdot_fast", f64::NAN), ("openblas", 2.5)]);
+        assert_eq!(
+            serde_json::to_string(&gbps).expect("serializes"),
+            r#"{"pdot_fast":null,"openblas":2.5}"#
         );
     }
 }

@@ -5,7 +5,8 @@
 //! - [`openblas`]: safe, single-threaded wrappers of `cblas_ddot`, `cblas_sdot`, `cblas_dsdot`;
 //! - [`data`]: 64-byte-aligned, deterministic pseudo-random test vectors and their views at a
 //!   16-byte offset;
-//! - [`flavor`] and [`runner`]: the precisions (f64, f32, f32→f64) and the contenders (pdot
+//! - [`peer`] and [`runner`]: the OpenBLAS function and the naive iterator of each type pair
+//!   (`pdot_kernels::Input`, named by `pdot_kernels::Precision`), and the contenders (pdot
 //!   Fast, Compensated and Exact, OpenBLAS, naive) as batched closures;
 //! - [`partials`]: the partial states' wire sizes and the time of merge, wire round trip and
 //!   finish;
@@ -17,10 +18,10 @@
 //! `cargo bench -p pdot-benches --bench dot`.
 
 pub mod data;
-pub mod flavor;
 pub mod json;
 pub mod openblas;
 pub mod partials;
+pub mod peer;
 pub mod plot;
 pub mod report;
 pub mod runner;

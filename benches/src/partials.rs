@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, Input, Partial};
 
-use crate::data::{AlignedBuf, Element};
+use crate::data::AlignedBuf;
 use crate::runner::Batch;
 use crate::timing::{self, Plan, Summary};
 
@@ -73,7 +73,7 @@ impl PartialResult {
 }
 
 /// Two partials of `ELEMENTS` random products each.
-pub fn random_pair<P: Partial, I: Input<P::Output> + Element>(seed: u64) -> (P, P) {
+pub fn random_pair<P: Partial, I: Input<P::Output>>(seed: u64) -> (P, P) {
     let x = AlignedBuf::<I>::random(2 * ELEMENTS, seed);
     let y = AlignedBuf::<I>::random(2 * ELEMENTS, seed ^ 0x5555);
     let (x, y) = (x.aligned(), y.aligned());
@@ -118,7 +118,7 @@ pub fn batch<P: Partial>(op: Op, a: &P, b: &P) -> Batch<'static> {
 }
 
 /// Measures the operations of `P` on partials of random `I` data under `plan`.
-fn measure_one<P: Partial, I: Input<P::Output> + Element>(
+fn measure_one<P: Partial, I: Input<P::Output>>(
     name: &'static str,
     exact: bool,
     plan: &Plan,

@@ -12,9 +12,9 @@ use std::sync::OnceLock;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use crate::flavor::Precision;
 use crate::report::CaseResult;
 use crate::runner::{Contender, Layout};
+use pdot_kernels::Precision;
 
 /// The environment variable naming a `.ttf` file for the plot's text.
 pub const FONT_VAR: &str = "PDOT_PLOT_FONT";
@@ -90,7 +90,7 @@ where
         * 1.1;
     let mut chart = ChartBuilder::on(area)
         .caption(
-            format!("{}, 64-byte aligned, inc 1", precision.label()),
+            format!("{}, 64-byte aligned, inc 1", precision.name()),
             (FAMILY, 22),
         )
         .margin(16)

@@ -3,9 +3,11 @@
 
 use std::fmt::Write as _;
 
-use crate::flavor::Precision;
+use pdot_kernels::Precision;
+
 use crate::openblas;
 use crate::partials::{self, Op, PartialResult};
+use crate::peer::element_bytes;
 use crate::runner::{Contender, Layout};
 use crate::timing::{Measurement, Plan, Summary};
 
@@ -73,7 +75,7 @@ impl CaseResult {
 
     /// Bytes of logical elements read per call: `2 · n · size_of(element)`.
     pub fn bytes(&self) -> f64 {
-        2.0 * self.n as f64 * self.precision.element_bytes() as f64
+        2.0 * self.n as f64 * element_bytes(self.precision) as f64
     }
 
     /// Seconds per call of `contender`, if measured.
@@ -95,7 +97,7 @@ impl CaseResult {
             (Precision::F64 | Precision::F32, 1) => 1.0,
             (Precision::F64, _) => 1.2,
             (Precision::F32, _) => 2.0,
-            (Precision::Dsdot, _) => return None,
+            (Precision::F32F64, _) => return None,
         };
         Some(Goal::AtLeast(min))
     }
@@ -116,7 +118,7 @@ impl CaseResult {
         let (large, small) = match self.precision {
             Precision::F64 => (1.3, 4.0),
             Precision::F32 => (1.2, 3.0),
-            Precision::Dsdot => return None,
+            Precision::F32F64 => return None,
         };
         match self.n {
             n if n >= 10_000_000 => Some(Goal::AtMost(large)),
@@ -406,7 +408,7 @@ pub fn markdown(meta: &Meta, cases: &[CaseResult], partials: &[PartialResult]) -
             s,
             "| {} | {} | {} | {} | {} | {} | {}–{} | {}–{} | {} | {} | {} | {}–{} | {} | {} | {} \
              | {}–{} | {} | {} | {}–{} | {} |",
-            c.precision.label(),
+            c.precision.name(),
             n_label(c.n),
             c.layout.name(),
             gbps_cell(c.gbps(Contender::PdotFast)),
@@ -560,7 +562,7 @@ mod tests {
         let cases = [
             case(Precision::F64, 1_000, 1, 1.5, 2.0, 5.0),
             case(Precision::F32, 1_000_000, 2, 1.5, 1.3, 2.0),
-            case(Precision::Dsdot, 100_000, 4, 0.5, 9.0, 9.0),
+            case(Precision::F32F64, 100_000, 4, 0.5, 9.0, 9.0),
             case(Precision::F64, 10_000, 1, 1.0, 1.5, 3.0),
             case(Precision::F32, 10_000_000, 1, 1.0, 1.0, 1.25),
         ];

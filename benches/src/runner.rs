@@ -4,10 +4,10 @@
 
 use std::hint::black_box;
 
-use pdot_kernels::{Accuracy, Strided};
+use pdot_kernels::{Accuracy, Real, Strided, dot_as, dot_strided_as};
 
 use crate::data::Alignment;
-use crate::flavor::Flavor;
+use crate::peer::Peer;
 
 /// What is being timed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -107,15 +107,18 @@ impl Layout {
 /// A batched kernel: `run(reps)` calls it `reps` times and returns the sum of the results.
 pub type Batch<'a> = Box<dyn Fn(usize) -> f64 + 'a>;
 
-/// Wraps one call in a loop whose inputs the optimizer cannot see through.
-fn batched<'a, E: 'a, K>(x: &'a [E], y: &'a [E], kernel: K) -> Batch<'a>
+/// Wraps one call in a loop whose inputs the optimizer cannot see through; the results are
+/// widened to `f64`, so that every contender has the same closure type.
+fn batched<'a, O: Real, E: 'a, K>(x: &'a [E], y: &'a [E], kernel: K) -> Batch<'a>
 where
-    K: Fn(&'a [E], &'a [E]) -> f64 + 'a,
+    K: Fn(&'a [E], &'a [E]) -> O + 'a,
 {
     Box::new(move |reps| {
         let mut acc = 0.0;
         for _ in 0..reps {
-            acc += kernel(black_box(x), black_box(y));
+            acc += kernel(black_box(x), black_box(y))
+                .to_f64()
+                .unwrap_or(f64::NAN);
         }
         black_box(acc)
     })
@@ -128,10 +131,10 @@ where
 /// # Panics
 /// If `x` or `y` is too short for `n` elements every `inc`, or `inc` is 0 or above
 /// `isize::MAX`.
-pub fn batch<'a, F: Flavor>(
+pub fn batch<'a, O: Real, E: Peer<O>>(
     contender: Contender,
-    x: &'a [F::Elem],
-    y: &'a [F::Elem],
+    x: &'a [E],
+    y: &'a [E],
     n: usize,
     inc: usize,
 ) -> Option<Batch<'a>> {
@@ -150,12 +153,12 @@ pub fn batch<'a, F: Flavor>(
     );
     let pdot = |accuracy: Accuracy| -> Batch<'a> {
         if inc == 1 {
-            batched(&x[..n], &y[..n], move |x, y| F::pdot(accuracy, x, y))
+            batched(&x[..n], &y[..n], move |x, y| dot_as::<O, E>(accuracy, x, y))
         } else {
             batched(x, y, move |x, y| {
                 let xs = Strided::new(x, n, inc).expect("checked above");
                 let ys = Strided::new(y, n, inc).expect("checked above");
-                F::pdot_strided(accuracy, xs, ys)
+                dot_strided_as::<O, E>(accuracy, xs, ys)
             })
         }
     };
@@ -163,9 +166,9 @@ pub fn batch<'a, F: Flavor>(
         Contender::PdotFast => pdot(Accuracy::Fast),
         Contender::PdotCompensated => pdot(Accuracy::Compensated),
         Contender::PdotExact => pdot(Accuracy::Exact),
-        Contender::OpenBlas if inc == 1 => batched(&x[..n], &y[..n], F::blas),
-        Contender::OpenBlas => batched(x, y, move |x, y| F::blas_strided(n, x, y, inc)),
-        Contender::Naive if inc == 1 => batched(&x[..n], &y[..n], F::naive),
+        Contender::OpenBlas if inc == 1 => batched(&x[..n], &y[..n], E::blas),
+        Contender::OpenBlas => batched(x, y, move |x, y| E::blas_strided(n, x, y, inc)),
+        Contender::Naive if inc == 1 => batched(&x[..n], &y[..n], E::naive),
         Contender::Naive => return None,
     })
 }
@@ -174,18 +177,17 @@ pub fn batch<'a, F: Flavor>(
 mod tests {
     use super::*;
     use crate::data::Pair;
-    use crate::flavor::{Dsdot, F32, F64};
 
     /// Every contender of every layout runs and roughly agrees with the others.
-    fn agree<F: Flavor>() {
+    fn agree<O: Real, E: Peer<O>>() {
         let n = 1234;
-        let pair = Pair::<F::Elem>::for_strides(n, Layout::MAX_INC, 9);
+        let pair = Pair::<E>::for_strides(n, Layout::MAX_INC, 9);
         for layout in Layout::STANDARD {
             let (x, y) = pair.views(layout.alignment, n, layout.inc);
-            let reference = batch::<F>(Contender::PdotCompensated, x, y, n, layout.inc)
+            let reference = batch::<O, E>(Contender::PdotCompensated, x, y, n, layout.inc)
                 .expect("always measured")(1);
             for contender in Contender::ALL {
-                let Some(run) = batch::<F>(contender, x, y, n, layout.inc) else {
+                let Some(run) = batch::<O, E>(contender, x, y, n, layout.inc) else {
                     assert!(!layout.has(contender));
                     continue;
                 };
@@ -198,8 +200,8 @@ mod tests {
 
     #[test]
     fn contenders_agree() {
-        agree::<F64>();
-        agree::<F32>();
-        agree::<Dsdot>();
+        agree::<f64, f64>();
+        agree::<f32, f32>();
+        agree::<f64, f32>();
     }
 }

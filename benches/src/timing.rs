@@ -40,7 +40,7 @@ impl Plan {
 }
 
 /// Five-number summary of a sample: minimum, quartiles, maximum.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Summary {
     /// Smallest value.
     pub min: f64,

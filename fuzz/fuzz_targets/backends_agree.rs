@@ -5,41 +5,50 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pdot_fuzz::{Bytes, Case, Ds, F32, F64, Float, Kind};
-use pdot_kernels::{Accuracy, Backend, Isa, Strided};
+use pdot_fuzz::{Bytes, Case, Float};
+use pdot_kernels::{Accuracy, Backend, Input, Isa, Real, Strided, VisitPrecision};
 
 fuzz_target!(|data: &[u8]| {
     let mut b = Bytes::new(data);
-    match b.u8() % 3 {
-        0 => agree::<F64>(&mut b),
-        1 => agree::<F32>(&mut b),
-        _ => agree::<Ds>(&mut b),
-    }
+    b.precision().visit(Agree(&mut b));
 });
 
-fn agree<K: Kind>(b: &mut Bytes<'_>) {
-    let case = Case::<K::In>::decode(b);
+/// [`agree`] for the type pair a case picks.
+struct Agree<'a, 'b>(&'a mut Bytes<'b>);
+
+impl VisitPrecision for Agree<'_, '_> {
+    type Output = ();
+    fn visit<O: Real, E: Input<O>>(self) {
+        agree::<O, E>(self.0);
+    }
+}
+
+fn agree<O: Real, E: Input<O>>(b: &mut Bytes<'_>) {
+    let case = Case::<E>::decode(b);
     let (bx, by) = (case.buffer_x(), case.buffer_y());
     let (xs, ys) = (case.view_x(&bx), case.view_y(&by));
-    let what = format!("{} ({})", case.describe(), K::NAME);
+    let what = format!("{} ({})", case.describe(), <E as Input<O>>::PRECISION);
+    // Contiguous slices on a backend (what `Backend::dot` does for one type).
+    let on_slices =
+        |be: Backend, acc, x: &[E], y: &[E]| be.dot_strided_as::<O, E>(acc, x.into(), y.into());
 
     // The view reads exactly the logical elements (bitwise, NaN payloads included).
-    let xc: Vec<K::In> = xs.iter().collect();
-    let yc: Vec<K::In> = ys.iter().collect();
+    let xc: Vec<E> = xs.iter().collect();
+    let yc: Vec<E> = ys.iter().collect();
     assert!(
         same_bits(&xc, &case.x) && same_bits(&yc, &case.y),
         "Strided::iter does not yield the logical elements: {what}"
     );
-    let xr: Vec<K::In> = xc.iter().rev().copied().collect();
-    let yr: Vec<K::In> = yc.iter().rev().copied().collect();
+    let xr: Vec<E> = xc.iter().rev().copied().collect();
+    let yr: Vec<E> = yc.iter().rev().copied().collect();
     let n = case.n();
     let x_rev = Strided::new(&xr, n, -1).expect("reversed view");
     let y_rev = Strided::new(&yr, n, -1).expect("reversed view");
 
     let portable = Backend::new(Isa::Portable).expect("the portable backend always exists");
     for &acc in Accuracy::ALL {
-        let want = K::backend_slice(portable, acc, &xc, &yc).bits();
-        let check = |got: K::Out, how: &str| {
+        let want = on_slices(portable, acc, &xc, &yc).bits();
+        let check = |got: O, how: &str| {
             assert_eq!(
                 got.bits(),
                 want,
@@ -48,29 +57,35 @@ fn agree<K: Kind>(b: &mut Bytes<'_>) {
         };
         for isa in Isa::available() {
             let be = Backend::new(isa).expect("Isa::available lists runnable backends");
+            check(on_slices(be, acc, &xc, &yc), &format!("{isa} contiguous"));
             check(
-                K::backend_slice(be, acc, &xc, &yc),
-                &format!("{isa} contiguous"),
+                be.dot_strided_as::<O, E>(acc, xs, ys),
+                &format!("{isa} strided"),
             );
-            check(K::backend(be, acc, xs, ys), &format!("{isa} strided"));
             check(
-                K::backend(be, acc, x_rev, y_rev),
+                be.dot_strided_as::<O, E>(acc, x_rev, y_rev),
                 &format!("{isa} inc=-1 reversed copy"),
             );
             if case.inc_x == 1 && case.inc_y == 1 {
                 // The same data as a plain slice at the buffer's (unaligned) offset.
                 let xo = &bx[case.off_x..case.off_x + n];
                 let yo = &by[case.off_y..case.off_y + n];
-                check(
-                    K::backend_slice(be, acc, xo, yo),
-                    &format!("{isa} offset slice"),
-                );
+                check(on_slices(be, acc, xo, yo), &format!("{isa} offset slice"));
             }
         }
-        check(K::free_slice(acc, &xc, &yc), "free contiguous function");
-        check(K::free_strided(acc, xs, ys), "free strided function");
+        check(
+            pdot_kernels::dot_as::<O, E>(acc, &xc, &yc),
+            "free contiguous function",
+        );
+        check(
+            pdot_kernels::dot_strided_as::<O, E>(acc, xs, ys),
+            "free strided function",
+        );
         if acc == Accuracy::Fast {
-            check(K::free_fast(&xc, &yc), "free Fast function");
+            check(
+                pdot_kernels::dot_as::<O, E>(Accuracy::Fast, &xc, &yc),
+                "free Fast entry",
+            );
         }
     }
 }

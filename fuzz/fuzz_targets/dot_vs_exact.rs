@@ -4,7 +4,7 @@
 //!   of the canonical order (⌈n/L⌉ FMAs in a lane, log2 L ≤ 6 tree levels; never more than
 //!   n, the bound the documentation promises);
 //! - Compensated: |r − x·y| ≤ u·|x·y| + γ_n²·|x|·|y| + (2n + 2)·η;
-//! - Exact: the bits of the reference `ExactDot` (kernels/tests/common/exact.rs), on every
+//! - Exact: the bits of the reference `ExactDot` (pdot-testkit), on every
 //!   backend: the exact sum rounded once to nearest-even (±inf beyond the range, whatever
 //!   the intermediate sums), NaN for a NaN operand, inf·0 or +inf with −inf, an infinity
 //!   alone gives that infinity, an exact zero is +0 and −0 only when every product is −0.
@@ -23,40 +23,59 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pdot_fuzz::exact::{ExactDot, ExactSum};
-use pdot_fuzz::{Bytes, Case, Ds, F32, F64, Float, Kind};
-use pdot_kernels::{Accuracy, Backend, Isa};
+use pdot_fuzz::{Bytes, Case, Float};
+use pdot_kernels::{Accuracy, Backend, Input, Isa, Real, VisitPrecision};
+use pdot_testkit::{ExactDot, ExactSum, Rounding, gamma, inflate};
 
 fuzz_target!(|data: &[u8]| {
     let mut b = Bytes::new(data);
     let acc = Accuracy::ALL[b.below(Accuracy::ALL.len() as u64) as usize];
-    match b.u8() % 3 {
-        0 => check::<F64>(&mut b, acc),
-        1 => check::<F32>(&mut b, acc),
-        _ => check::<Ds>(&mut b, acc),
-    }
+    b.precision().visit(Check { b: &mut b, acc });
 });
 
-fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
-    let case = Case::<K::In>::decode(b);
+/// [`check`] for the type pair a case picks.
+struct Check<'a, 'b> {
+    b: &'a mut Bytes<'b>,
+    acc: Accuracy,
+}
+
+impl VisitPrecision for Check<'_, '_> {
+    type Output = ();
+    fn visit<O: Real, E: Input<O>>(self) {
+        check::<O, E>(self.b, self.acc);
+    }
+}
+
+/// The dot product of `O` from `E` inputs on `backend`.
+fn dot<O: Real, E: Input<O>>(
+    backend: Backend,
+    acc: Accuracy,
+    case: &Case<E>,
+    (bx, by): (&[E], &[E]),
+) -> O {
+    backend.dot_strided_as::<O, E>(acc, case.view_x(bx), case.view_y(by))
+}
+
+fn check<O: Real, E: Input<O>>(b: &mut Bytes<'_>, acc: Accuracy) {
+    let case = Case::<E>::decode(b);
     let (bx, by) = (case.buffer_x(), case.buffer_y());
-    let r = K::backend(Backend::active(), acc, case.view_x(&bx), case.view_y(&by));
-    let what = format!("{acc} {} ({})", case.describe(), K::NAME);
+    let r: O = dot(Backend::active(), acc, &case, (&bx, &by));
+    let what = format!("{acc} {} ({})", case.describe(), <E as Input<O>>::PRECISION);
     let n = case.n();
 
     if acc == Accuracy::Exact {
-        check_exact::<K>(&case, r, &what);
+        check_exact::<O, E>(&case, r, &what);
         // The signed-zero rule: the same case with x made of zeros, of the sign that makes
         // every product −0 (or of signs from the input).
         let all_neg = b.u8().is_multiple_of(2);
         let mut zeros = case.clone();
         for (xi, yi) in zeros.x.iter_mut().zip(&case.y) {
             let negative = if all_neg {
-                yi.to_f64().is_sign_positive()
+                yi.as_f64().is_sign_positive()
             } else {
                 b.u8() & 1 == 1
             };
-            *xi = K::In::from_f64(if negative { -0.0 } else { 0.0 });
+            *xi = E::from_f64(if negative { -0.0 } else { 0.0 });
         }
         if case.inc_x == 0 && case.n() > 0 {
             // One slot read n times: the logical elements are all the first.
@@ -64,8 +83,8 @@ fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
             zeros.x.fill(first);
         }
         let (zx, zy) = (zeros.buffer_x(), zeros.buffer_y());
-        let r = K::backend(Backend::active(), acc, zeros.view_x(&zx), zeros.view_y(&zy));
-        check_exact::<K>(&zeros, r, &format!("{what}, x replaced by signed zeros"));
+        let r = dot(Backend::active(), acc, &zeros, (&zx, &zy));
+        check_exact::<O, E>(&zeros, r, &format!("{what}, x replaced by signed zeros"));
         return;
     }
 
@@ -74,7 +93,7 @@ fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
     let mut abs = ExactSum::new();
     let (mut nan, mut pos_inf, mut neg_inf) = (false, false, false);
     for (&xi, &yi) in case.x.iter().zip(&case.y) {
-        let (a, c) = (xi.to_f64(), yi.to_f64());
+        let (a, c) = (xi.as_f64(), yi.as_f64());
         if a.is_nan() || c.is_nan() {
             nan = true;
         } else if a.is_infinite() || c.is_infinite() {
@@ -90,21 +109,21 @@ fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
             abs.add_abs_product(a, c);
         }
     }
-    let r64 = r.to_f64();
+    let r64 = r.as_f64();
     if r64.is_nan() {
         assert_eq!(
             r.bits(),
-            K::Out::NAN.bits(),
+            O::nan().bits(),
             "NaN result {:#x} is not the canonical quiet NaN: {what}",
             r.bits()
         );
     }
 
-    let u = K::Out::U;
-    let eta = K::Out::ETA;
+    let rounding = Rounding::of_bits(8 * size_of::<O>());
+    let (u, eta) = (rounding.u, rounding.eta);
     let abs_up = abs.abs_upper_f64();
     // |x|·|y| (finite part) so large that an intermediate sum could overflow.
-    let may_overflow = abs_up * (1.0 + 2.0 * gamma(n, u)) * 4.0 >= K::Out::MAX;
+    let may_overflow = abs_up * (1.0 + 2.0 * gamma(n, u)) * 4.0 >= rounding.max;
 
     if nan || (pos_inf && neg_inf) {
         assert!(
@@ -166,23 +185,23 @@ fn check<K: Kind>(b: &mut Bytes<'_>, acc: Accuracy) {
 }
 
 /// Accuracy::Exact: the reference's bits, on the active backend (`r`) and on every other.
-fn check_exact<K: Kind>(case: &Case<K::In>, r: K::Out, what: &str) {
+fn check_exact<O: Real, E: Input<O>>(case: &Case<E>, r: O, what: &str) {
     let mut d = ExactDot::new();
     for (&a, &b) in case.x.iter().zip(&case.y) {
-        d.add(a.to_f64(), b.to_f64());
+        d.add(a.as_f64(), b.as_f64());
     }
-    let want = if K::Out::MANT == 52 {
+    let want = if O::MANT == 52 {
         d.to_f64().to_bits()
     } else {
         u64::from(d.to_f32().to_bits())
     };
     let (bx, by) = (case.buffer_x(), case.buffer_y());
-    let check = |got: K::Out, how: &str| {
+    let check = |got: O, how: &str| {
         assert!(
             got.bits() == want,
             "{how}: exact level gave {:e} ({:#x}), the correctly rounded result is {:#x} \
              (exact sum {:?}, nan {}, +inf {}, -inf {}, {} of {} products -0): {what}",
-            got.to_f64(),
+            got.as_f64(),
             got.bits(),
             want,
             d.sum,
@@ -196,22 +215,6 @@ fn check_exact<K: Kind>(case: &Case<K::In>, r: K::Out, what: &str) {
     check(r, "active backend");
     for isa in Isa::available() {
         let be = Backend::new(isa).expect("Isa::available lists runnable backends");
-        check(
-            K::backend(be, Accuracy::Exact, case.view_x(&bx), case.view_y(&by)),
-            isa.name(),
-        );
+        check(dot(be, Accuracy::Exact, case, (&bx, &by)), isa.name());
     }
-}
-
-/// Makes a bound evaluated with a few round-to-nearest f64 operations an upper bound: each
-/// errs by at most a relative 2^-53 while normal and an absolute 2^-1075 while subnormal.
-fn inflate(b: f64) -> f64 {
-    b * (1.0 + 2f64.powi(-49)) + 8.0 * f64::from_bits(1)
-}
-
-/// γ_k = k·u / (1 − k·u), rounded up.
-fn gamma(k: usize, u: f64) -> f64 {
-    let ku = k as f64 * u;
-    assert!(ku < 0.5, "harness bug: gamma_{k} undefined for u = {u}");
-    inflate(ku / (1.0 - ku))
 }

@@ -12,14 +12,8 @@
 //! a finite result into NaN (and, under AddressSanitizer, one that reads past the buffer is
 //! caught outright).
 
-use core::fmt::Debug;
-
-use pdot_kernels::{Accuracy, Backend, Strided};
-
-/// The exact reference of the test suite (a big fixed-point integer), shared, not copied.
-#[allow(dead_code)]
-#[path = "../../kernels/tests/common/exact.rs"]
-pub mod exact;
+use pdot_kernels::{Precision, Real, Strided};
+use pdot_testkit::{SplitMix64, blas_layout_padded, strided_view};
 
 /// Largest `n` a case may have: long enough for every lane and peel/tail path, short enough
 /// that one execution stays well under a millisecond.
@@ -29,7 +23,7 @@ pub const MAX_N: usize = 4096;
 pub struct Bytes<'a> {
     data: &'a [u8],
     pos: usize,
-    state: u64,
+    rng: SplitMix64,
 }
 
 impl<'a> Bytes<'a> {
@@ -44,17 +38,13 @@ impl<'a> Bytes<'a> {
         Bytes {
             data,
             pos: 0,
-            state: h,
+            rng: SplitMix64::new(h),
         }
     }
 
-    /// splitmix64.
+    /// The continuation of the input: SplitMix64 from the hash.
     fn prng(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.rng.next_u64()
     }
 
     /// Whether the input bytes are used up (values now come from the PRNG).
@@ -115,35 +105,72 @@ impl<'a> Bytes<'a> {
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len() as u64) as usize]
     }
+
+    /// The type pair of a case (one byte: `f64`, `f32`, `f32-f64` in the order of
+    /// [`Precision::ALL`]); the target runs its generic check with [`Precision::visit`].
+    pub fn precision(&mut self) -> Precision {
+        Precision::ALL[usize::from(self.u8()) % Precision::ALL.len()]
+    }
 }
 
-/// The element types, with what the value generators need to build them from bit fields.
-pub trait Float: Copy + PartialEq + PartialOrd + Debug + Send + Sync + 'static {
+/// What the value generators need of an element type beyond [`Real`]: the bit layout, and
+/// exact conversions. Implemented for every [`Real`] (that is, `f64` and `f32`), so that the
+/// generic code a [`Precision::visit`] runs can use it.
+pub trait Float: Real {
     /// Explicit mantissa bits (52, 23).
-    const MANT: u32;
+    const MANT: u32 = if size_of::<Self>() == 8 { 52 } else { 23 };
     /// Largest biased exponent of a finite value (2046, 254).
-    const EXP_MAX: u64;
+    const EXP_MAX: u64 = if size_of::<Self>() == 8 { 2046 } else { 254 };
     /// Unit roundoff 2^-(MANT+1) of this format, as f64.
-    const U: f64;
+    const U: f64 = if size_of::<Self>() == 8 {
+        1.0 / 9007199254740992.0 // 2^-53
+    } else {
+        1.0 / 16777216.0 // 2^-24
+    };
     /// Smallest positive subnormal of this format, as f64.
-    const ETA: f64;
+    const ETA: f64 = if size_of::<Self>() == 8 {
+        f64::from_bits(1) // 2^-1074
+    } else {
+        f32::from_bits(1) as f64 // 2^-149
+    };
     /// Largest finite value of this format, as f64.
-    const MAX: f64;
-    /// The value that fills the buffer slots no view may read.
-    const FILLER: Self;
-    /// The NaN every kernel returns for a NaN result.
-    const NAN: Self;
+    const MAX: f64 = if size_of::<Self>() == 8 {
+        f64::MAX
+    } else {
+        f32::MAX as f64
+    };
     /// Name in messages.
-    const NAME: &'static str;
+    const NAME: &'static str = if size_of::<Self>() == 8 { "f64" } else { "f32" };
 
     /// The value with these raw bits (the low 32 for f32).
-    fn from_raw(bits: u64) -> Self;
+    fn from_raw(bits: u64) -> Self {
+        let v = if size_of::<Self>() == 8 {
+            Self::from(f64::from_bits(bits))
+        } else {
+            // f32 to f32 through `NumCast` is the identity, NaN payloads included.
+            Self::from(f32::from_bits(bits as u32))
+        };
+        v.expect("a float converts to its own type")
+    }
+
     /// The raw bits, widened to u64.
-    fn bits(self) -> u64;
+    fn bits(self) -> u64 {
+        if size_of::<Self>() == 8 {
+            self.to_f64().expect("f64 to f64").to_bits()
+        } else {
+            u64::from(self.to_f32().expect("f32 to f32").to_bits())
+        }
+    }
+
     /// Exact widening to f64.
-    fn to_f64(self) -> f64;
+    fn as_f64(self) -> f64 {
+        self.to_f64().expect("f32 and f64 widen to f64")
+    }
+
     /// Rounding conversion from f64 (exact for the small values the generators make).
-    fn from_f64(v: f64) -> Self;
+    fn from_f64(v: f64) -> Self {
+        Self::from(v).expect("f64 converts to f32 and f64")
+    }
 
     /// The value `(-1)^neg * 1.mant * 2^(exp - bias)` (subnormal or zero for `exp == 0`).
     fn from_parts(neg: bool, exp: u64, mant: u64) -> Self {
@@ -151,65 +178,9 @@ pub trait Float: Copy + PartialEq + PartialOrd + Debug + Send + Sync + 'static {
         let mant = mant & ((1u64 << Self::MANT) - 1);
         Self::from_raw(sign | (exp << Self::MANT) | mant)
     }
-
-    /// `-self`.
-    fn neg(self) -> Self {
-        Self::from_f64(-self.to_f64())
-    }
-
-    /// Whether this is a NaN.
-    fn is_nan(self) -> bool {
-        self.to_f64().is_nan()
-    }
 }
 
-impl Float for f64 {
-    const MANT: u32 = 52;
-    const EXP_MAX: u64 = 2046;
-    const U: f64 = 1.0 / 9007199254740992.0; // 2^-53
-    const ETA: f64 = f64::from_bits(1); // 2^-1074
-    const MAX: f64 = f64::MAX;
-    const FILLER: f64 = f64::NAN;
-    const NAN: f64 = f64::NAN;
-    const NAME: &'static str = "f64";
-
-    fn from_raw(bits: u64) -> Self {
-        f64::from_bits(bits)
-    }
-    fn bits(self) -> u64 {
-        self.to_bits()
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn from_f64(v: f64) -> Self {
-        v
-    }
-}
-
-impl Float for f32 {
-    const MANT: u32 = 23;
-    const EXP_MAX: u64 = 254;
-    const U: f64 = 1.0 / 16777216.0; // 2^-24
-    const ETA: f64 = f32::from_bits(1) as f64; // 2^-149
-    const MAX: f64 = f32::MAX as f64;
-    const FILLER: f32 = f32::NAN;
-    const NAN: f32 = f32::NAN;
-    const NAME: &'static str = "f32";
-
-    fn from_raw(bits: u64) -> Self {
-        f32::from_bits(bits as u32)
-    }
-    fn bits(self) -> u64 {
-        u64::from(self.to_bits())
-    }
-    fn to_f64(self) -> f64 {
-        f64::from(self)
-    }
-    fn from_f64(v: f64) -> Self {
-        v as f32
-    }
-}
+impl<T: Real> Float for T {}
 
 /// Special values the generators plant (as f64; each converts exactly or to its f32 analogue).
 fn special<F: Float>(k: u64) -> F {
@@ -329,7 +300,7 @@ impl<F: Float> Case<F> {
         // Makes sums with huge condition numbers (tiny result, large |x|·|y|).
         if transforms & 1 != 0 && n >= 2 {
             for k in 0..n / 2 {
-                x[n - 1 - k] = x[k].neg();
+                x[n - 1 - k] = -x[k];
                 y[n - 1 - k] = y[k];
             }
             for _ in 0..b.below(4) {
@@ -405,122 +376,14 @@ impl<F: Float> Case<F> {
     }
 }
 
-/// Index of logical element `i` of `n` with increment `inc`, BLAS semantics.
-pub fn blas_index(i: usize, n: usize, inc: isize) -> usize {
-    if inc >= 0 {
-        i * inc.unsigned_abs()
-    } else {
-        (n - 1 - i) * inc.unsigned_abs()
-    }
-}
-
 /// A buffer of exactly `off + (n-1)·|inc| + 1` elements holding `logical` where a BLAS view
-/// at `off` with `inc` reads it, and NaN everywhere else.
+/// at `off` with `inc` reads it, and NaN everywhere else (ending at the view's last element,
+/// so that AddressSanitizer catches a read past it).
 pub fn embed<F: Float>(logical: &[F], inc: isize, off: usize) -> Vec<F> {
-    let n = logical.len();
-    let span = if n == 0 {
-        0
-    } else {
-        (n - 1) * inc.unsigned_abs() + 1
-    };
-    let mut buf = vec![F::FILLER; off + span];
-    buf.shrink_to_fit();
-    for (i, &v) in logical.iter().enumerate() {
-        let k = off + blas_index(i, n, inc);
-        // inc = 0: every logical element is the same value in the same slot.
-        buf[k] = v;
-    }
-    buf
+    blas_layout_padded(logical, inc, off, F::nan(), 0)
 }
 
 /// The view that [`embed`] laid out.
 pub fn view<F: Float>(buf: &[F], n: usize, inc: isize, off: usize) -> Strided<'_, F> {
-    Strided::new(&buf[off..], n, inc).unwrap_or_else(|e| {
-        panic!(
-            "harness bug: view n={n} inc={inc} off={off} len={}: {e}",
-            buf.len()
-        )
-    })
-}
-
-/// One of the three dot flavours: its input and output types and its entry points.
-pub trait Kind {
-    /// Element type of the inputs.
-    type In: Float;
-    /// Type of the result (and of the accumulation).
-    type Out: Float;
-    /// Name in messages.
-    const NAME: &'static str;
-    /// The strided dot on a given backend.
-    fn backend(
-        be: Backend,
-        acc: Accuracy,
-        x: Strided<'_, Self::In>,
-        y: Strided<'_, Self::In>,
-    ) -> Self::Out;
-    /// The contiguous dot on a given backend (`Backend::dot`, or its dsdot equivalent).
-    fn backend_slice(be: Backend, acc: Accuracy, x: &[Self::In], y: &[Self::In]) -> Self::Out;
-    /// The free strided function (active backend).
-    fn free_strided(acc: Accuracy, x: Strided<'_, Self::In>, y: Strided<'_, Self::In>)
-    -> Self::Out;
-    /// The free contiguous function (active backend).
-    fn free_slice(acc: Accuracy, x: &[Self::In], y: &[Self::In]) -> Self::Out;
-    /// The free Fast-only function (`dot`, `dsdot`).
-    fn free_fast(x: &[Self::In], y: &[Self::In]) -> Self::Out;
-}
-
-/// `f64` in, `f64` out.
-pub struct F64;
-/// `f32` in, `f32` out.
-pub struct F32;
-/// `f32` in, `f64` out (BLAS `dsdot`).
-pub struct Ds;
-
-macro_rules! same_kind {
-    ($kind:ty, $t:ty) => {
-        impl Kind for $kind {
-            type In = $t;
-            type Out = $t;
-            const NAME: &'static str = stringify!($t);
-            fn backend(be: Backend, acc: Accuracy, x: Strided<'_, $t>, y: Strided<'_, $t>) -> $t {
-                be.dot_strided(acc, x, y)
-            }
-            fn backend_slice(be: Backend, acc: Accuracy, x: &[$t], y: &[$t]) -> $t {
-                be.dot(acc, x, y)
-            }
-            fn free_strided(acc: Accuracy, x: Strided<'_, $t>, y: Strided<'_, $t>) -> $t {
-                pdot_kernels::dot_strided(acc, x, y)
-            }
-            fn free_slice(acc: Accuracy, x: &[$t], y: &[$t]) -> $t {
-                pdot_kernels::dot_with(acc, x, y)
-            }
-            fn free_fast(x: &[$t], y: &[$t]) -> $t {
-                pdot_kernels::dot(x, y)
-            }
-        }
-    };
-}
-
-same_kind!(F64, f64);
-same_kind!(F32, f32);
-
-impl Kind for Ds {
-    type In = f32;
-    type Out = f64;
-    const NAME: &'static str = "f32->f64";
-    fn backend(be: Backend, acc: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        be.dot_strided_as::<f64, f32>(acc, x, y)
-    }
-    fn backend_slice(be: Backend, acc: Accuracy, x: &[f32], y: &[f32]) -> f64 {
-        be.dot_strided_as::<f64, f32>(acc, x.into(), y.into())
-    }
-    fn free_strided(acc: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        pdot_kernels::dsdot_strided(acc, x, y)
-    }
-    fn free_slice(acc: Accuracy, x: &[f32], y: &[f32]) -> f64 {
-        pdot_kernels::dsdot_with(acc, x, y)
-    }
-    fn free_fast(x: &[f32], y: &[f32]) -> f64 {
-        pdot_kernels::dsdot(x, y)
-    }
+    strided_view(buf, n, inc, off)
 }

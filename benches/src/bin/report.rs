@@ -4,7 +4,7 @@
 //! cargo run --release -p pdot-benches --bin report -- [--quick] [--out DIR] [--sizes 1e3,1e6]
 //! ```
 //!
-//! For every precision (f64, f32, f32→f64), n and layout (aligned and 16-byte offset
+//! For every precision (f64, f32, f32-f64), n and layout (aligned and 16-byte offset
 //! contiguous, aligned with inc 2 and 4) it times pdot Fast, Compensated and Exact, OpenBLAS
 //! and (contiguous only) the naive iterator in interleaved rounds; then the partial states
 //! (wire size; merge, wire round trip, finish). It prints the Markdown tables and writes
@@ -15,66 +15,44 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use pdot_benches::data::{Element, Pair};
-use pdot_benches::flavor::{Dsdot, F32, F64, Flavor};
+use clap::Parser;
+use pdot_benches::data::Pair;
+use pdot_benches::peer::{self, Peer, VisitPeer};
 use pdot_benches::report::{self, CaseResult, Meta, n_label};
 use pdot_benches::runner::{self, Contender, Layout};
 use pdot_benches::timing::{self, Plan};
 use pdot_benches::{json, openblas, partials, plot};
-use pdot_kernels::{Backend, FORCE_ISA_VAR};
+use pdot_kernels::{Backend, FORCE_ISA_VAR, Input, Precision, Real};
 
-/// The command line.
+/// pdot against OpenBLAS on one core, measured in the same run.
+///
+/// Environment: PDOT_FORCE_ISA=portable|avx2|avx512 picks pdot's backend;
+/// PDOT_PLOT_FONT=/path/to/font.ttf the plot's font; OPENBLAS_NUM_THREADS=1 is advised (the
+/// report forces OpenBLAS onto one thread in any case).
+#[derive(Parser, Debug)]
+#[command(name = "report")]
 struct Args {
+    /// n up to 1e6 and shorter measurements (about a minute).
+    #[arg(long)]
     quick: bool,
+    /// Where report.md, report.json and throughput.png go.
+    #[arg(long, value_name = "DIR", default_value = "results")]
     out: PathBuf,
+    /// The vector lengths, e.g. 1e3,1e5,1e7 (default: 1e3 ... 1e8, quick: ... 1e6).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_size)]
     sizes: Option<Vec<usize>>,
 }
-
-const USAGE: &str = "usage: report [--quick] [--out DIR] [--sizes N,N,...]
-
-  --quick        n up to 1e6 and shorter measurements (about a minute)
-  --out DIR      where report.md, report.json and throughput.png go (default: results)
-  --sizes LIST   the vector lengths, e.g. 1e3,1e5,1e7 (default: 1e3 ... 1e8, quick: ... 1e6)
-
-Environment: PDOT_FORCE_ISA=portable|avx2|avx512 picks pdot's backend;
-PDOT_PLOT_FONT=/path/to/font.ttf the plot's font; OPENBLAS_NUM_THREADS=1 is advised
-(the report forces OpenBLAS onto one thread in any case).";
 
 /// Parses `1e6`, `1000000` or `1_000_000`.
 fn parse_size(s: &str) -> Result<usize, String> {
     let clean = s.trim().replace('_', "");
     let v: f64 = clean
         .parse()
-        .map_err(|_| format!("--sizes: {s:?} is not a number"))?;
+        .map_err(|_| format!("{s:?} is not a number"))?;
     if !((1.0..=2e9).contains(&v) && v.fract() == 0.0) {
-        return Err(format!(
-            "--sizes: {s:?} must be a whole number from 1 to 2e9"
-        ));
+        return Err(format!("{s:?} must be a whole number from 1 to 2e9"));
     }
     Ok(v as usize)
-}
-
-fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args {
-        quick: false,
-        out: PathBuf::from("results"),
-        sizes: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--quick" => args.quick = true,
-            "--out" => args.out = it.next().ok_or("--out needs a directory")?.into(),
-            "--sizes" => {
-                let list = it.next().ok_or("--sizes needs a list such as 1e3,1e6")?;
-                let sizes = list.split(',').map(parse_size).collect::<Result<_, _>>()?;
-                args.sizes = Some(sizes);
-            }
-            "-h" | "--help" => return Ok(None),
-            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
-        }
-    }
-    Ok(Some(args))
 }
 
 /// The CPU model from `/proc/cpuinfo`, or `"unknown CPU"`.
@@ -97,11 +75,23 @@ struct Session {
     cases: Vec<CaseResult>,
 }
 
-/// Measures one precision at one n on the shared data of its element type.
-type Measure<E> = fn(&mut Session, &Pair<E>, usize);
+/// Measures every layout of one type pair at one n (the pair's types come from its
+/// [`Precision`], see [`peer::visit`]).
+struct MeasurePair<'a> {
+    session: &'a mut Session,
+    n: usize,
+}
 
-/// Measures every layout of one precision at one n on `pair`.
-fn measure_flavor<F: Flavor>(session: &mut Session, pair: &Pair<F::Elem>, n: usize) {
+impl VisitPeer for MeasurePair<'_> {
+    type Output = ();
+    fn visit<O: Real, E: Peer<O>>(self) {
+        measure_pair::<O, E>(self.session, self.n);
+    }
+}
+
+/// Measures every layout of the pair `(O, E)` at `n`, on data made for it.
+fn measure_pair<O: Real, E: Peer<O>>(session: &mut Session, n: usize) {
+    let pair = Pair::<E>::for_strides(n, Layout::MAX_INC, pdot_benches::data::seed_for(n));
     for layout in Layout::STANDARD {
         let (x, y) = pair.views(layout.alignment, n, layout.inc);
         let contenders: Vec<Contender> = Contender::ALL
@@ -110,11 +100,11 @@ fn measure_flavor<F: Flavor>(session: &mut Session, pair: &Pair<F::Elem>, n: usi
             .collect();
         let batches: Vec<runner::Batch<'_>> = contenders
             .iter()
-            .map(|&c| runner::batch::<F>(c, x, y, n, layout.inc).expect("layout.has(c)"))
+            .map(|&c| runner::batch::<O, E>(c, x, y, n, layout.inc).expect("layout.has(c)"))
             .collect();
         let start = Instant::now();
         let m = timing::measure(&batches, &session.plan);
-        let case = CaseResult::new(F::PRECISION, n, layout, &contenders, &m);
+        let case = CaseResult::new(<E as Input<O>>::PRECISION, n, layout, &contenders, &m);
         eprintln!(
             "[{:>2}/{}] {:<28} fast {:>6.1} GB/s  OpenBLAS {:>6.1} GB/s  speedup {:.2} \
              (IQR {:.2}–{:.2})  comp/fast {:.2}  exact/fast {:.2}  [{} rounds, {:.1} s]",
@@ -135,19 +125,8 @@ fn measure_flavor<F: Flavor>(session: &mut Session, pair: &Pair<F::Elem>, n: usi
     }
 }
 
-/// Allocates the data of one element type at one n and measures its precisions.
-fn measure_size<E: Element>(session: &mut Session, n: usize, precisions: &[Measure<E>]) {
-    let pair = Pair::<E>::for_strides(n, Layout::MAX_INC, pdot_benches::data::seed_for(n));
-    for measure in precisions {
-        measure(session, &pair, n);
-    }
-}
-
 fn run() -> Result<ExitCode, String> {
-    let Some(args) = parse_args()? else {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
-    };
+    let args = Args::parse();
     let backend = Backend::from_env().map_err(|e| format!("{FORCE_ISA_VAR}: {e}"))?;
     let active = Backend::active();
     if active.isa() != backend.isa() {
@@ -190,12 +169,10 @@ fn run() -> Result<ExitCode, String> {
     };
     let start = Instant::now();
     for &n in &sizes {
-        measure_size::<f64>(&mut session, n, &[measure_flavor::<F64>]);
-        measure_size::<f32>(
-            &mut session,
-            n,
-            &[measure_flavor::<F32>, measure_flavor::<Dsdot>],
-        );
+        for precision in Precision::ALL {
+            let session = &mut session;
+            peer::visit(precision, MeasurePair { session, n });
+        }
     }
     let mut cases = session.cases;
     // The partials: each op takes tens of nanoseconds to microseconds, a quarter of the
@@ -265,7 +242,8 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{Args, parse_size};
+    use clap::{CommandFactory, Parser};
 
     #[test]
     fn sizes_parse() {
@@ -276,5 +254,19 @@ mod tests {
         assert!(parse_size("1.5").is_err());
         assert!(parse_size("ten").is_err());
         assert!(parse_size("1e12").is_err());
+    }
+
+    #[test]
+    fn arguments_parse() {
+        Args::command().debug_assert();
+        let a = Args::try_parse_from(["report", "--quick", "--sizes", "1e3,2_000", "--out", "x"])
+            .expect("valid arguments");
+        assert!(a.quick);
+        assert_eq!(a.sizes, Some(vec![1000, 2000]));
+        assert_eq!(a.out, std::path::PathBuf::from("x"));
+        let d = Args::try_parse_from(["report"]).expect("no arguments");
+        assert_eq!((d.quick, d.sizes, d.out), (false, None, "results".into()));
+        assert!(Args::try_parse_from(["report", "--sizes", "0"]).is_err());
+        assert!(Args::try_parse_from(["report", "--bogus"]).is_err());
     }
 }

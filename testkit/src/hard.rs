@@ -1,5 +1,5 @@
 //! Inputs that are hard for an *exact* dot product, on top of the families of
-//! [`super::inputs`]: values anywhere in the exponent range (subnormals and the overflow range
+//! [`crate::families`]: values anywhere in the exponent range (subnormals and the overflow range
 //! included), products beyond the format's range that cancel exactly, sums that overflow or
 //! just fail to, sums that fall exactly halfway between two neighbouring results (and just
 //! off), signed zeros, and special values.
@@ -9,14 +9,19 @@
 //! `*_f32` functions narrow them (exactly). Which results are hard depends on the *output*
 //! format too (a tie of `f64` is no tie of `f32`), so the generators take both.
 //!
-//! The expected results always come from the reference ([`super::exact::ExactDot`]), never
+//! The expected results always come from the reference ([`crate::ExactDot`]), never
 //! from the construction: the constructions only make sure the hard cases occur.
 
-use proptest::prelude::*;
-
-use super::inputs::{Family, Rng, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64};
+use crate::families::{Family, gen_f32, gen_f64};
+use crate::rng::SplitMix64;
+use crate::special::{sprinkle_f32, sprinkle_f64};
 
 /// An IEEE 754 binary format, as the generators need it.
+///
+/// ```
+/// use pdot_testkit::hard::BINARY32;
+/// assert_eq!((BINARY32.precision, BINARY32.emin, BINARY32.emax), (24, -126, 127));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Format {
     /// Precision in bits, the implicit bit included.
@@ -29,12 +34,22 @@ pub struct Format {
 
 impl Format {
     /// Exponent of the smallest subnormal (its least significant bit).
+    ///
+    /// ```
+    /// use pdot_testkit::hard::{BINARY32, BINARY64};
+    /// assert_eq!(BINARY64.lsb_min(), -1074);
+    /// assert_eq!(BINARY32.lsb_min(), -149);
+    /// ```
     pub fn lsb_min(self) -> i32 {
         self.emin - self.precision + 1
     }
 }
 
 /// `f64`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::BINARY64.precision, 53);
+/// ```
 pub const BINARY64: Format = Format {
     precision: 53,
     emin: -1022,
@@ -42,6 +57,10 @@ pub const BINARY64: Format = Format {
 };
 
 /// `f32`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::BINARY32.emax, 127);
+/// ```
 pub const BINARY32: Format = Format {
     precision: 24,
     emin: -126,
@@ -49,6 +68,10 @@ pub const BINARY32: Format = Format {
 };
 
 /// `2^k`, exactly, for `-1074 <= k <= 1023`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::pow2(-1074), f64::from_bits(1));
+/// ```
 pub fn pow2(k: i32) -> f64 {
     assert!((-1074..=1023).contains(&k), "2^{k} is not an f64");
     if k >= -1022 {
@@ -59,6 +82,10 @@ pub fn pow2(k: i32) -> f64 {
 }
 
 /// `±m · 2^k`, exactly: `m < 2^53` and the value must be representable in `f64`.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::scaled(true, 3, -1), -1.5);
+/// ```
 pub fn scaled(negative: bool, m: u64, k: i32) -> f64 {
     assert!(m < 1 << 53);
     if m == 0 {
@@ -75,6 +102,12 @@ pub fn scaled(negative: bool, m: u64, k: i32) -> f64 {
 }
 
 /// Whether `v` is exactly representable in `f`.
+///
+/// ```
+/// use pdot_testkit::hard::{BINARY32, representable};
+/// assert!(representable(0.5, BINARY32));
+/// assert!(!representable(0.1, BINARY32));
+/// ```
 pub fn representable(v: f64, f: Format) -> bool {
     if !v.is_finite() {
         return true;
@@ -87,7 +120,13 @@ pub fn representable(v: f64, f: Format) -> bool {
 
 /// A random `±m · 2^(e - precision + 1)` of format `f` in `[2^e, 2^(e+1))` (fewer bits when
 /// that is subnormal), `f.lsb_min() <= e <= f.emax`.
-pub fn value_at(rng: &mut Rng, f: Format, e: i32) -> f64 {
+///
+/// ```
+/// use pdot_testkit::{SplitMix64, hard::{BINARY64, value_at}};
+/// let v = value_at(&mut SplitMix64::new(1), BINARY64, 3);
+/// assert!((8.0..16.0).contains(&v.abs()));
+/// ```
+pub fn value_at(rng: &mut SplitMix64, f: Format, e: i32) -> f64 {
     let e = e.clamp(f.lsb_min(), f.emax);
     let lsb = (e - f.precision + 1).max(f.lsb_min());
     let bits = e - lsb + 1;
@@ -97,24 +136,45 @@ pub fn value_at(rng: &mut Rng, f: Format, e: i32) -> f64 {
 }
 
 /// [`value_at`] with an exponent uniform in `lo..=hi`.
-pub fn value_in(rng: &mut Rng, f: Format, lo: i32, hi: i32) -> f64 {
+///
+/// ```
+/// use pdot_testkit::{SplitMix64, hard::{BINARY32, value_in}};
+/// let v = value_in(&mut SplitMix64::new(1), BINARY32, -2, 2);
+/// assert!((0.25..8.0).contains(&v.abs()));
+/// ```
+pub fn value_in(rng: &mut SplitMix64, f: Format, lo: i32, hi: i32) -> f64 {
     let e = rng.range(i64::from(lo), i64::from(hi)) as i32;
     value_at(rng, f, e)
 }
 
 /// How a case is built.
+///
+/// ```
+/// use pdot_testkit::{exact_dot_ieee, hard::{Hard, gen_hard_f64}};
+/// let (x, y) = gen_hard_f64(Hard::SignedZeros { all_neg: true, cancelling: false, tiny: false }, 16, 1);
+/// let r = exact_dot_ieee(&x, &y).to_f64();
+/// assert!(r == 0.0 && r.is_sign_negative());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Hard {
-    /// A family of [`super::inputs`].
+    /// A family of [`crate::families`].
     Base(Family),
     /// Every exponent in `lo..=lo + width` equally likely (clamped to the input format):
     /// subnormals, the overflow range of the products, anything.
-    Window { lo: i32, width: i32 },
+    Window {
+        /// The lowest exponent.
+        lo: i32,
+        /// How many exponents above `lo`.
+        width: i32,
+    },
     /// Products at the top of the range (beyond the output format's when the input allows)
     /// in pairs that cancel exactly (`a·b` with `−a·b`, `a·−b`, `b·−a`), among ordinary
     /// products. With `miss`, some partners are off by a few units in the last place, which
     /// leaves a residual that may itself be beyond the range.
-    HugeCancel { miss: bool },
+    HugeCancel {
+        /// Some partners miss by a few units in the last place.
+        miss: bool,
+    },
     /// Products near the top of the output range, mostly of one sign: sums that overflow to
     /// ±inf or stay just inside.
     Overflow,
@@ -122,13 +182,19 @@ pub enum Hard {
     /// tie), and with `sticky` a much smaller term that breaks the tie; `B` is sometimes the
     /// largest finite value or subnormal. Each term is split into products of the input
     /// format, hidden among pairs of products that cancel exactly.
-    Ties { sticky: bool },
+    Ties {
+        /// A much smaller term breaks the tie.
+        sticky: bool,
+    },
     /// Zero products of both signs; with `all_neg` every one is −0. With `cancelling`, pairs
     /// of nonzero products that cancel exactly; with `tiny`, one product far below the
     /// output format's smallest subnormal.
     SignedZeros {
+        /// Every zero product is −0.
         all_neg: bool,
+        /// Pairs of nonzero products that cancel exactly.
         cancelling: bool,
+        /// One product far below the smallest subnormal.
         tiny: bool,
     },
     /// A [`Hard::Base`] family with NaN (various payloads), ±inf, ±0, the largest finite
@@ -136,61 +202,20 @@ pub enum Hard {
     Specials(Family),
 }
 
-/// The [`Family`]s of [`super::inputs`] for exact `f64` dot products: every one, GenDot up
-/// to condition 1e300.
-pub fn base_f64() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Uniform),
-        (1..=1000i32).prop_map(|spread| Family::WideExponents { spread }),
-        Just(Family::Subnormal),
-        Just(Family::Cancellation),
-        Just(Family::SmallIntegers),
-        (5..=300u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
-}
-
-/// The [`Family`]s for `f32` inputs: GenDot up to condition 1e30 (beyond that its
-/// corrections overflow `f32`).
-pub fn base_f32() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Uniform),
-        (1..=60i32).prop_map(|spread| Family::WideExponents { spread }),
-        Just(Family::Subnormal),
-        Just(Family::Cancellation),
-        Just(Family::SmallIntegers),
-        (3..=30u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
-}
-
-/// Every kind of hard case for input format `f`.
-pub fn hard(f: Format) -> impl Strategy<Value = Hard> {
-    let (base, cond_max): (BoxedStrategy<Family>, u32) = if f == BINARY64 {
-        (base_f64().boxed(), 300)
-    } else {
-        (base_f32().boxed(), 30)
-    };
-    prop_oneof![
-        2 => base.clone().prop_map(Hard::Base),
-        2 => (5..=cond_max).prop_map(|log10_cond| Hard::Base(Family::IllConditioned { log10_cond })),
-        2 => (f.lsb_min()..=f.emax, 0..=80i32).prop_map(|(lo, width)| Hard::Window { lo, width }),
-        2 => any::<bool>().prop_map(|miss| Hard::HugeCancel { miss }),
-        1 => Just(Hard::Overflow),
-        2 => any::<bool>().prop_map(|sticky| Hard::Ties { sticky }),
-        1 => (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(all_neg, cancelling, tiny)| {
-            Hard::SignedZeros { all_neg, cancelling, tiny }
-        }),
-        1 => base.prop_map(Hard::Specials),
-    ]
-}
-
 /// `f64` inputs for an `f64` result: about `n` pairs (the constructions of
 /// [`Hard::Ties`] need a few elements, so short cases may come out longer).
+///
+/// ```
+/// use pdot_testkit::hard::{Hard, gen_hard_f64};
+/// let (x, y) = gen_hard_f64(Hard::Overflow, 20, 5);
+/// assert_eq!(x.len(), y.len());
+/// ```
 pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     match h {
         Hard::Base(family) => gen_f64(family, n, seed),
         Hard::Specials(family) => {
             let (mut x, mut y) = gen_f64(family, n, seed);
-            let mut rng = Rng::new(seed ^ 0x5bec_1a15);
+            let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
             let count = rng.range(1, 3) as usize;
             sprinkle_f64(&mut x, count, &mut rng);
             sprinkle_f64(&mut y, rng.range(0, 1) as usize, &mut rng);
@@ -202,12 +227,18 @@ pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
 
 /// `f32` inputs, the hard cases made for an `out` result (`BINARY32` for `dot`, `BINARY64`
 /// for `dsdot`).
+///
+/// ```
+/// use pdot_testkit::hard::{BINARY64, Hard, gen_hard_f32};
+/// let (x, y) = gen_hard_f32(Hard::Ties { sticky: false }, 10, 5, BINARY64);
+/// assert_eq!(x.len(), y.len());
+/// ```
 pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec<f32>) {
     match h {
         Hard::Base(family) => gen_f32(family, n, seed),
         Hard::Specials(family) => {
             let (mut x, mut y) = gen_f32(family, n, seed);
-            let mut rng = Rng::new(seed ^ 0x5bec_1a15);
+            let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
             let count = rng.range(1, 3) as usize;
             sprinkle_f32(&mut x, count, &mut rng);
             sprinkle_f32(&mut y, rng.range(0, 1) as usize, &mut rng);
@@ -221,6 +252,10 @@ pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec
 }
 
 /// `v` as `f32`, checking that nothing is lost.
+///
+/// ```
+/// assert_eq!(pdot_testkit::hard::narrow(&[0.5, -2.0]), vec![0.5f32, -2.0]);
+/// ```
 pub fn narrow(v: &[f64]) -> Vec<f32> {
     v.iter()
         .map(|&a| {
@@ -240,7 +275,7 @@ struct Term {
 
 /// The constructed families, in `f64` values representable in `fi`.
 fn build(h: Hard, n: usize, seed: u64, fi: Format, fo: Format) -> (Vec<f64>, Vec<f64>) {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let (mut x, mut y) = (Vec::with_capacity(n + 8), Vec::with_capacity(n + 8));
     match h {
         Hard::Base(_) | Hard::Specials(_) => unreachable!("not constructed here"),
@@ -391,7 +426,7 @@ fn build(h: Hard, n: usize, seed: u64, fi: Format, fo: Format) -> (Vec<f64>, Vec
 
 /// The terms of a sum exactly halfway between two neighbours of format `fo` (or just off,
 /// with `sticky`), each small enough to be split into products of `fi`.
-fn tie_terms(rng: &mut Rng, sticky: bool, fi: Format, fo: Format) -> Vec<Term> {
+fn tie_terms(rng: &mut SplitMix64, sticky: bool, fi: Format, fo: Format) -> Vec<Term> {
     // Products of fi lie in [2^(2 lsb_min), 2^(2 emax + 2)): keep every term inside.
     let lowest = 2 * fi.lsb_min() + 2;
     let highest = (2 * fi.emax).min(fo.emax);
@@ -444,7 +479,7 @@ fn tie_terms(rng: &mut Rng, sticky: bool, fi: Format, fo: Format) -> Vec<Term> {
 
 /// Products `x·y` of format `fi` that add up to `t` exactly: the mantissa in chunks of at
 /// most `fi.precision` bits, each chunk times a power of two split between `x` and `y`.
-fn products_of(rng: &mut Rng, t: Term, fi: Format) -> Vec<(f64, f64)> {
+fn products_of(rng: &mut SplitMix64, t: Term, fi: Format) -> Vec<(f64, f64)> {
     let p = fi.precision as u32;
     let mut out = Vec::new();
     let mut m = t.m;

@@ -5,16 +5,12 @@
 //! The backends compared are printed (`eprintln!`, visible with `--nocapture` or on failure):
 //! with a single backend available the comparison is vacuous, and the log says so.
 
-mod common;
-
-use std::fmt::Debug;
 use std::sync::Once;
 
-use common::inputs::{
-    Placed, Rng, families_f32, families_f64, gen_f32, gen_f64, lengths, sprinkle_f32, sprinkle_f64,
-};
-use common::{backend_names, backends};
 use pdot_kernels::{Accuracy, Backend, Isa, Strided};
+use pdot_testkit::strategies::{families_f32, families_f64, lengths};
+use pdot_testkit::{Element, Placed, SplitMix64, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64};
+use pdot_testkit::{backend_names, backends};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -34,41 +30,9 @@ fn log_backends(test: &str) {
     });
 }
 
-/// Bits of a result, and whether it is NaN.
-trait Bits: Copy + Debug {
-    fn bits(self) -> u64;
-    fn is_nan(self) -> bool;
-    /// Sign bit clear and quiet bit set.
-    fn is_canonical_nan(self) -> bool;
-}
-
-impl Bits for f64 {
-    fn bits(self) -> u64 {
-        self.to_bits()
-    }
-    fn is_nan(self) -> bool {
-        f64::is_nan(self)
-    }
-    fn is_canonical_nan(self) -> bool {
-        self.to_bits() >> 63 == 0 && self.to_bits() & (1 << 51) != 0
-    }
-}
-
-impl Bits for f32 {
-    fn bits(self) -> u64 {
-        u64::from(self.to_bits())
-    }
-    fn is_nan(self) -> bool {
-        f32::is_nan(self)
-    }
-    fn is_canonical_nan(self) -> bool {
-        self.to_bits() >> 31 == 0 && self.to_bits() & (1 << 22) != 0
-    }
-}
-
 /// `f` gives the same bits on every backend for each accuracy level; NaN results are
 /// canonical and the same NaN at every level.
-fn agree<R: Bits>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(), TestCaseError> {
+fn agree<R: Element>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(), TestCaseError> {
     let all = backends();
     let mut nan_bits = None;
     for &accuracy in Accuracy::ALL {
@@ -76,8 +40,8 @@ fn agree<R: Bits>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(), 
         for &b in &all[1..] {
             let r = f(b, accuracy);
             prop_assert_eq!(
-                r.bits(),
-                first.bits(),
+                Element::bits(r),
+                Element::bits(first),
                 "{} {}: {} gives {:?}, {} gives {:?}",
                 what,
                 accuracy,
@@ -87,15 +51,15 @@ fn agree<R: Bits>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(), 
                 r
             );
         }
-        if first.is_nan() {
+        if first.as_f64().is_nan() {
             prop_assert!(
-                first.is_canonical_nan(),
+                Element::is_canonical_nan(first),
                 "{what} {accuracy}: NaN {first:?} not canonical"
             );
-            let bits = *nan_bits.get_or_insert(first.bits());
+            let bits = *nan_bits.get_or_insert(Element::bits(first));
             prop_assert_eq!(
                 bits,
-                first.bits(),
+                Element::bits(first),
                 "{} {}: different NaNs per level",
                 what,
                 accuracy
@@ -120,7 +84,7 @@ proptest! {
     ) {
         log_backends("f64_contiguous");
         let (mut x, mut y) = gen_f64(family, n, seed);
-        let mut rng = Rng::new(!seed);
+        let mut rng = SplitMix64::seeded(!seed);
         sprinkle_f64(&mut x, specials, &mut rng);
         sprinkle_f64(&mut y, specials / 2, &mut rng);
         let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
@@ -139,7 +103,7 @@ proptest! {
     ) {
         log_backends("f32_and_mixed_contiguous");
         let (mut x, mut y) = gen_f32(family, n, seed);
-        let mut rng = Rng::new(!seed);
+        let mut rng = SplitMix64::seeded(!seed);
         sprinkle_f32(&mut x, specials, &mut rng);
         sprinkle_f32(&mut y, specials / 2, &mut rng);
         let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
@@ -159,7 +123,7 @@ proptest! {
     ) {
         log_backends("strided");
         let len = |inc: isize| if n == 0 { 0 } else { (n - 1) * inc.unsigned_abs() + 1 };
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let (mut dx, dy) = gen_f64(family, len(inc_x).max(len(inc_y)), rng.next_u64());
         let (dx, dy) = {
             sprinkle_f64(&mut dx, specials, &mut rng);

@@ -8,14 +8,12 @@
 //! what lets a strided partial on one rank equal a contiguous partial on another, and what
 //! a future backend (aarch64, another width) must match.
 
-mod common;
-
-use common::backends;
-use common::inputs::{
-    Placed, Rng, blas_logical, families_f32, families_f64, gen_f32, gen_f64, lengths, sprinkle_f32,
-    sprinkle_f64,
-};
 use pdot_kernels::{Accuracy, Strided};
+use pdot_testkit::backends;
+use pdot_testkit::strategies::{families_f32, families_f64, lengths};
+use pdot_testkit::{
+    Placed, SplitMix64, blas_logical, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64,
+};
 use proptest::prelude::*;
 
 fn tree_f64(mut lanes: Vec<f64>) -> f64 {
@@ -90,7 +88,7 @@ proptest! {
         off_y in 0..8usize,
     ) {
         let (mut x, y) = gen_f64(family, n, seed);
-        sprinkle_f64(&mut x, specials, &mut Rng::new(!seed));
+        sprinkle_f64(&mut x, specials, &mut SplitMix64::seeded(!seed));
         let want = model_f64(&x, &y);
         let (px, py) = (Placed::new(&x, off_x, f64::NAN), Placed::new(&y, off_y, f64::NAN));
         for b in backends() {
@@ -110,7 +108,7 @@ proptest! {
         off_y in 0..8usize,
     ) {
         let (mut x, y) = gen_f32(family, n, seed);
-        sprinkle_f32(&mut x, specials, &mut Rng::new(!seed));
+        sprinkle_f32(&mut x, specials, &mut SplitMix64::seeded(!seed));
         let (want, want_mixed) = (model_f32(&x, &y), model_mixed(&x, &y));
         let (px, py) = (Placed::new(&x, off_x, f32::NAN), Placed::new(&y, off_y, f32::NAN));
         for b in backends() {

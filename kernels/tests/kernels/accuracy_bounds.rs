@@ -14,20 +14,17 @@
 //! These run on the active backend; `backends_agree.rs` shows every backend gives the same
 //! bits, so the bounds hold for all of them.
 
-mod common;
-
-use common::exact::{ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
-use common::inputs::{Family, Placed, families_f32, families_f64, gen_f32, gen_f64, lengths};
-use common::{
-    F32, F64, MIXED, Precision, canonical_depth, compensated_bound, error_upper, fast_bound,
-};
 use pdot_kernels::{Accuracy, dot_with, dsdot_with};
+use pdot_testkit::strategies::{families_f32, families_f64, lengths};
+use pdot_testkit::{ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
+use pdot_testkit::{Family, Placed, SplitMix64, gen_f32, gen_f64};
+use pdot_testkit::{Rounding, canonical_depth, compensated_bound, error_upper, fast_bound};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 /// Checks both bounds of one result. `r` is the result converted exactly to `f64`.
 fn check(
-    p: Precision,
+    p: Rounding,
     accuracy: Accuracy,
     r: f64,
     exact: &ExactSum,
@@ -104,7 +101,7 @@ proptest! {
         let abs_dot = exact_abs_dot(&x, &y).expect("finite inputs");
         for &accuracy in Accuracy::ALL {
             let r = dot_with(accuracy, px.slice(), py.slice());
-            check(F64, accuracy, r, &exact, &abs_dot, n)?;
+            check(Rounding::F64, accuracy, r, &exact, &abs_dot, n)?;
             if family == Family::SmallIntegers {
                 prop_assert_eq!(r, exact.to_f64(), "{}: integer dot not exact", accuracy);
             }
@@ -126,7 +123,7 @@ proptest! {
         let abs_dot = abs_dot_f32(&x, &y);
         for &accuracy in Accuracy::ALL {
             let r = dot_with(accuracy, px.slice(), py.slice());
-            check(F32, accuracy, f64::from(r), &exact, &abs_dot, n)?;
+            check(Rounding::F32, accuracy, f64::from(r), &exact, &abs_dot, n)?;
             if family == Family::SmallIntegers {
                 prop_assert_eq!(f64::from(r), exact.to_f64(), "{}: integer dot not exact", accuracy);
             }
@@ -148,7 +145,7 @@ proptest! {
         let abs_dot = abs_dot_f32(&x, &y);
         for &accuracy in Accuracy::ALL {
             let r = dsdot_with(accuracy, px.slice(), py.slice());
-            check(MIXED, accuracy, r, &exact, &abs_dot, n)?;
+            check(Rounding::F64, accuracy, r, &exact, &abs_dot, n)?;
             if family == Family::SmallIntegers {
                 prop_assert_eq!(r, exact.to_f64(), "{}: integer dot not exact", accuracy);
             }
@@ -174,7 +171,7 @@ proptest! {
         let abs_dot = exact_abs_dot(&x, &y).expect("finite inputs");
         for &accuracy in Accuracy::ALL {
             let r = dot_with(accuracy, px.slice(), py.slice());
-            check(F64, accuracy, r, &exact, &abs_dot, n)?;
+            check(Rounding::F64, accuracy, r, &exact, &abs_dot, n)?;
         }
     }
 
@@ -187,8 +184,8 @@ proptest! {
         seed in any::<u64>(),
         offset in 0..8usize,
     ) {
-        let mut rng = common::inputs::Rng::new(seed);
-        let pow2 = |rng: &mut common::inputs::Rng| -> f64 {
+        let mut rng = SplitMix64::seeded(seed);
+        let pow2 = |rng: &mut SplitMix64| -> f64 {
             let v = [1.0, 2.0, 4.0][rng.range(0, 2) as usize];
             if rng.coin() { -v } else { v }
         };

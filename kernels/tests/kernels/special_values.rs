@@ -3,11 +3,9 @@
 //! ±inf; n = 0 gives +0. Checked on every backend, at every level, for f64, f32 and mixed
 //! f32 -> f64, contiguous and reversed (inc = −1).
 
-mod common;
-
-use common::backends;
-use common::inputs::Rng;
 use pdot_kernels::{Accuracy, Strided, dot, dsdot};
+use pdot_testkit::SplitMix64;
+use pdot_testkit::backends;
 use proptest::prelude::*;
 
 /// The whole of `v`, backwards (`inc = -1`).
@@ -59,17 +57,17 @@ fn all_f32(x: &[f32], y: &[f32]) -> Vec<(String, f64)> {
 }
 
 /// Finite values of moderate size: no product or sum of a few thousand overflows.
-fn moderate(n: usize, rng: &mut Rng) -> Vec<f64> {
+fn moderate(n: usize, rng: &mut SplitMix64) -> Vec<f64> {
     (0..n).map(|_| rng.wide(-20, 20)).collect()
 }
 
 /// A NaN with a random payload and sign (quiet or signalling).
-fn any_nan(rng: &mut Rng) -> f64 {
+fn any_nan(rng: &mut SplitMix64) -> f64 {
     let payload = rng.next_u64() & ((1u64 << 52) - 1);
     f64::from_bits(0x7ff0_0000_0000_0000 | payload | 1 | (rng.next_u64() & (1 << 63)))
 }
 
-fn any_nan_f32(rng: &mut Rng) -> f32 {
+fn any_nan_f32(rng: &mut SplitMix64) -> f32 {
     let payload = rng.next_u64() as u32 & ((1u32 << 23) - 1);
     f32::from_bits(0x7f80_0000 | payload | 1 | (rng.next_u64() as u32 & (1 << 31)))
 }
@@ -80,7 +78,7 @@ proptest! {
     /// One NaN anywhere, in x or y, whatever else is there (infinities included): NaN.
     #[test]
     fn any_nan_gives_nan(n in 1..300usize, seed in any::<u64>(), infs in 0..3usize) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
         for _ in 0..infs {
             let i = rng.range(0, n as i64 - 1) as usize;
@@ -101,7 +99,7 @@ proptest! {
     /// inf · 0 anywhere: NaN.
     #[test]
     fn infinity_times_zero_gives_nan(n in 1..300usize, seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
         let i = rng.range(0, n as i64 - 1) as usize;
         let inf = if rng.coin() { f64::INFINITY } else { f64::NEG_INFINITY };
@@ -119,7 +117,7 @@ proptest! {
     /// A +inf product and a −inf product, wherever they are: NaN.
     #[test]
     fn opposite_infinite_products_give_nan(n in 2..300usize, seed in any::<u64>()) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
         let i = rng.range(0, n as i64 - 1) as usize;
         let j = (i + 1 + rng.range(0, n as i64 - 2) as usize) % n;
@@ -148,7 +146,7 @@ proptest! {
         count in 1..4usize,
         negative in any::<bool>(),
     ) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
         for _ in 0..count {
             let i = rng.range(0, n as i64 - 1) as usize;
@@ -173,7 +171,7 @@ proptest! {
     /// error below 1/2 can bring it back into range.
     #[test]
     fn overflowing_sums_give_infinity(n in 32..400usize, seed in any::<u64>(), negative in any::<bool>()) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let sign = if negative { -1.0 } else { 1.0 };
         let x: Vec<f64> = (0..n).map(|_| sign * rng.wide(1000, 1000).abs()).collect();
         let y: Vec<f64> = (0..n).map(|_| rng.wide(20, 20).abs()).collect();

@@ -13,14 +13,17 @@
 //! 2048 hold one product, which leaves 155 bits of headroom: at least 2^155 products can be
 //! added before the integer could wrap, far beyond any test.
 //!
-//! This file depends on `std` only, so that other crates (fuzz targets) can include it with
-//! `#[path = ".../exact.rs"] mod exact;`.
+//! It depends on `std` only: the reference knows nothing of the code it checks.
 
 use std::cmp::Ordering;
 use std::fmt;
 
 /// Number of bits below the binary point: the smallest product of two `f64` subnormals
 /// is 2^-1074 · 2^-1074 = 2^-2148.
+///
+/// ```
+/// assert_eq!(pdot_testkit::exact::FRAC_BITS, 2 * 1074);
+/// ```
 pub const FRAC_BITS: usize = 2148;
 
 /// Number of 64-bit limbs (see the module documentation for the headroom it leaves).
@@ -28,7 +31,8 @@ const LIMBS: usize = 68;
 
 /// The exact value of a sum of products of finite `f64` (or `f32`) numbers.
 ///
-/// ```ignore
+/// ```
+/// use pdot_testkit::ExactSum;
 /// let mut s = ExactSum::new();
 /// s.add_product(1e16, 1.0);
 /// s.add_product(1.0, 1.0);
@@ -98,6 +102,10 @@ impl Default for ExactSum {
 
 impl ExactSum {
     /// Zero.
+    ///
+    /// ```
+    /// assert!(pdot_testkit::ExactSum::new().is_zero());
+    /// ```
     pub fn new() -> Self {
         ExactSum { limbs: [0; LIMBS] }
     }
@@ -106,6 +114,10 @@ impl ExactSum {
     ///
     /// # Panics
     /// If `v` is not finite.
+    ///
+    /// ```
+    /// assert_eq!(pdot_testkit::ExactSum::from_f64(-0.1).to_f64(), -0.1);
+    /// ```
     pub fn from_f64(v: f64) -> Self {
         let mut s = Self::new();
         s.add_f64(v);
@@ -116,6 +128,10 @@ impl ExactSum {
     ///
     /// # Panics
     /// If `v` is not finite.
+    ///
+    /// ```
+    /// assert_eq!(pdot_testkit::ExactSum::from_f32(0.1).to_f32(), 0.1);
+    /// ```
     pub fn from_f32(v: f32) -> Self {
         Self::from_f64(f64::from(v))
     }
@@ -124,6 +140,14 @@ impl ExactSum {
     ///
     /// # Panics
     /// If `v` is not finite.
+    ///
+    /// ```
+    /// let mut s = pdot_testkit::ExactSum::new();
+    /// s.add_f64(1e300);
+    /// s.add_f64(1.0);
+    /// s.add_f64(-1e300);
+    /// assert_eq!(s.to_f64(), 1.0);
+    /// ```
     pub fn add_f64(&mut self, v: f64) {
         let (negative, m, e) = decompose(v);
         self.add_shifted(u128::from(m), Self::position(e), negative);
@@ -133,6 +157,13 @@ impl ExactSum {
     ///
     /// # Panics
     /// If `a` or `b` is not finite.
+    ///
+    /// ```
+    /// let mut s = pdot_testkit::ExactSum::new();
+    /// s.add_product(f64::MAX, 2.0); // beyond f64, still exact
+    /// s.add_product(f64::MAX, -2.0);
+    /// assert!(s.is_zero());
+    /// ```
     pub fn add_product(&mut self, a: f64, b: f64) {
         let (na, ma, ea) = decompose(a);
         let (nb, mb, eb) = decompose(b);
@@ -144,11 +175,24 @@ impl ExactSum {
     ///
     /// # Panics
     /// If `a` or `b` is not finite.
+    ///
+    /// ```
+    /// let mut s = pdot_testkit::ExactSum::new();
+    /// s.add_abs_product(-3.0, 2.0);
+    /// assert_eq!(s.to_f64(), 6.0);
+    /// ```
     pub fn add_abs_product(&mut self, a: f64, b: f64) {
         self.add_product(a.abs(), b.abs());
     }
 
     /// `self += other`, exactly.
+    ///
+    /// ```
+    /// use pdot_testkit::ExactSum;
+    /// let mut s = ExactSum::from_f64(1.0);
+    /// s.add(&ExactSum::from_f64(2.0));
+    /// assert_eq!(s.to_f64(), 3.0);
+    /// ```
     pub fn add(&mut self, other: &ExactSum) {
         let mut carry = false;
         for (l, &o) in self.limbs.iter_mut().zip(&other.limbs) {
@@ -160,6 +204,13 @@ impl ExactSum {
     }
 
     /// `self -= other`, exactly.
+    ///
+    /// ```
+    /// use pdot_testkit::ExactSum;
+    /// let mut s = ExactSum::from_f64(1.0);
+    /// s.sub(&ExactSum::from_f64(2.0));
+    /// assert_eq!(s.to_f64(), -1.0);
+    /// ```
     pub fn sub(&mut self, other: &ExactSum) {
         let mut borrow = false;
         for (l, &o) in self.limbs.iter_mut().zip(&other.limbs) {
@@ -171,6 +222,10 @@ impl ExactSum {
     }
 
     /// `-self`, exactly.
+    ///
+    /// ```
+    /// assert_eq!(pdot_testkit::ExactSum::from_f64(2.0).neg().to_f64(), -2.0);
+    /// ```
     pub fn neg(&self) -> ExactSum {
         let mut r = ExactSum::new();
         r.sub(self);
@@ -178,6 +233,10 @@ impl ExactSum {
     }
 
     /// `|self|`, exactly.
+    ///
+    /// ```
+    /// assert_eq!(pdot_testkit::ExactSum::from_f64(-2.0).abs().to_f64(), 2.0);
+    /// ```
     pub fn abs(&self) -> ExactSum {
         if self.is_negative() {
             self.neg()
@@ -187,6 +246,12 @@ impl ExactSum {
     }
 
     /// `|self - other|`, exactly.
+    ///
+    /// ```
+    /// use pdot_testkit::ExactSum;
+    /// let d = ExactSum::from_f64(1.0).abs_diff(&ExactSum::from_f64(3.0));
+    /// assert_eq!(d.to_f64(), 2.0);
+    /// ```
     pub fn abs_diff(&self, other: &ExactSum) -> ExactSum {
         let mut d = self.clone();
         d.sub(other);
@@ -194,16 +259,31 @@ impl ExactSum {
     }
 
     /// Whether the value is exactly zero.
+    ///
+    /// ```
+    /// assert!(!pdot_testkit::ExactSum::from_f64(f64::from_bits(1)).is_zero());
+    /// ```
     pub fn is_zero(&self) -> bool {
         self.limbs.iter().all(|&l| l == 0)
     }
 
     /// Whether the value is below zero.
+    ///
+    /// ```
+    /// assert!(pdot_testkit::ExactSum::from_f64(-1.0).is_negative());
+    /// ```
     pub fn is_negative(&self) -> bool {
         self.limbs[LIMBS - 1] >> 63 == 1
     }
 
     /// Compares `|self|` with `|other|`.
+    ///
+    /// ```
+    /// use pdot_testkit::ExactSum;
+    /// use std::cmp::Ordering;
+    /// let (a, b) = (ExactSum::from_f64(-3.0), ExactSum::from_f64(2.0));
+    /// assert_eq!(a.cmp_abs(&b), Ordering::Greater);
+    /// ```
     pub fn cmp_abs(&self, other: &ExactSum) -> Ordering {
         let (a, b) = (self.abs(), other.abs());
         a.limbs.iter().rev().cmp(b.limbs.iter().rev())
@@ -211,22 +291,44 @@ impl ExactSum {
 
     /// The value correctly rounded to `f64` (nearest, ties to even), subnormal results and
     /// overflow to ±inf included. Exact zero gives `+0.0`.
+    ///
+    /// ```
+    /// let mut s = pdot_testkit::ExactSum::from_f64(1.0);
+    /// s.add_f64(f64::EPSILON / 2.0); // a tie: to even
+    /// assert_eq!(s.to_f64(), 1.0);
+    /// ```
     pub fn to_f64(&self) -> f64 {
         f64::from_bits(self.round(BINARY64, Rounding::NearestEven))
     }
 
     /// The value correctly rounded to `f32` (nearest, ties to even) directly from the exact
     /// value (no double rounding through `f64`). Exact zero gives `+0.0`.
+    ///
+    /// ```
+    /// assert_eq!(pdot_testkit::ExactSum::from_f64(0.1).to_f32(), 0.1f32);
+    /// ```
     pub fn to_f32(&self) -> f32 {
         f32::from_bits(self.round(BINARY32, Rounding::NearestEven) as u32)
     }
 
     /// The smallest `f64` that is `>= |self|` (`+inf` if `|self|` exceeds `f64::MAX`).
+    ///
+    /// ```
+    /// assert!(pdot_testkit::ExactSum::from_f64(-0.1).abs_upper_f64() >= 0.1);
+    /// ```
     pub fn abs_upper_f64(&self) -> f64 {
         f64::from_bits(self.abs().round(BINARY64, Rounding::Away))
     }
 
     /// Whether the value is exactly representable as an `f64`.
+    ///
+    /// ```
+    /// use pdot_testkit::ExactSum;
+    /// let mut s = ExactSum::from_f64(1.0);
+    /// assert!(s.is_f64());
+    /// s.add_f64(f64::from_bits(1));
+    /// assert!(!s.is_f64());
+    /// ```
     pub fn is_f64(&self) -> bool {
         let r = self.to_f64();
         r.is_finite() && ExactSum::from_f64(r) == *self
@@ -374,185 +476,4 @@ impl fmt::Debug for ExactSum {
         let exact = if self.is_f64() { "exactly" } else { "about" };
         write!(f, "ExactSum({exact} {:e})", self.to_f64())
     }
-}
-
-/// The exact value of `x · y`, or `None` if an element is not finite.
-///
-/// # Panics
-/// If the lengths differ.
-pub fn exact_dot(x: &[f64], y: &[f64]) -> Option<ExactSum> {
-    assert_eq!(x.len(), y.len(), "exact_dot: lengths differ");
-    let mut s = ExactSum::new();
-    for (&a, &b) in x.iter().zip(y) {
-        if !(a.is_finite() && b.is_finite()) {
-            return None;
-        }
-        s.add_product(a, b);
-    }
-    Some(s)
-}
-
-/// The exact value of `x · y` for `f32` inputs, or `None` if an element is not finite.
-///
-/// # Panics
-/// If the lengths differ.
-pub fn exact_dot_f32(x: &[f32], y: &[f32]) -> Option<ExactSum> {
-    assert_eq!(x.len(), y.len(), "exact_dot_f32: lengths differ");
-    let mut s = ExactSum::new();
-    for (&a, &b) in x.iter().zip(y) {
-        if !(a.is_finite() && b.is_finite()) {
-            return None;
-        }
-        s.add_product(f64::from(a), f64::from(b));
-    }
-    Some(s)
-}
-
-/// The exact value of `|x| · |y|` (the sum of the absolute products), or `None` if an element
-/// is not finite.
-///
-/// # Panics
-/// If the lengths differ.
-pub fn exact_abs_dot(x: &[f64], y: &[f64]) -> Option<ExactSum> {
-    assert_eq!(x.len(), y.len(), "exact_abs_dot: lengths differ");
-    let mut s = ExactSum::new();
-    for (&a, &b) in x.iter().zip(y) {
-        if !(a.is_finite() && b.is_finite()) {
-            return None;
-        }
-        s.add_abs_product(a, b);
-    }
-    Some(s)
-}
-
-/// What [`pdot_kernels::Accuracy::Exact`] must return for `x · y`, for any inputs: the
-/// exact sum of the finite products rounded once to nearest-even, with the IEEE rules for
-/// the special products written out one by one.
-///
-/// - a NaN operand, or an infinity times a zero, makes a NaN product; a NaN product, or both
-///   a +inf and a −inf product, give NaN (the one positive quiet NaN);
-/// - otherwise an infinite product gives that infinity (whatever the finite ones add up to);
-/// - otherwise the exact sum, rounded once (±inf beyond the format's range);
-/// - an exact zero sum is +0, except −0 when there is at least one product and every
-///   product is −0 (a zero times a value of the opposite sign).
-///
-/// (Written for the tests, not in `pdot-kernels` terms: it does not know about lanes,
-/// blocks, flags or the superaccumulator.)
-#[derive(Clone, Debug, Default)]
-pub struct ExactDot {
-    /// The exact sum of the finite products.
-    pub sum: ExactSum,
-    /// Some product is NaN.
-    pub nan: bool,
-    /// Some product is +inf.
-    pub pos_inf: bool,
-    /// Some product is −inf.
-    pub neg_inf: bool,
-    /// Number of products.
-    pub products: usize,
-    /// Number of products that are −0.
-    pub neg_zero_products: usize,
-}
-
-impl ExactDot {
-    /// The dot product of no elements.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds the product `a · b`, for any values.
-    pub fn add(&mut self, a: f64, b: f64) {
-        self.products += 1;
-        if a.is_nan() || b.is_nan() {
-            self.nan = true;
-        } else if a.is_infinite() || b.is_infinite() {
-            if a == 0.0 || b == 0.0 {
-                self.nan = true;
-            } else if a.is_sign_negative() == b.is_sign_negative() {
-                self.pos_inf = true;
-            } else {
-                self.neg_inf = true;
-            }
-        } else if a == 0.0 || b == 0.0 {
-            if a.is_sign_negative() != b.is_sign_negative() {
-                self.neg_zero_products += 1;
-            }
-        } else {
-            self.sum.add_product(a, b);
-        }
-    }
-
-    /// Whether the result is −0: the exact sum is zero, there is a product, and all are −0.
-    fn negative_zero(&self) -> bool {
-        self.products > 0 && self.neg_zero_products == self.products
-    }
-
-    /// The special result, if any: NaN (as `None` inside) or an infinity's sign.
-    fn special(&self) -> Option<Option<bool>> {
-        if self.nan || (self.pos_inf && self.neg_inf) {
-            Some(None)
-        } else if self.pos_inf || self.neg_inf {
-            Some(Some(self.neg_inf))
-        } else {
-            None
-        }
-    }
-
-    /// The result in `f64`.
-    pub fn to_f64(&self) -> f64 {
-        match self.special() {
-            Some(None) => f64::NAN,
-            Some(Some(negative)) => {
-                if negative {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                }
-            }
-            None if self.negative_zero() => -0.0,
-            None => self.sum.to_f64(),
-        }
-    }
-
-    /// The result in `f32`, rounded once from the exact value.
-    pub fn to_f32(&self) -> f32 {
-        match self.special() {
-            Some(None) => f32::NAN,
-            Some(Some(negative)) => {
-                if negative {
-                    f32::NEG_INFINITY
-                } else {
-                    f32::INFINITY
-                }
-            }
-            None if self.negative_zero() => -0.0,
-            None => self.sum.to_f32(),
-        }
-    }
-}
-
-/// [`ExactDot`] of two `f64` vectors.
-///
-/// # Panics
-/// If the lengths differ.
-pub fn exact_dot_ieee(x: &[f64], y: &[f64]) -> ExactDot {
-    assert_eq!(x.len(), y.len(), "exact_dot_ieee: lengths differ");
-    let mut d = ExactDot::new();
-    for (&a, &b) in x.iter().zip(y) {
-        d.add(a, b);
-    }
-    d
-}
-
-/// [`ExactDot`] of two `f32` vectors (widened exactly).
-///
-/// # Panics
-/// If the lengths differ.
-pub fn exact_dot_ieee_f32(x: &[f32], y: &[f32]) -> ExactDot {
-    assert_eq!(x.len(), y.len(), "exact_dot_ieee_f32: lengths differ");
-    let mut d = ExactDot::new();
-    for (&a, &b) in x.iter().zip(y) {
-        d.add(f64::from(a), f64::from(b));
-    }
-    d
 }

@@ -3,8 +3,6 @@
 //! message naming n, inc and the slice length; unknown and unavailable backends are errors;
 //! unknown accuracy names are errors.
 
-mod common;
-
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;

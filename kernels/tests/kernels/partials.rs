@@ -5,7 +5,7 @@
 //!   backend and layout, and the partials are merged in a random order and bracketing (a
 //!   random binary tree); the same again after a random permutation of the elements. Every
 //!   way finishes to the bits of one-shot `Accuracy::Exact` and of the reference
-//!   (`common::exact::ExactDot`); the merged partials are `==` to the one-shot partial and
+//!   (`pdot_testkit::ExactDot`); the merged partials are `==` to the one-shot partial and
 //!   have the same wire bytes; merging with `new()` changes nothing; a partial merged with
 //!   itself `k` times is the exact sum times `2^k`. Inputs: the hard cases of
 //!   `common::hard` (overflowing products that cancel, ties, signed zeros, NaN and
@@ -27,161 +27,27 @@
 //! Cases: 2000 per exact flavor, 1500 per flavor for Fast and Compensated (a third of these
 //! in unoptimized builds, see `common::cases`), 5000 of arbitrary bytes.
 
-mod common;
+use crate::common;
 
-use core::fmt::Debug;
-
-use common::exact::{ExactDot, ExactSum, exact_dot_ieee, exact_dot_ieee_f32};
-use common::hard::{BINARY32, BINARY64, Format, Hard, gen_hard_f32, gen_hard_f64, hard};
-use common::inputs::{Family, Rng, families_f32, families_f64, gen_f32, gen_f64, lengths};
-use common::{F32, F64, MIXED, Precision, backends, compensated_bound, error_upper, fast_bound};
 use pdot_kernels::{
-    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real,
-    Strided, WireError, dot_strided, dot_with, dsdot_strided, dsdot_with,
+    Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real, Strided,
+    WireError, dot_as, dot_strided_as,
 };
+use pdot_testkit::hard::{BINARY32, BINARY64, Hard, gen_hard_f32};
+use pdot_testkit::strategies::hard;
+use pdot_testkit::strategies::{families_f32, families_f64, lengths};
+use pdot_testkit::{Element, ExactSum, Family};
+use pdot_testkit::{SplitMix64, backends, compensated_bound, error_upper, fast_bound};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-/// One of the three input → output combinations, with its one-shot entry points.
-trait Flavor {
-    type In: Input<Self::Out> + Debug;
-    type Out: Real;
-    const NAME: &'static str;
-    /// The input format (for the hard cases).
-    const INPUT: Format;
-    /// The working precision of Fast and Compensated, for their error bounds.
-    const PRECISION: Precision;
-    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<Self::In>, Vec<Self::In>);
-    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<Self::In>, Vec<Self::In>);
-    fn one_shot(a: Accuracy, x: &[Self::In], y: &[Self::In]) -> Self::Out;
-    fn one_shot_strided(
-        a: Accuracy,
-        x: Strided<'_, Self::In>,
-        y: Strided<'_, Self::In>,
-    ) -> Self::Out;
-    fn on_backend(
-        b: Backend,
-        a: Accuracy,
-        x: Strided<'_, Self::In>,
-        y: Strided<'_, Self::In>,
-    ) -> Self::Out;
-    fn reference(x: &[Self::In], y: &[Self::In]) -> ExactDot;
-    fn round(d: &ExactDot) -> Self::Out;
-    fn bits(v: Self::Out) -> u64;
-    fn to_f64(v: Self::Out) -> f64;
-}
-
-struct F64In;
-struct F32In;
-struct F32InF64Out;
-
-impl Flavor for F64In {
-    type In = f64;
-    type Out = f64;
-    const NAME: &'static str = "f64";
-    const INPUT: Format = BINARY64;
-    const PRECISION: Precision = F64;
-    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-        gen_hard_f64(h, n, seed)
-    }
-    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-        gen_f64(f, n, seed)
-    }
-    fn one_shot(a: Accuracy, x: &[f64], y: &[f64]) -> f64 {
-        dot_with(a, x, y)
-    }
-    fn one_shot_strided(a: Accuracy, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
-        dot_strided(a, x, y)
-    }
-    fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
-        b.dot_strided(a, x, y)
-    }
-    fn reference(x: &[f64], y: &[f64]) -> ExactDot {
-        exact_dot_ieee(x, y)
-    }
-    fn round(d: &ExactDot) -> f64 {
-        d.to_f64()
-    }
-    fn bits(v: f64) -> u64 {
-        v.to_bits()
-    }
-    fn to_f64(v: f64) -> f64 {
-        v
-    }
-}
-
-impl Flavor for F32In {
-    type In = f32;
-    type Out = f32;
-    const NAME: &'static str = "f32";
-    const INPUT: Format = BINARY32;
-    const PRECISION: Precision = F32;
-    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
-        gen_hard_f32(h, n, seed, BINARY32)
-    }
-    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
-        gen_f32(f, n, seed)
-    }
-    fn one_shot(a: Accuracy, x: &[f32], y: &[f32]) -> f32 {
-        dot_with(a, x, y)
-    }
-    fn one_shot_strided(a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
-        dot_strided(a, x, y)
-    }
-    fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
-        b.dot_strided(a, x, y)
-    }
-    fn reference(x: &[f32], y: &[f32]) -> ExactDot {
-        exact_dot_ieee_f32(x, y)
-    }
-    fn round(d: &ExactDot) -> f32 {
-        d.to_f32()
-    }
-    fn bits(v: f32) -> u64 {
-        u64::from(v.to_bits())
-    }
-    fn to_f64(v: f32) -> f64 {
-        f64::from(v)
-    }
-}
-
-impl Flavor for F32InF64Out {
-    type In = f32;
-    type Out = f64;
-    const NAME: &'static str = "f32->f64";
-    const INPUT: Format = BINARY32;
-    const PRECISION: Precision = MIXED;
-    fn gen_hard(h: Hard, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
-        gen_hard_f32(h, n, seed, BINARY64)
-    }
-    fn gen_family(f: Family, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
-        gen_f32(f, n, seed)
-    }
-    fn one_shot(a: Accuracy, x: &[f32], y: &[f32]) -> f64 {
-        dsdot_with(a, x, y)
-    }
-    fn one_shot_strided(a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        dsdot_strided(a, x, y)
-    }
-    fn on_backend(b: Backend, a: Accuracy, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        b.dot_strided_as::<f64, f32>(a, x, y)
-    }
-    fn reference(x: &[f32], y: &[f32]) -> ExactDot {
-        exact_dot_ieee_f32(x, y)
-    }
-    fn round(d: &ExactDot) -> f64 {
-        d.to_f64()
-    }
-    fn bits(v: f64) -> u64 {
-        v.to_bits()
-    }
-    fn to_f64(v: f64) -> f64 {
-        v
-    }
+/// The name of the pair `(O, E)` in messages: `f64`, `f32`, `f32-f64`.
+fn name<O: Real, E: Input<O>>() -> &'static str {
+    <E as Input<O>>::PRECISION.name()
 }
 
 /// Random cut points: `k` pieces (`1 <= k <= 10`), empty ones allowed.
-fn split(n: usize, rng: &mut Rng) -> Vec<std::ops::Range<usize>> {
+fn split(n: usize, rng: &mut SplitMix64) -> Vec<std::ops::Range<usize>> {
     let k = rng.range(1, 10) as usize;
     let mut cuts: Vec<usize> = (0..k - 1)
         .map(|_| rng.range(0, n as i64) as usize)
@@ -193,27 +59,35 @@ fn split(n: usize, rng: &mut Rng) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The partials of a random split of `x · y` (see [`make`]).
-fn pieces<F: Flavor, P>(x: &[F::In], y: &[F::In], rng: &mut Rng) -> Vec<P>
+fn pieces<O: Real + Element, E: Input<O> + Element, P>(
+    x: &[E],
+    y: &[E],
+    rng: &mut SplitMix64,
+) -> Vec<P>
 where
-    P: Partial<Output = F::Out>,
+    P: Partial<Output = O>,
 {
     split(x.len(), rng)
         .into_iter()
-        .map(|r| make::<F, P>(&x[r.clone()], &y[r], rng))
+        .map(|r| make::<O, E, P>(&x[r.clone()], &y[r], rng))
         .collect()
 }
 
 /// The partial of `x · y`, made one of several ways: `of`, `of_strided_on` a random backend,
 /// or `of_strided_on` reversed copies read with `inc = -1` (the same logical vectors).
-fn make<F: Flavor, P: Partial<Output = F::Out>>(x: &[F::In], y: &[F::In], rng: &mut Rng) -> P {
+fn make<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>(
+    x: &[E],
+    y: &[E],
+    rng: &mut SplitMix64,
+) -> P {
     let all = backends();
     let b = all[rng.range(0, all.len() as i64 - 1) as usize];
     match rng.range(0, 2) {
         0 => P::of(x, y),
         1 => P::of_strided_on(b, x.into(), y.into()),
         _ => {
-            let xr: Vec<F::In> = x.iter().rev().copied().collect();
-            let yr: Vec<F::In> = y.iter().rev().copied().collect();
+            let xr: Vec<E> = x.iter().rev().copied().collect();
+            let yr: Vec<E> = y.iter().rev().copied().collect();
             let n = x.len();
             P::of_strided_on(
                 b,
@@ -226,7 +100,7 @@ fn make<F: Flavor, P: Partial<Output = F::Out>>(x: &[F::In], y: &[F::In], rng: &
 
 /// Merges `parts` along a random binary tree: two random partials (in a random order) are
 /// merged until one is left; no parts give `new()`.
-fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut Rng) -> P {
+fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut SplitMix64) -> P {
     while parts.len() > 1 {
         let a = parts.swap_remove(rng.range(0, parts.len() as i64 - 1) as usize);
         let b = parts.swap_remove(rng.range(0, parts.len() as i64 - 1) as usize);
@@ -237,114 +111,114 @@ fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut Rng) -> P {
     parts.pop().unwrap_or_else(P::new)
 }
 
-fn bits_msg<F: Flavor>(got: F::Out, want: F::Out) -> String {
+fn bits_msg<O: Element>(got: O, want: O) -> String {
     format!(
         "got {:e} ({:#x}), want {:e} ({:#x})",
-        F::to_f64(got),
-        F::bits(got),
-        F::to_f64(want),
-        F::bits(want)
+        Element::as_f64(got),
+        Element::bits(got),
+        Element::as_f64(want),
+        Element::bits(want)
     )
 }
 
 /// The properties of `ExactPartial` for one case (see the module documentation).
-fn check_exact<F: Flavor>(
-    x: &[F::In],
-    y: &[F::In],
+fn check_exact<O: Real + Element, E: Input<O> + Element>(
+    x: &[E],
+    y: &[E],
     seed: u64,
     doublings: u32,
 ) -> Result<(), TestCaseError> {
-    type P<F> = ExactPartial<<F as Flavor>::Out>;
-    let mut rng = Rng::new(seed);
-    let d = F::reference(x, y);
-    let want = F::round(&d);
-    let one_shot = F::one_shot(Accuracy::Exact, x, y);
+    type P<O> = ExactPartial<O>;
+    let mut rng = SplitMix64::seeded(seed);
+    let d = E::exact_dot_ieee(x, y);
+    let want = O::round_exact(&d);
+    let one_shot = dot_as::<O, E>(Accuracy::Exact, x, y);
     prop_assert_eq!(
-        F::bits(one_shot),
-        F::bits(want),
+        Element::bits(one_shot),
+        Element::bits(want),
         "{} one-shot: {}",
-        F::NAME,
-        bits_msg::<F>(one_shot, want)
+        name::<O, E>(),
+        bits_msg(one_shot, want)
     );
 
-    let whole = P::<F>::of(x, y);
+    let whole = P::<O>::of(x, y);
     prop_assert_eq!(
-        F::bits(whole.finish()),
-        F::bits(want),
+        Element::bits(whole.finish()),
+        Element::bits(want),
         "{} of: {}",
-        F::NAME,
-        bits_msg::<F>(whole.finish(), want)
+        name::<O, E>(),
+        bits_msg(whole.finish(), want)
     );
     let wire = whole.to_wire();
-    prop_assert_eq!(wire.len(), P::<F>::WIRE_LEN);
+    prop_assert_eq!(wire.len(), P::<O>::WIRE_LEN);
 
     // Random split, random tree.
-    let merged: P<F> = merge_tree(pieces::<F, P<F>>(x, y, &mut rng), &mut rng);
+    let merged: P<O> = merge_tree(pieces::<O, E, P<O>>(x, y, &mut rng), &mut rng);
     prop_assert_eq!(
-        F::bits(merged.finish()),
-        F::bits(want),
+        Element::bits(merged.finish()),
+        Element::bits(want),
         "{} split: {}",
-        F::NAME,
-        bits_msg::<F>(merged.finish(), want)
+        name::<O, E>(),
+        bits_msg(merged.finish(), want)
     );
     prop_assert!(
         merged == whole,
         "{} split: {:?} != {:?}",
-        F::NAME,
+        name::<O, E>(),
         merged,
         whole
     );
     prop_assert!(
         merged.to_wire() == wire,
         "{}: equal partials, different bytes",
-        F::NAME
+        name::<O, E>()
     );
 
     // A random permutation, split and merged again.
     let (mut px, mut py) = (x.to_vec(), y.to_vec());
     rng.shuffle_pair(&mut px, &mut py);
-    let permuted: P<F> = merge_tree(pieces::<F, P<F>>(&px, &py, &mut rng), &mut rng);
+    let permuted: P<O> = merge_tree(pieces::<O, E, P<O>>(&px, &py, &mut rng), &mut rng);
     prop_assert_eq!(
-        F::bits(permuted.finish()),
-        F::bits(want),
+        Element::bits(permuted.finish()),
+        Element::bits(want),
         "{} permuted: {}",
-        F::NAME,
-        bits_msg::<F>(permuted.finish(), want)
+        name::<O, E>(),
+        bits_msg(permuted.finish(), want)
     );
     prop_assert!(
         permuted == whole,
         "{} permuted: {:?} != {:?}",
-        F::NAME,
+        name::<O, E>(),
         permuted,
         whole
     );
     prop_assert!(
         permuted.to_wire() == wire,
         "{} permuted: different bytes",
-        F::NAME
+        name::<O, E>()
     );
 
     // The wire form round trip, and write_wire.
-    let back = P::<F>::from_wire(&wire);
+    let back = P::<O>::from_wire(&wire);
     prop_assert!(
         back.as_ref() == Ok(&whole),
         "{}: from_wire(to_wire(p)) = {:?}",
-        F::NAME,
+        name::<O, E>(),
         back
     );
     let back = back.unwrap();
     prop_assert!(back.to_wire() == wire);
-    prop_assert_eq!(F::bits(back.finish()), F::bits(want));
-    let mut buf = vec![0xa5; P::<F>::WIRE_LEN];
+    prop_assert_eq!(Element::bits(back.finish()), Element::bits(want));
+    let mut buf = vec![0xa5; P::<O>::WIRE_LEN];
     prop_assert_eq!(whole.write_wire(&mut buf), Ok(()));
     prop_assert!(buf == wire, "write_wire and to_wire differ");
 
     // new() is the neutral element, on either side.
-    let mut e = P::<F>::new();
+    let mut e = P::<O>::new();
     e.merge(&whole);
     prop_assert!(e == whole);
     let mut w = whole.clone();
-    w.merge(&P::<F>::new());
+    w.merge(&P::<O>::new());
     prop_assert!(w == whole);
 
     // Merged with itself k times: the exact sum times 2^k, rounded once.
@@ -355,14 +229,14 @@ fn check_exact<F: Flavor>(
         let t = s.sum.clone();
         s.sum.add(&t);
     }
-    let want = F::round(&s);
+    let want = O::round_exact(&s);
     prop_assert_eq!(
-        F::bits(p.finish()),
-        F::bits(want),
+        Element::bits(p.finish()),
+        Element::bits(want),
         "{} doubled {} times: {}",
-        F::NAME,
+        name::<O, E>(),
         doublings,
-        bits_msg::<F>(p.finish(), want)
+        bits_msg(p.finish(), want)
     );
     Ok(())
 }
@@ -372,80 +246,83 @@ proptest! {
 
     #[test]
     fn exact_f64_partials_merge_to_the_one_shot_bits(
-        h in hard(F64In::INPUT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+        h in hard(<f64 as Element>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
     ) {
-        let (x, y) = F64In::gen_hard(h, n, seed);
-        check_exact::<F64In>(&x, &y, seed, k)?;
+        let (x, y) = <f64 as Element>::gen_hard(h, n, seed, BINARY64);
+        check_exact::<f64, f64>(&x, &y, seed, k)?;
     }
 
     #[test]
     fn exact_f32_partials_merge_to_the_one_shot_bits(
-        h in hard(F32In::INPUT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+        h in hard(<f32 as Element>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
     ) {
-        let (x, y) = F32In::gen_hard(h, n, seed);
-        check_exact::<F32In>(&x, &y, seed, k)?;
+        let (x, y) = <f32 as Element>::gen_hard(h, n, seed, BINARY32);
+        check_exact::<f32, f32>(&x, &y, seed, k)?;
     }
 
     #[test]
     fn exact_f32_to_f64_partials_merge_to_the_one_shot_bits(
-        h in hard(F32InF64Out::INPUT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+        h in hard(<f32 as Element>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
     ) {
-        let (x, y) = F32InF64Out::gen_hard(h, n, seed);
-        check_exact::<F32InF64Out>(&x, &y, seed, k)?;
+        let (x, y) = <f32 as Element>::gen_hard(h, n, seed, BINARY64);
+        check_exact::<f64, f32>(&x, &y, seed, k)?;
     }
 }
 
 /// Fast or Compensated: the partial of the whole gives the one-shot bits (contiguous and
 /// strided, on every backend), its wire form round-trips bit for bit, and a merged random
 /// split stays within the level's documented bound.
-fn check_float<F: Flavor, P: Partial<Output = F::Out>>(
-    x: &[F::In],
-    y: &[F::In],
+fn check_float<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>(
+    x: &[E],
+    y: &[E],
     seed: u64,
 ) -> Result<(), TestCaseError> {
     let acc = P::ACCURACY;
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let n = x.len();
     let whole = P::of(x, y);
-    let one_shot = F::one_shot(acc, x, y);
+    let one_shot = dot_as::<O, E>(acc, x, y);
     prop_assert_eq!(
-        F::bits(whole.finish()),
-        F::bits(one_shot),
+        Element::bits(whole.finish()),
+        Element::bits(one_shot),
         "{} {}: {}",
-        F::NAME,
+        name::<O, E>(),
         acc,
-        bits_msg::<F>(whole.finish(), one_shot)
+        bits_msg(whole.finish(), one_shot)
     );
 
     // Strided (every other element of a NaN-filled buffer, and reversed), every backend.
-    let mut bx = vec![<F::In as num_traits::Float>::nan(); 2 * n + 1];
-    let mut by = vec![<F::In as num_traits::Float>::nan(); 3 * n + 1];
+    let mut bx = vec![<E as num_traits::Float>::nan(); 2 * n + 1];
+    let mut by = vec![<E as num_traits::Float>::nan(); 3 * n + 1];
     for i in 0..n {
         bx[2 * i] = x[i];
         by[3 * (n - 1 - i)] = y[i];
     }
     let xs = Strided::new(&bx, n, 2).unwrap();
     let ys = Strided::new(&by, n, -3).unwrap();
-    let want = F::one_shot_strided(acc, xs, ys);
-    prop_assert_eq!(F::bits(P::of_strided(xs, ys).finish()), F::bits(want));
+    let want = dot_strided_as::<O, E>(acc, xs, ys);
     prop_assert_eq!(
-        F::bits(want),
-        F::bits(one_shot),
+        Element::bits(P::of_strided(xs, ys).finish()),
+        Element::bits(want)
+    );
+    prop_assert_eq!(
+        Element::bits(want),
+        Element::bits(one_shot),
         "{} {}: strided and contiguous differ",
-        F::NAME,
+        name::<O, E>(),
         acc
     );
     for b in backends() {
         let got = P::of_strided_on(b, xs, ys).finish();
-        let want = F::on_backend(b, acc, xs, ys);
+        let want = b.dot_strided_as::<O, E>(acc, xs, ys);
         prop_assert_eq!(
-            F::bits(got),
-            F::bits(want),
+            Element::bits(got),
+            Element::bits(want),
             "{} {} on {}: {}",
-            F::NAME,
+            name::<O, E>(),
             acc,
             b.isa(),
-            bits_msg::<F>(got, want)
+            bits_msg(got, want)
         );
     }
 
@@ -453,30 +330,30 @@ fn check_float<F: Flavor, P: Partial<Output = F::Out>>(
     let wire = whole.to_wire();
     prop_assert_eq!(wire.len(), P::WIRE_LEN);
     let back = P::from_wire(&wire);
-    prop_assert!(back.is_ok(), "{} {}: {:?}", F::NAME, acc, back);
+    prop_assert!(back.is_ok(), "{} {}: {:?}", name::<O, E>(), acc, back);
     let back = back.unwrap();
     prop_assert!(back.to_wire() == wire);
-    prop_assert_eq!(F::bits(back.finish()), F::bits(whole.finish()));
+    prop_assert_eq!(Element::bits(back.finish()), Element::bits(whole.finish()));
 
     // A merged split, within the bound (the inputs do not overflow).
-    let merged: P = merge_tree(pieces::<F, P>(x, y, &mut rng), &mut rng);
-    let r = F::to_f64(merged.finish());
-    let exact = F::reference(x, y).sum;
+    let merged: P = merge_tree(pieces::<O, E, P>(x, y, &mut rng), &mut rng);
+    let r = Element::as_f64(merged.finish());
+    let exact = E::exact_dot_ieee(x, y).sum;
     let mut abs = ExactSum::new();
     for (&a, &b) in x.iter().zip(y) {
-        abs.add_abs_product(a.widen(), b.widen());
+        abs.add_abs_product(a.as_f64(), b.as_f64());
     }
-    prop_assert!(r.is_finite(), "{} {} split: {:e}", F::NAME, acc, r);
+    prop_assert!(r.is_finite(), "{} {} split: {:e}", name::<O, E>(), acc, r);
     let err = error_upper(r, &exact);
     let bound = if acc == Accuracy::Fast {
-        fast_bound(F::PRECISION, n, n, &abs)
+        fast_bound(O::ROUNDING, n, n, &abs)
     } else {
-        compensated_bound(F::PRECISION, n, &exact, &abs)
+        compensated_bound(O::ROUNDING, n, &exact, &abs)
     };
     prop_assert!(
         err <= bound,
         "{} {} split: error {err:e} > bound {bound:e} (n = {n}, r = {r:e}, exact {exact:?})",
-        F::NAME,
+        name::<O, E>(),
         acc
     );
     Ok(())
@@ -487,23 +364,23 @@ proptest! {
 
     #[test]
     fn float_partials_f64(family in families_f64(), n in lengths(3000), seed in any::<u64>()) {
-        let (x, y) = F64In::gen_family(family, n, seed);
-        check_float::<F64In, FastPartial<f64>>(&x, &y, seed)?;
-        check_float::<F64In, CompensatedPartial<f64>>(&x, &y, seed)?;
+        let (x, y) = <f64 as Element>::gen_family(family, n, seed);
+        check_float::<f64, f64, FastPartial<f64>>(&x, &y, seed)?;
+        check_float::<f64, f64, CompensatedPartial<f64>>(&x, &y, seed)?;
     }
 
     #[test]
     fn float_partials_f32(family in families_f32(), n in lengths(3000), seed in any::<u64>()) {
-        let (x, y) = F32In::gen_family(family, n, seed);
-        check_float::<F32In, FastPartial<f32>>(&x, &y, seed)?;
-        check_float::<F32In, CompensatedPartial<f32>>(&x, &y, seed)?;
+        let (x, y) = <f32 as Element>::gen_family(family, n, seed);
+        check_float::<f32, f32, FastPartial<f32>>(&x, &y, seed)?;
+        check_float::<f32, f32, CompensatedPartial<f32>>(&x, &y, seed)?;
     }
 
     #[test]
     fn float_partials_f32_to_f64(family in families_f32(), n in lengths(3000), seed in any::<u64>()) {
-        let (x, y) = F32InF64Out::gen_family(family, n, seed);
-        check_float::<F32InF64Out, FastPartial<f64>>(&x, &y, seed)?;
-        check_float::<F32InF64Out, CompensatedPartial<f64>>(&x, &y, seed)?;
+        let (x, y) = <f32 as Element>::gen_family(family, n, seed);
+        check_float::<f64, f32, FastPartial<f64>>(&x, &y, seed)?;
+        check_float::<f64, f32, CompensatedPartial<f64>>(&x, &y, seed)?;
     }
 }
 
@@ -532,7 +409,7 @@ fn real<P: Partial>(seed: u64) -> Vec<u8>
 where
     f32: Input<P::Output>,
 {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::seeded(seed);
     let h = match rng.range(0, 3) {
         0 => Hard::Specials(Family::Uniform),
         1 => Hard::Window {
@@ -954,7 +831,7 @@ fn reachable_flags() -> &'static (Vec<u8>, u8) {
 /// An exact partial's payload: flags mostly of a reachable state; digits mostly zero, some
 /// all ones, some random (none below 2^-298 half the time, as in `f32` partials; all zero
 /// when the flags say every product is −0, mostly); the top digit mostly a sign extension.
-fn random_exact_payload(bytes: &mut [u8], rng: &mut Rng) {
+fn random_exact_payload(bytes: &mut [u8], rng: &mut SplitMix64) {
     let (reachable, not_neg_zero) = reachable_flags();
     let flags = if rng.range(0, 2) == 0 {
         rng.next_u64() as u8
@@ -987,8 +864,8 @@ fn random_exact_payload(bytes: &mut [u8], rng: &mut Rng) {
 
 /// Random bytes for a wire decoder, in one of several shapes (see the proptest below).
 fn random_wire(mode: u8, seed: u64, kinds: &[Kind]) -> Vec<u8> {
-    let mut rng = Rng::new(seed);
-    let pick = |rng: &mut Rng| rng.range(0, kinds.len() as i64 - 1) as usize;
+    let mut rng = SplitMix64::seeded(seed);
+    let pick = |rng: &mut SplitMix64| rng.range(0, kinds.len() as i64 - 1) as usize;
     let k = &kinds[pick(&mut rng)];
     match mode {
         // Anything, mostly at or near a wire length.

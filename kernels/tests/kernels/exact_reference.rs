@@ -3,11 +3,9 @@
 //! `mul_add`, integer-to-float conversion), and hand-derived values of ties, underflow and
 //! overflow.
 
-mod common;
-
 use std::cmp::Ordering;
 
-use common::exact::{ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
+use pdot_testkit::{ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
 use proptest::prelude::*;
 
 fn product(a: f64, b: f64) -> ExactSum {

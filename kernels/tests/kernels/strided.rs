@@ -5,16 +5,15 @@
 //! The logical elements are computed here from the BLAS definition (`blas_logical`), never
 //! through `Strided` itself; those of blocked views from theirs (`blocked_index`).
 
-mod common;
+use crate::common;
 
-use common::backends;
-use common::inputs::{
-    Family, Rng, blas_layout, blas_logical, families_f64, gen_f32, gen_f64, lengths,
-};
 use pdot_kernels::{
     Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, StrideError,
     Strided, dot, dot_strided, dot_with, dsdot_strided, dsdot_with,
 };
+use pdot_testkit::backends;
+use pdot_testkit::strategies::{families_f64, lengths};
+use pdot_testkit::{Family, SplitMix64, blas_layout, blas_logical, gen_f32, gen_f64};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -53,7 +52,7 @@ proptest! {
         inc in -9isize..=9,
         seed in any::<u64>(),
     ) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let data: Vec<f64> = (0..data_len).map(|_| rng.symmetric()).collect();
         let fits = n == 0 || span(n, inc) <= data_len;
         let view = Strided::new(&data, n, inc);
@@ -587,7 +586,7 @@ proptest! {
         stride in 0..=30usize,
         seed in any::<u64>(),
     ) {
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::seeded(seed);
         let data: Vec<f64> = (0..data_len).map(|_| rng.symmetric()).collect();
         let view = Strided::blocked(&data, n, block, stride);
         if block == 0 {

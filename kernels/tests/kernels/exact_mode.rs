@@ -1,6 +1,6 @@
 //! `Accuracy::Exact` against the independent big-integer reference, bit for bit.
 //!
-//! The reference is `common::exact::ExactDot`: the exact sum of the products (a plain big
+//! The reference is `pdot_testkit::ExactDot`: the exact sum of the products (a plain big
 //! integer), rounded once to nearest-even, with the IEEE rules for special products (NaN,
 //! inf·0, +inf with −inf → NaN; an infinity alone → that infinity; beyond the range → ±inf;
 //! an exact zero is +0, and −0 only when every product is −0).
@@ -22,13 +22,15 @@
 //! `common::cases`), plus fixed cases for the overflow threshold, cancelling huge products,
 //! the signed-zero rule and special products at every position of long vectors.
 
-mod common;
+use crate::common;
 
-use common::backends;
-use common::exact::{ExactDot, exact_dot_ieee, exact_dot_ieee_f32};
-use common::hard::{BINARY32, BINARY64, gen_hard_f32, gen_hard_f64, hard, pow2};
-use common::inputs::{Family, Placed, blas_layout, gen_f64, lengths};
 use pdot_kernels::{Accuracy, Strided, dot_strided, dot_with, dsdot_strided, dsdot_with};
+use pdot_testkit::backends;
+use pdot_testkit::hard::{BINARY32, BINARY64, gen_hard_f32, gen_hard_f64, pow2};
+use pdot_testkit::strategies::hard;
+use pdot_testkit::strategies::lengths;
+use pdot_testkit::{ExactDot, exact_dot_ieee, exact_dot_ieee_f32};
+use pdot_testkit::{Family, Placed, blas_layout, gen_f64};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
