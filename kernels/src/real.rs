@@ -124,3 +124,10 @@ impl Real for f32 {
         v as f32
     }
 }
+
+/// The one positive quiet NaN for every NaN (the results of pdot carry no NaN payload or
+/// sign, so that they are the same bits on every backend).
+#[inline(always)]
+pub(crate) fn canonical_nan<A: Real>(r: A) -> A {
+    if r.is_nan() { A::nan() } else { r }
+}
