@@ -18,9 +18,10 @@ mod sealed {
 /// # Example
 ///
 /// ```
-/// use pdot_kernels::{dot, Real};
+/// use pdot_kernels::{dot, Input, Real};
 ///
-/// fn norm2<T: Real>(x: &[T]) -> T {
+/// // `Input<T>` says that `dot` takes `T` inputs with a `T` result.
+/// fn norm2<T: Real + Input<T>>(x: &[T]) -> T {
 ///     dot(x, x).sqrt()
 /// }
 /// assert_eq!(norm2(&[3.0f32, 4.0]), 5.0);
