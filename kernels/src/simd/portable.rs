@@ -25,11 +25,19 @@ const FUSED: bool = cfg!(any(
 ));
 
 impl Simd for Portable {
-    /// No target features to enable: the build's own.
-    #[inline]
+    #[inline(always)]
     fn vectorize<K: Kernel>(self, kernel: K) -> K::Output {
-        kernel.run(self)
+        vectorize_portable(self, kernel)
     }
+}
+
+/// `kernel.run(s)` with the build's own target features: the one function of this backend
+/// that runs kernels, like those of the other backends. Not inlined, so that the match over
+/// the backends ([`crate::Backend`]) stays a few instructions instead of taking in a whole
+/// kernel and its stack frame (which cost every call, whatever the backend, about 20 ns).
+#[inline(never)]
+fn vectorize_portable<K: Kernel>(s: Portable, kernel: K) -> K::Output {
+    kernel.run(s)
 }
 
 /// Reads `N` elements `p + k * inc` into an array.
