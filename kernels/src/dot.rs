@@ -92,7 +92,15 @@ impl Backend {
                 let (hi, _) = self.vectorize(CompensatedDot::<O, E>::new(x, y));
                 canonical_nan(O::from_f64_rounded(hi))
             }
-            Accuracy::Exact => self.vectorize(ExactDot::<O, E>::new(x, y)).finish::<O>(),
+            Accuracy::Exact => self.exact(x, y),
         }
+    }
+
+    /// The Exact level, out of line: its state (the superaccumulator, about 1 KiB) would
+    /// otherwise enlarge the stack frame of every call, Fast ones included (measured: about
+    /// 20 ns per call at n = 1e3).
+    #[inline(never)]
+    fn exact<O: Real, E: Input<O>>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> O {
+        self.vectorize(ExactDot::<O, E>::new(x, y)).finish::<O>()
     }
 }
