@@ -1,19 +1,14 @@
-//! Instruction-set backends: detection, the `PDOT_FORCE_ISA` override, and dispatch.
+//! Instruction-set backends: detection, the `PDOT_FORCE_ISA` override, and the one match
+//! that runs a kernel on the chosen backend.
 
 use core::fmt;
 use core::str::FromStr;
 use std::sync::OnceLock;
 
-use crate::accuracy::Accuracy;
-use crate::exact::ExactState;
-use crate::input::Input;
-use crate::kernel::{self, Ordered};
-use crate::real::Real;
-use crate::simd::Simd;
 use crate::simd::portable::Portable;
+use crate::simd::{Kernel, Simd};
 #[cfg(target_arch = "x86_64")]
 use crate::simd::{avx2::Avx2, avx512::Avx512};
-use crate::strided::Strided;
 
 /// An instruction set the kernels are compiled for.
 ///
@@ -221,9 +216,9 @@ impl Backend {
     }
 
     /// The backend the free functions use, chosen once per process by
-    /// [`Backend::from_env`]. If `PDOT_FORCE_ISA` is invalid, a one-line warning naming the
-    /// problem goes to standard error and the detected backend is used: call
-    /// [`Backend::from_env`] first to turn that case into an error instead.
+    /// [`Backend::from_env`]. If `PDOT_FORCE_ISA` is invalid, the detected backend is used
+    /// and nothing is printed: [`Backend::active_override_error`] then says why the override
+    /// was ignored (or call [`Backend::from_env`] first to turn that case into an error).
     ///
     /// ```
     /// use pdot_kernels::Backend;
@@ -231,17 +226,26 @@ impl Backend {
     /// assert_eq!(isa, Backend::active().isa()); // chosen once
     /// ```
     pub fn active() -> Backend {
-        static ACTIVE: OnceLock<Backend> = OnceLock::new();
-        *ACTIVE.get_or_init(|| {
-            Backend::from_env().unwrap_or_else(|err| {
-                let fallback = Backend::detect();
-                eprintln!(
-                    "pdot: ignoring {FORCE_ISA_VAR}: {err}; using {}",
-                    fallback.isa()
-                );
-                fallback
-            })
-        })
+        active_choice().0
+    }
+
+    /// Why [`Backend::active`] ignored `PDOT_FORCE_ISA`, if it did: the variable named an
+    /// unknown or unavailable backend when the active one was chosen (once per process), and
+    /// the detected backend is used instead. `None` if the variable was unset, empty or
+    /// honoured. A program that wants to report the problem (the library prints nothing)
+    /// checks this once at start-up.
+    ///
+    /// ```
+    /// use pdot_kernels::{Backend, FORCE_ISA_VAR};
+    /// // A program reports an ignored override once, at start-up:
+    /// if let Some(err) = Backend::active_override_error() {
+    ///     eprintln!("ignoring {FORCE_ISA_VAR}: {err}; using {}", Backend::active().isa());
+    /// }
+    /// // `Some` exactly when the variable cannot be honoured.
+    /// assert_eq!(Backend::active_override_error().is_some(), Backend::from_env().is_err());
+    /// ```
+    pub fn active_override_error() -> Option<&'static IsaError> {
+        active_choice().1.as_ref()
     }
 
     /// Which instruction set this backend runs.
@@ -261,207 +265,25 @@ impl Backend {
         }
     }
 
-    /// [`crate::dot_with`] on this backend.
-    ///
-    /// # Panics
-    /// If `x.len() != y.len()`; the message names both lengths.
-    ///
-    /// ```
-    /// use pdot_kernels::{Accuracy, Backend};
-    /// assert_eq!(Backend::detect().dot(Accuracy::Fast, &[2.0f32], &[3.0]), 6.0);
-    /// ```
-    #[track_caller]
-    pub fn dot<T: Input<T>>(self, accuracy: Accuracy, x: &[T], y: &[T]) -> T {
-        self.dot_strided_as(accuracy, x.into(), y.into())
-    }
-
-    /// [`crate::dot_strided`] on this backend.
-    ///
-    /// # Panics
-    /// If `x.len() != y.len()`; the message names both lengths.
-    ///
-    /// ```
-    /// use pdot_kernels::{Accuracy, Backend, Strided};
-    /// let x = Strided::new(&[1.0f64, 9.0, 2.0], 2, 2)?;
-    /// assert_eq!(Backend::detect().dot_strided(Accuracy::Fast, x, x), 5.0);
-    /// # Ok::<(), pdot_kernels::StrideError>(())
-    /// ```
-    #[track_caller]
-    pub fn dot_strided<T: Input<T>>(
-        self,
-        accuracy: Accuracy,
-        x: Strided<'_, T>,
-        y: Strided<'_, T>,
-    ) -> T {
-        self.dot_strided_as(accuracy, x, y)
-    }
-
-    /// [`crate::dsdot_strided`] on this backend: `f32` inputs accumulated in `f64`, the same
-    /// as [`Backend::dot_strided_as::<f64, f32>`](Backend::dot_strided_as).
-    ///
-    /// # Panics
-    /// If `x.len() != y.len()`; the message names both lengths.
-    ///
-    /// ```
-    /// use pdot_kernels::{Accuracy, Backend};
-    /// let x = [16777216.0f32, 1.0];
-    /// let r = Backend::detect().dsdot_strided(Accuracy::Fast, x[..].into(), x[..].into());
-    /// assert_eq!(r, 16777216.0f64 * 16777216.0 + 1.0);
-    /// ```
-    #[track_caller]
-    pub fn dsdot_strided(
-        self,
-        accuracy: Accuracy,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> f64 {
-        self.dot_strided_as(accuracy, x, y)
-    }
-
-    /// [`crate::dot_strided_as`] on this backend: inputs `E`, result `O`, for every pair of
-    /// [`Input`].
-    ///
-    /// # Panics
-    /// If `x.len() != y.len()`; the message names both lengths.
-    ///
-    /// ```
-    /// use pdot_kernels::{Accuracy, Backend};
-    /// let x = [16777216.0f32, 1.0];
-    /// let r = Backend::detect().dot_strided_as::<f64, f32>(Accuracy::Fast, x[..].into(), x[..].into());
-    /// assert_eq!(r, 16777216.0f64 * 16777216.0 + 1.0);
-    /// ```
-    #[track_caller]
-    pub fn dot_strided_as<O: Real, E: Input<O>>(
-        self,
-        accuracy: Accuracy,
-        x: Strided<'_, E>,
-        y: Strided<'_, E>,
-    ) -> O {
-        crate::check_lengths(x.len(), y.len());
-        E::dot_on(self, accuracy, x, y)
-    }
-
+    /// `kernel.run(s)` with this backend's token `s`, compiled with its instructions: the one
+    /// match over the backends, for every kernel.
     #[inline]
-    pub(crate) fn run<E: Flavor<A>, A: Real>(
-        self,
-        accuracy: Accuracy,
-        x: Strided<'_, E>,
-        y: Strided<'_, E>,
-    ) -> A {
-        match accuracy {
-            Accuracy::Fast => E::ordered(self.0, Ordered::Fast, x, y).0,
-            Accuracy::Compensated => E::ordered(self.0, Ordered::Compensated, x, y).0,
-            Accuracy::Exact => self.exact(x, y).finish::<A>(),
-        }
-    }
-
-    /// `x · y` at an ordered level, as `(hi, lo)` (see [`kernel::dot`]).
-    #[inline]
-    pub(crate) fn ordered<E: Flavor<A>, A: Real>(
-        self,
-        level: Ordered,
-        x: Strided<'_, E>,
-        y: Strided<'_, E>,
-    ) -> (A, A) {
-        E::ordered(self.0, level, x, y)
-    }
-
-    /// The exact state of `x · y`.
-    #[inline]
-    pub(crate) fn exact<E: ExactInput>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> ExactState {
-        let mut state = ExactState::new();
-        E::exact(self.0, x, y, &mut state);
-        state
-    }
-}
-
-/// `$body` with `$s` bound to the backend token `$token` holds (one match for every
-/// entry point).
-macro_rules! with_backend {
-    ($token:expr, |$s:ident| $body:expr) => {
-        match $token {
-            Token::Portable($s) => $body,
+    pub(crate) fn vectorize<K: Kernel>(self, kernel: K) -> K::Output {
+        match self.0 {
+            Token::Portable(s) => s.vectorize(kernel),
             #[cfg(target_arch = "x86_64")]
-            Token::Avx2($s) => $body,
+            Token::Avx2(s) => s.vectorize(kernel),
             #[cfg(target_arch = "x86_64")]
-            Token::Avx512($s) => $body,
-        }
-    };
-}
-
-/// The ordered kernel for elements `E` accumulated in `A`, on `token`'s backend.
-macro_rules! on_backend {
-    ($token:expr, $level:expr, $x:expr, $y:expr) => {
-        with_backend!($token, |s| kernel::dot(s, $level, $x, $y))
-    };
-}
-
-/// Element types the exact kernel takes (every backend implements it for them).
-pub(crate) trait ExactInput: Real {
-    fn exact(token: Token, x: Strided<'_, Self>, y: Strided<'_, Self>, state: &mut ExactState);
-}
-
-macro_rules! exact_input {
-    ($e:ty) => {
-        impl ExactInput for $e {
-            #[inline]
-            fn exact(token: Token, x: Strided<'_, $e>, y: Strided<'_, $e>, state: &mut ExactState) {
-                // SAFETY: the public entry points check x.len() == y.len().
-                unsafe { with_backend!(token, |s| s.exact(x, y, state)) }
-            }
-        }
-    };
-}
-exact_input!(f64);
-exact_input!(f32);
-
-/// An (input, accumulator) element pair that every backend implements.
-pub(crate) trait Flavor<A>: ExactInput {
-    fn ordered(token: Token, level: Ordered, x: Strided<'_, Self>, y: Strided<'_, Self>) -> (A, A);
-}
-
-impl Flavor<f64> for f64 {
-    #[inline]
-    fn ordered(
-        token: Token,
-        level: Ordered,
-        x: Strided<'_, f64>,
-        y: Strided<'_, f64>,
-    ) -> (f64, f64) {
-        on_backend!(token, level, x, y)
-    }
-}
-
-impl Flavor<f64> for f32 {
-    #[inline]
-    fn ordered(
-        token: Token,
-        level: Ordered,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> (f64, f64) {
-        on_backend!(token, level, x, y)
-    }
-}
-
-impl Flavor<f32> for f32 {
-    #[inline]
-    fn ordered(
-        token: Token,
-        level: Ordered,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> (f32, f32) {
-        match level {
-            // Twice the working precision, literally: products of f32 are exact in f64, the
-            // f64 FMA accumulation errs by at most about n * 2^-53 * |x|.|y|, and one rounding
-            // to f32 adds u * |x.y|: within Dot2's bound u*|x.y| + gamma_n^2 * |x|.|y| for
-            // every n, cheaper than Dot2 in f32, and free of TwoSum's inf - inf.
-            Ordered::Compensated => {
-                let r = <f32 as Flavor<f64>>::ordered(token, Ordered::Fast, x, y).0 as f32;
-                (kernel::canonical_nan(r), 0.0)
-            }
-            Ordered::Fast => on_backend!(token, level, x, y),
+            Token::Avx512(s) => s.vectorize(kernel),
         }
     }
+}
+
+/// The active backend and, if `PDOT_FORCE_ISA` was ignored, why: chosen on first use.
+fn active_choice() -> &'static (Backend, Option<IsaError>) {
+    static ACTIVE: OnceLock<(Backend, Option<IsaError>)> = OnceLock::new();
+    ACTIVE.get_or_init(|| match Backend::from_env() {
+        Ok(backend) => (backend, None),
+        Err(err) => (Backend::detect(), Some(err)),
+    })
 }

@@ -10,12 +10,8 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::accuracy::Accuracy;
-use crate::backend::Backend;
-use crate::kernel::Ordered;
-use crate::partial::ExactPartial;
 use crate::real::Real;
-use crate::strided::Strided;
+use crate::simd::{Flags, Load, Simd};
 
 /// An input element type for dot products with result type `O`: `f64` and `f32` for
 /// themselves, and `f32` for `f64` (accumulated in `f64`, like BLAS `dsdot`). Sealed: these
@@ -39,92 +35,47 @@ pub trait Input<O: Real>: Real {
     /// The run-time name of this pair.
     const PRECISION: Precision;
 
-    /// `x · y` at `accuracy` on `backend` (lengths already checked).
+    /// Backend `S` as loads of `Self` into vectors of `O`: what the Fast kernel reads
+    /// (every backend implements every pair; this names the one of the pair).
     #[doc(hidden)]
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, Self>,
-        y: Strided<'_, Self>,
-    ) -> O;
+    type Lanes<S: Simd>: Load<Self, O>;
 
-    /// The Fast result.
+    /// `s` as `Lanes`.
     #[doc(hidden)]
-    fn fast_on(backend: Backend, x: Strided<'_, Self>, y: Strided<'_, Self>) -> O;
+    fn lanes<S: Simd>(s: S) -> Self::Lanes<S>;
 
-    /// The Compensated result as an unevaluated `f64` sum `hi + lo`.
+    /// Backend `S` as loads of `Self` into vectors of `f64`: what the Compensated and Exact
+    /// kernels read.
     #[doc(hidden)]
-    fn compensated_on(backend: Backend, x: Strided<'_, Self>, y: Strided<'_, Self>) -> (f64, f64);
+    type Wide<S: Simd>: Load<Self, f64> + Flags;
 
-    /// The exact state.
+    /// `s` as `Wide`.
     #[doc(hidden)]
-    fn exact_on(backend: Backend, x: Strided<'_, Self>, y: Strided<'_, Self>) -> ExactPartial<O>;
+    fn wide<S: Simd>(s: S) -> Self::Wide<S>;
 }
 
-impl Input<f64> for f64 {
-    const PRECISION: Precision = Precision::F64;
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, f64>,
-        y: Strided<'_, f64>,
-    ) -> f64 {
-        backend.run::<f64, f64>(accuracy, x, y)
-    }
-    fn fast_on(backend: Backend, x: Strided<'_, f64>, y: Strided<'_, f64>) -> f64 {
-        backend.ordered::<f64, f64>(Ordered::Fast, x, y).0
-    }
-    fn compensated_on(backend: Backend, x: Strided<'_, f64>, y: Strided<'_, f64>) -> (f64, f64) {
-        backend.ordered::<f64, f64>(Ordered::Compensated, x, y)
-    }
-    fn exact_on(backend: Backend, x: Strided<'_, f64>, y: Strided<'_, f64>) -> ExactPartial<f64> {
-        ExactPartial::from_state(backend.exact(x, y))
-    }
+/// `Input<$o> for $e`: the backend token itself is the loads of every pair.
+macro_rules! input {
+    ($e:ty => $o:ty, $precision:expr) => {
+        impl Input<$o> for $e {
+            const PRECISION: Precision = $precision;
+            type Lanes<S: Simd> = S;
+            #[inline(always)]
+            fn lanes<S: Simd>(s: S) -> S {
+                s
+            }
+            type Wide<S: Simd> = S;
+            #[inline(always)]
+            fn wide<S: Simd>(s: S) -> S {
+                s
+            }
+        }
+    };
 }
 
-impl Input<f64> for f32 {
-    const PRECISION: Precision = Precision::F32F64;
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> f64 {
-        backend.run::<f32, f64>(accuracy, x, y)
-    }
-    fn fast_on(backend: Backend, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f64 {
-        backend.ordered::<f32, f64>(Ordered::Fast, x, y).0
-    }
-    fn compensated_on(backend: Backend, x: Strided<'_, f32>, y: Strided<'_, f32>) -> (f64, f64) {
-        backend.ordered::<f32, f64>(Ordered::Compensated, x, y)
-    }
-    fn exact_on(backend: Backend, x: Strided<'_, f32>, y: Strided<'_, f32>) -> ExactPartial<f64> {
-        ExactPartial::from_state(backend.exact(x, y))
-    }
-}
-
-impl Input<f32> for f32 {
-    const PRECISION: Precision = Precision::F32;
-    fn dot_on(
-        backend: Backend,
-        accuracy: Accuracy,
-        x: Strided<'_, f32>,
-        y: Strided<'_, f32>,
-    ) -> f32 {
-        backend.run::<f32, f32>(accuracy, x, y)
-    }
-    fn fast_on(backend: Backend, x: Strided<'_, f32>, y: Strided<'_, f32>) -> f32 {
-        backend.ordered::<f32, f32>(Ordered::Fast, x, y).0
-    }
-    fn compensated_on(backend: Backend, x: Strided<'_, f32>, y: Strided<'_, f32>) -> (f64, f64) {
-        // f32 Compensated is the f64 Fast sum rounded once to f32 (see Accuracy); the
-        // partial keeps the f64 sum.
-        (backend.ordered::<f32, f64>(Ordered::Fast, x, y).0, 0.0)
-    }
-    fn exact_on(backend: Backend, x: Strided<'_, f32>, y: Strided<'_, f32>) -> ExactPartial<f32> {
-        ExactPartial::from_state(backend.exact(x, y))
-    }
-}
+input!(f64 => f64, Precision::F64);
+input!(f32 => f32, Precision::F32);
+input!(f32 => f64, Precision::F32F64);
 
 /// The run-time name of a type pair of [`Input`]: what a command-line option, a file's
 /// dtype or a test matrix selects. [`Precision::visit`] calls generic code with the types.

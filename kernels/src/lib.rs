@@ -53,6 +53,7 @@
 
 mod accuracy;
 mod backend;
+mod dot;
 mod exact;
 mod input;
 mod kernel;
@@ -67,21 +68,6 @@ pub use input::{Input, ParsePrecisionError, Precision, VisitPrecision};
 pub use partial::{CompensatedPartial, ExactPartial, FastPartial, Partial, WireError};
 pub use real::Real;
 pub use strided::{StrideError, Strided};
-
-/// Panics with a message naming both lengths if they differ.
-#[track_caller]
-#[inline]
-pub(crate) fn check_lengths(x: usize, y: usize) {
-    if x != y {
-        length_mismatch(x, y);
-    }
-}
-
-#[cold]
-#[track_caller]
-fn length_mismatch(x: usize, y: usize) -> ! {
-    panic!("pdot: x has {x} elements but y has {y}; a dot product needs equal lengths")
-}
 
 /// The dot product `x · y` at [`Accuracy::Fast`].
 ///

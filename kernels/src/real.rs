@@ -18,9 +18,10 @@ mod sealed {
 /// # Example
 ///
 /// ```
-/// use pdot_kernels::{dot, Input};
+/// use pdot_kernels::{dot, Input, Real};
 ///
-/// fn norm2<T: Input<T>>(x: &[T]) -> T {
+/// // `Input<T>` says that `dot` takes `T` inputs with a `T` result.
+/// fn norm2<T: Real + Input<T>>(x: &[T]) -> T {
 ///     dot(x, x).sqrt()
 /// }
 /// assert_eq!(norm2(&[3.0f32, 4.0]), 5.0);
@@ -123,4 +124,11 @@ impl Real for f32 {
     fn from_f64_rounded(v: f64) -> f32 {
         v as f32
     }
+}
+
+/// The one positive quiet NaN for every NaN (the results of pdot carry no NaN payload or
+/// sign, so that they are the same bits on every backend).
+#[inline(always)]
+pub(crate) fn canonical_nan<A: Real>(r: A) -> A {
+    if r.is_nan() { A::nan() } else { r }
 }

@@ -433,6 +433,21 @@ impl<'a, T: Copy> Strided<'a, T> {
     }
 }
 
+/// Panics with a message naming both lengths if they differ.
+#[track_caller]
+#[inline]
+pub(crate) fn check_lengths(x: usize, y: usize) {
+    if x != y {
+        length_mismatch(x, y);
+    }
+}
+
+#[cold]
+#[track_caller]
+fn length_mismatch(x: usize, y: usize) -> ! {
+    panic!("pdot: x has {x} elements but y has {y}; a dot product needs equal lengths")
+}
+
 impl<'a, T: Copy> From<&'a [T]> for Strided<'a, T> {
     /// The contiguous view `inc = 1` of a whole slice.
     ///

@@ -13,7 +13,7 @@ pub(crate) struct Format {
 
 impl Format {
     /// The format of `T`.
-    pub(crate) fn of<T: crate::Real>() -> Format {
+    pub(crate) fn of<T: crate::real::Real>() -> Format {
         Format {
             precision: T::PRECISION,
             exponent_bits: T::EXPONENT_BITS,

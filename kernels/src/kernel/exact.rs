@@ -33,13 +33,50 @@
 //! Signs of zero: the fast path only adds nonzero products (at least `2^(K - SPREAD)`);
 //! zeros go to the scalar path, which records whether each is -0.
 
+use core::marker::PhantomData;
+
 use crate::exact::ExactState;
 use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
+use crate::input::Input;
 use crate::real::Real;
-use crate::simd::{Flags, Load, TINY_PRODUCT};
+use crate::simd::{Flags, Kernel, Load, Simd};
 use crate::strided::{Layout, Strided};
 
-use super::sweep::{Contiguous, Every, Gathered, Runs, Source};
+use super::operands::Operands;
+use super::source::{Contiguous, Every, Gathered, Runs, Source};
+
+/// The exact state of `x · y`: every product added exactly (a [`Kernel`]).
+pub(crate) struct ExactDot<'a, O, E>(Operands<'a, E>, PhantomData<O>);
+
+impl<'a, O: Real, E: Input<O>> ExactDot<'a, O, E> {
+    /// The kernel for `x · y`.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()`; the message names both lengths.
+    #[track_caller]
+    #[inline]
+    pub(crate) fn new(x: Strided<'a, E>, y: Strided<'a, E>) -> Self {
+        ExactDot(Operands::new(x, y), PhantomData)
+    }
+}
+
+impl<O: Real, E: Input<O>> Kernel for ExactDot<'_, O, E> {
+    type Output = ExactState;
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) -> ExactState {
+        let mut state = ExactState::new();
+        let (x, y) = self.0.get();
+        // SAFETY: x.len() == y.len(), checked by `Operands::new`, the only constructor.
+        unsafe { accumulate(E::wide(s), x, y, &mut state) };
+        state
+    }
+}
+
+/// Products below this magnitude may have an inexact TwoProduct error term: it is exact
+/// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
+/// subnormal grid); the exact kernel leaves smaller ones to its scalar path.
+const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968
 
 /// Most independent accumulator sets (register groups of `W` lanes) a step advances.
 const U: usize = 2;
@@ -63,14 +100,10 @@ const SPREAD: i32 = 40;
 ///
 /// # Safety
 /// `x.len() == y.len()`. Meant to be inlined into a function with `s`'s target features
-/// enabled ([`crate::simd::Simd::exact`]); elsewhere it is correct but slow.
+/// enabled ([`ExactDot`], run by [`Simd::vectorize`]); elsewhere it is correct but slow.
 #[inline(always)]
-pub(crate) unsafe fn accumulate<S, E>(
-    s: S,
-    x: Strided<'_, E>,
-    y: Strided<'_, E>,
-    state: &mut ExactState,
-) where
+unsafe fn accumulate<S, E>(s: S, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
+where
     S: Load<E, f64> + Flags,
     E: Real,
 {

@@ -1,9 +1,17 @@
-//! The dot-product kernels, written once against the [`crate::simd`] traits.
+//! The dot-product kernels, written once against the [`crate::simd`] vocabulary.
 //!
+//! Each kernel is a type implementing [`crate::simd::Kernel`]: a backend runs it with
+//! [`crate::simd::Simd::vectorize`] (through [`crate::Backend`]), and adding one touches no
+//! backend.
+//!
+//! - [`ordered`]: [`FastDot`] and [`CompensatedDot`], the levels that follow the canonical
+//!   order;
+//! - [`exact`]: [`ExactDot`], every product added exactly to an exact state;
 //! - [`sweep`] walks two logical vectors in the canonical order and hands register-wide
 //!   groups of lanes to an accumulation [`method::Method`];
 //! - [`method`] holds the per-lane arithmetic of each accuracy level and the fixed pairwise
-//!   trees that combine the lanes.
+//!   trees that combine the lanes;
+//! - [`source`] reads the vectors of each kind of view.
 
 /// Runs `$body` with `$j` = 0, 1, ..., `$k - 1` (`$k <= 8`), unrolled, so that register
 /// indices are constants and the registers stay in registers.
@@ -28,69 +36,10 @@ macro_rules! unrolled {
 
 pub(crate) mod exact;
 pub(crate) mod method;
+pub(crate) mod operands;
+pub(crate) mod ordered;
+pub(crate) mod source;
 pub(crate) mod sweep;
 
-use crate::real::Real;
-use crate::simd::Load;
-use crate::strided::Strided;
-use method::{Compensated, Fast, Method};
-
-/// The accuracy levels that follow the canonical order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Ordered {
-    /// `Accuracy::Fast`.
-    Fast,
-    /// `Accuracy::Compensated`.
-    Compensated,
-}
-
-/// `x · y` at `level` as an unevaluated sum `hi + lo`: `hi` is the result (NaN canonical),
-/// `lo` what the compensated sum knows beyond it (`|lo| <= ulp(hi) / 2`; 0 for Fast and for
-/// non-finite results).
-#[inline]
-pub(crate) fn dot<S, E, A>(s: S, level: Ordered, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
-where
-    S: Load<E, A>,
-    E: Real,
-    A: Real,
-{
-    debug_assert_eq!(x.len(), y.len());
-    match level {
-        Ordered::Fast => run::<S, E, A, Fast>(s, x, y),
-        Ordered::Compensated => {
-            let r = run::<S, E, A, Compensated>(s, x, y);
-            // Error-free transformations turn infinities into NaN (inf - inf inside TwoSum).
-            // A non-finite result is therefore recomputed by the Fast kernel, whose IEEE
-            // evaluation gives inf for an overflow or an infinite input and NaN for
-            // inf - inf, inf * 0 and NaN inputs.
-            if r.0.is_finite() {
-                r
-            } else {
-                run::<S, E, A, Fast>(s, x, y)
-            }
-        }
-    }
-}
-
-#[inline]
-fn run<S, E, A, M>(s: S, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
-where
-    S: Load<E, A>,
-    E: Real,
-    A: Real,
-    M: Method<A, S>,
-{
-    // SAFETY: `x` and `y` are views of `x.len() == y.len()` elements (checked by the API).
-    let (hi, lo) = unsafe { s.sweep::<E, A, M>(x, y) };
-    if hi.is_finite() {
-        (hi, lo)
-    } else {
-        (canonical_nan(hi), A::zero())
-    }
-}
-
-/// The one positive quiet NaN for every NaN.
-#[inline]
-pub(crate) fn canonical_nan<A: Real>(r: A) -> A {
-    if r.is_nan() { A::nan() } else { r }
-}
+pub(crate) use exact::ExactDot;
+pub(crate) use ordered::{CompensatedDot, FastDot};

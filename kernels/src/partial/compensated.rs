@@ -2,13 +2,14 @@
 
 use core::marker::PhantomData;
 
+use super::state::Partial;
+use super::wire::WireError;
 use super::wire::{HEADER_LEN, check_out, f64_at, read_header, write_header};
-use super::{Partial, WireError};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::kernel::canonical_nan;
-use crate::real::Real;
+use crate::kernel::CompensatedDot;
+use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
 /// The state of a [`Accuracy::Compensated`] dot product: an unevaluated `f64` sum
@@ -65,8 +66,7 @@ impl<O: Real> Partial for CompensatedPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        crate::check_lengths(x.len(), y.len());
-        let (hi, lo) = I::compensated_on(backend, x, y);
+        let (hi, lo) = backend.vectorize(CompensatedDot::<O, I>::new(x, y));
         Self::from_parts(hi, lo)
     }
 

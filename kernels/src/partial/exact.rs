@@ -2,14 +2,16 @@
 
 use core::marker::PhantomData;
 
+use super::state::Partial;
+use super::wire::WireError;
 use super::wire::{HEADER_LEN, check_out, read_header, write_header};
-use super::{Partial, WireError};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
 use crate::exact::superacc::{BIAS, LIMBS, Superacc};
 use crate::input::Input;
+use crate::kernel::ExactDot;
 use crate::real::Real;
 use crate::strided::Strided;
 
@@ -69,8 +71,7 @@ impl<O: Real> Partial for ExactPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        crate::check_lengths(x.len(), y.len());
-        I::exact_on(backend, x, y)
+        Self::from_state(backend.vectorize(ExactDot::<O, I>::new(x, y)))
     }
 
     fn merge(&mut self, other: &Self) {

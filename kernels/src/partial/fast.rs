@@ -1,12 +1,13 @@
 //! The partial of Accuracy::Fast.
 
+use super::state::Partial;
+use super::wire::WireError;
 use super::wire::{HEADER_LEN, check_out, read_header, write_header};
-use super::{Partial, WireError};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::kernel::canonical_nan;
-use crate::real::Real;
+use crate::kernel::FastDot;
+use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
 /// The state of a [`Accuracy::Fast`] dot product: its floating-point sum. Merging adds
@@ -48,9 +49,8 @@ impl<O: Real> Partial for FastPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        crate::check_lengths(x.len(), y.len());
         FastPartial {
-            sum: I::fast_on(backend, x, y),
+            sum: backend.vectorize(FastDot::<O, I>::new(x, y)),
         }
     }
 

@@ -2,13 +2,7 @@
 
 use core::arch::x86_64::*;
 
-use super::{Arith, Flags, Load, Simd};
-use crate::exact::ExactState;
-use crate::kernel::exact::accumulate;
-use crate::kernel::method::Method;
-use crate::kernel::sweep::sweep;
-use crate::real::Real;
-use crate::strided::Strided;
+use super::{Arith, Flags, Kernel, Load, Simd};
 
 /// Token proving that the CPU has AVX-512F (and the AVX2 and FMA it builds on).
 #[derive(Clone, Copy, Debug)]
@@ -24,255 +18,186 @@ impl Avx512 {
     }
 }
 
-/// The kernel sweep compiled for this backend's features.
-///
-/// # Safety
-/// The CPU has the features (the token proves it) and `x.len() == y.len()`.
-#[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn sweep_avx512<E, A, M>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
-where
-    Avx512: Load<E, A>,
-    E: Real,
-    A: Real,
-    M: Method<A, Avx512>,
-{
-    // SAFETY: forwarded from the caller.
-    unsafe { sweep::<Avx512, E, A, M>(s, x, y) }
-}
-
-/// The exact kernel compiled for this backend's features.
-///
-/// # Safety
-/// The CPU has the features (the token proves it) and `x.len() == y.len()`.
-#[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn exact_avx512<E>(s: Avx512, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
-where
-    Avx512: Load<E, f64>,
-    E: Real,
-{
-    // SAFETY: forwarded from the caller.
-    unsafe { accumulate(s, x, y, state) }
-}
-
 impl Simd for Avx512 {
     #[inline(always)]
-    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
-    where
-        Self: Load<E, f64> + Flags,
-        E: Real,
-    {
-        // SAFETY: the token exists only if the features were detected at run time;
-        // `x.len() == y.len()` is forwarded from the caller.
-        unsafe { exact_avx512(self, x, y, state) }
-    }
-
-    #[inline(always)]
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
-    where
-        Self: Load<E, A>,
-        E: Real,
-        A: Real,
-        M: Method<A, Self>,
-    {
-        // SAFETY: the token exists only if the features were detected at run time;
-        // `x.len() == y.len()` is forwarded from the caller.
-        unsafe { sweep_avx512::<E, A, M>(self, x, y) }
+    fn vectorize<K: Kernel>(self, kernel: K) -> K::Output {
+        // SAFETY: `vectorize_avx512` needs AVX-512F, AVX2 and FMA, and `self` exists only if
+        // `Avx512::detect` found all three on this CPU.
+        unsafe { vectorize_avx512(self, kernel) }
     }
 }
 
-// SAFETY (for every `unsafe` block in this file that calls an intrinsic): an `Avx512` token
-// exists only when AVX-512F, AVX2 and FMA were detected, which is all these intrinsics need;
-// memory access is covered by the documented contract of the enclosing `unsafe fn`.
-
-impl Arith<f64> for Avx512 {
-    type V = __m512d;
-    const W: usize = 8;
-    #[inline(always)]
-    fn zero(self) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_setzero_pd() }
-    }
-    #[inline(always)]
-    fn fma(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_fmadd_pd(a, b, c) }
-    }
-    #[inline(always)]
-    fn fms(self, a: __m512d, b: __m512d, c: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_fmsub_pd(a, b, c) }
-    }
-    #[inline(always)]
-    fn splat(self, a: f64) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_set1_pd(a) }
-    }
-    #[inline(always)]
-    fn add(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_add_pd(a, b) }
-    }
-    #[inline(always)]
-    fn sub(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_sub_pd(a, b) }
-    }
-    #[inline(always)]
-    fn mul(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_mul_pd(a, b) }
-    }
-    #[inline(always)]
-    fn store(self, v: __m512d, out: &mut [f64]) {
-        let out = &mut out[..8];
-        // SAFETY: `out` has 8 writable elements; see the file comment.
-        unsafe { _mm512_storeu_pd(out.as_mut_ptr(), v) }
-    }
-    #[inline(always)]
-    fn load_lanes(self, from: &[f64]) -> __m512d {
-        let from = &from[..8];
-        // SAFETY: `from` has 8 readable elements; see the file comment.
-        unsafe { _mm512_loadu_pd(from.as_ptr()) }
-    }
-    #[inline(always)]
-    fn reduce_add(self, v: __m512d) -> f64 {
-        // SAFETY: see the file comment.
-        unsafe {
-            // h = 4, then h = 2 and h = 1 within the low 128 bits.
-            let q = _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd::<1>(v));
-            let s = _mm_add_pd(_mm256_castpd256_pd128(q), _mm256_extractf128_pd::<1>(q));
-            _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)))
-        }
-    }
+/// `kernel.run(s)`, compiled with AVX-512F, AVX2 and FMA: the one function of this backend
+/// with target features; every kernel is inlined into it.
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn vectorize_avx512<K: Kernel>(s: Avx512, kernel: K) -> K::Output {
+    kernel.run(s)
 }
 
-impl Arith<f32> for Avx512 {
-    type V = __m512;
-    const W: usize = 16;
-    #[inline(always)]
-    fn zero(self) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_setzero_ps() }
-    }
-    #[inline(always)]
-    fn fma(self, a: __m512, b: __m512, c: __m512) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_fmadd_ps(a, b, c) }
-    }
-    #[inline(always)]
-    fn fms(self, a: __m512, b: __m512, c: __m512) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_fmsub_ps(a, b, c) }
-    }
-    #[inline(always)]
-    fn splat(self, a: f32) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_set1_ps(a) }
-    }
-    #[inline(always)]
-    fn add(self, a: __m512, b: __m512) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_add_ps(a, b) }
-    }
-    #[inline(always)]
-    fn sub(self, a: __m512, b: __m512) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_sub_ps(a, b) }
-    }
-    #[inline(always)]
-    fn mul(self, a: __m512, b: __m512) -> __m512 {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_mul_ps(a, b) }
-    }
-    #[inline(always)]
-    fn store(self, v: __m512, out: &mut [f32]) {
-        let out = &mut out[..16];
-        // SAFETY: `out` has 16 writable elements; see the file comment.
-        unsafe { _mm512_storeu_ps(out.as_mut_ptr(), v) }
-    }
-    #[inline(always)]
-    fn load_lanes(self, from: &[f32]) -> __m512 {
-        let from = &from[..16];
-        // SAFETY: `from` has 16 readable elements; see the file comment.
-        unsafe { _mm512_loadu_ps(from.as_ptr()) }
-    }
-    #[inline(always)]
-    fn reduce_add(self, v: __m512) -> f32 {
-        // SAFETY: see the file comment.
-        unsafe {
-            // h = 8 (256-bit halves), h = 4 (128-bit halves), then h = 2 and h = 1.
-            let lo = _mm512_castps512_ps256(v);
-            let hi = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(_mm512_castps_pd(v)));
-            let o = _mm256_add_ps(lo, hi);
-            let q = _mm_add_ps(_mm256_castps256_ps128(o), _mm256_extractf128_ps::<1>(o));
-            let s = _mm_add_ps(q, _mm_movehl_ps(q, q));
-            _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)))
-        }
-    }
+/// `$e`, made of intrinsics that take and return values only (no memory access, no
+/// pointer), in the `unsafe` block their target features require. Used only in methods of
+/// `Avx512`, whose token is the proof.
+macro_rules! values {
+    ($e:expr) => {
+        // SAFETY: these intrinsics need only AVX-512F, AVX2 and FMA, and this code runs only
+        // in a method of `Avx512`, a token that exists only if `Avx512::detect` found all
+        // three on this CPU; they touch no memory, so nothing else is required.
+        unsafe { $e }
+    };
 }
 
-/// Reads `p + k * inc`.
-///
-/// # Safety
-/// The element must be readable.
+/// The pairwise tree over the 8 lanes of `v`: h = 4, then h = 2 and h = 1 within the low
+/// 128 bits.
 #[inline(always)]
-unsafe fn at<E: Copy>(p: *const E, k: isize, inc: isize) -> E {
-    // SAFETY: forwarded from the caller.
-    unsafe { p.offset(k * inc).read() }
+fn reduce_pd(_: Avx512, v: __m512d) -> f64 {
+    values!({
+        let q = _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd::<1>(v));
+        let s = _mm_add_pd(_mm256_castpd256_pd128(q), _mm256_extractf128_pd::<1>(q));
+        _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)))
+    })
 }
+
+/// The pairwise tree over the 16 lanes of `v`: h = 8 (256-bit halves), h = 4 (128-bit
+/// halves), then h = 2 and h = 1.
+#[inline(always)]
+fn reduce_ps(_: Avx512, v: __m512) -> f32 {
+    values!({
+        let lo = _mm512_castps512_ps256(v);
+        let hi = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(_mm512_castps_pd(v)));
+        let o = _mm256_add_ps(lo, hi);
+        let q = _mm_add_ps(_mm256_castps256_ps128(o), _mm256_extractf128_ps::<1>(o));
+        let s = _mm_add_ps(q, _mm_movehl_ps(q, q));
+        _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)))
+    })
+}
+
+/// `Arith<$t>` and `Load<$t, $t>` for `Avx512`, from the intrinsics of one element type
+/// (the `f64` and `f32` implementations differ only in them).
+macro_rules! same_type {
+    ($t:ty, $v:ty, $w:literal, $reduce:ident,
+     $setzero:ident, $fmadd:ident, $fmsub:ident, $set1:ident,
+     $add:ident, $sub:ident, $mul:ident, $storeu:ident, $loadu:ident) => {
+        impl Arith<$t> for Avx512 {
+            type V = $v;
+            const W: usize = $w;
+            #[inline(always)]
+            fn zero(self) -> $v {
+                values!($setzero())
+            }
+            #[inline(always)]
+            fn fma(self, a: $v, b: $v, c: $v) -> $v {
+                values!($fmadd(a, b, c))
+            }
+            #[inline(always)]
+            fn fms(self, a: $v, b: $v, c: $v) -> $v {
+                values!($fmsub(a, b, c))
+            }
+            #[inline(always)]
+            fn splat(self, a: $t) -> $v {
+                values!($set1(a))
+            }
+            #[inline(always)]
+            fn add(self, a: $v, b: $v) -> $v {
+                values!($add(a, b))
+            }
+            #[inline(always)]
+            fn sub(self, a: $v, b: $v) -> $v {
+                values!($sub(a, b))
+            }
+            #[inline(always)]
+            fn mul(self, a: $v, b: $v) -> $v {
+                values!($mul(a, b))
+            }
+            #[inline(always)]
+            fn store(self, v: $v, out: &mut [$t]) {
+                let out = &mut out[..$w];
+                // SAFETY: `out` has W writable elements; the token proves AVX-512F.
+                unsafe { $storeu(out.as_mut_ptr(), v) }
+            }
+            #[inline(always)]
+            fn load_lanes(self, from: &[$t]) -> $v {
+                let from = &from[..$w];
+                // SAFETY: `from` has W readable elements; the token proves AVX-512F.
+                unsafe { $loadu(from.as_ptr()) }
+            }
+            #[inline(always)]
+            fn reduce_add(self, v: $v) -> $t {
+                $reduce(self, v)
+            }
+        }
+
+        impl Load<$t, $t> for Avx512 {
+            #[inline(always)]
+            unsafe fn load(self, p: *const $t) -> $v {
+                // SAFETY: the caller guarantees W readable elements; the token proves
+                // AVX-512F.
+                unsafe { $loadu(p) }
+            }
+            #[inline(always)]
+            unsafe fn gather(self, p: *const $t, inc: isize) -> $v {
+                // SAFETY: the caller guarantees the W addressed elements are readable.
+                let v: [$t; $w] = unsafe { pick(p, inc) };
+                self.load_lanes(&v)
+            }
+        }
+    };
+}
+
+same_type!(
+    f64,
+    __m512d,
+    8,
+    reduce_pd,
+    _mm512_setzero_pd,
+    _mm512_fmadd_pd,
+    _mm512_fmsub_pd,
+    _mm512_set1_pd,
+    _mm512_add_pd,
+    _mm512_sub_pd,
+    _mm512_mul_pd,
+    _mm512_storeu_pd,
+    _mm512_loadu_pd
+);
+same_type!(
+    f32,
+    __m512,
+    16,
+    reduce_ps,
+    _mm512_setzero_ps,
+    _mm512_fmadd_ps,
+    _mm512_fmsub_ps,
+    _mm512_set1_ps,
+    _mm512_add_ps,
+    _mm512_sub_ps,
+    _mm512_mul_ps,
+    _mm512_storeu_ps,
+    _mm512_loadu_ps
+);
 
 /// `N` elements `p + k * inc` in an array (the compiler assembles them in registers).
+///
+/// Strided loads are assembled from scalar loads rather than `vgather*`, which is slow on
+/// the AMD Zen cores measured (the same choice as the AVX2 backend).
 ///
 /// # Safety
 /// Each addressed element must be readable.
 #[inline(always)]
 unsafe fn pick<E: Copy, const N: usize>(p: *const E, inc: isize) -> [E; N] {
-    // SAFETY: forwarded from the caller.
-    core::array::from_fn(|k| unsafe { at(p, k as isize, inc) })
-}
-
-// Strided loads are assembled from scalar loads rather than `vgather*`, which is slow on
-// the AMD Zen cores measured (the same choice as the AVX2 backend).
-
-impl Load<f64, f64> for Avx512 {
-    #[inline(always)]
-    unsafe fn load(self, p: *const f64) -> __m512d {
-        // SAFETY: the caller guarantees 8 readable elements; see the file comment.
-        unsafe { _mm512_loadu_pd(p) }
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f64, inc: isize) -> __m512d {
-        // SAFETY: the caller guarantees the 8 addressed elements are readable.
-        let v: [f64; 8] = unsafe { pick(p, inc) };
-        self.load_lanes(&v)
-    }
-}
-
-impl Load<f32, f32> for Avx512 {
-    #[inline(always)]
-    unsafe fn load(self, p: *const f32) -> __m512 {
-        // SAFETY: the caller guarantees 16 readable elements; see the file comment.
-        unsafe { _mm512_loadu_ps(p) }
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f32, inc: isize) -> __m512 {
-        // SAFETY: the caller guarantees the 16 addressed elements are readable.
-        let v: [f32; 16] = unsafe { pick(p, inc) };
-        self.load_lanes(&v)
-    }
+    // SAFETY: element k is one of the addressed elements, readable (caller).
+    core::array::from_fn(|k| unsafe { p.offset(k as isize * inc).read() })
 }
 
 impl Load<f32, f64> for Avx512 {
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m512d {
-        // SAFETY: the caller guarantees 8 readable elements; see the file comment.
+        // SAFETY: the caller guarantees 8 readable elements; the token proves AVX-512F.
         unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(p)) }
     }
     #[inline(always)]
     unsafe fn gather(self, p: *const f32, inc: isize) -> __m512d {
         // SAFETY: the caller guarantees the 8 addressed elements are readable.
         let v: [f32; 8] = unsafe { pick(p, inc) };
-        // SAFETY: `v` has 8 readable elements; see the file comment.
+        // SAFETY: `v` has 8 readable elements; the token proves AVX-512F.
         unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(v.as_ptr())) }
     }
 }
@@ -280,56 +205,45 @@ impl Load<f32, f64> for Avx512 {
 impl Flags for Avx512 {
     #[inline(always)]
     fn abs(self, a: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_abs_pd(a) }
+        values!(_mm512_abs_pd(a))
     }
     #[inline(always)]
     fn max(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe { _mm512_max_pd(a, b) }
+        values!(_mm512_max_pd(a, b))
     }
     #[inline(always)]
     fn below(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe {
+        values!({
             let m = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, b);
             _mm512_castsi512_pd(_mm512_maskz_set1_epi64(m, -1))
-        }
+        })
     }
     #[inline(always)]
     fn at_least(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe {
+        values!({
             let m = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(a, b);
             _mm512_castsi512_pd(_mm512_maskz_set1_epi64(m, -1))
-        }
+        })
     }
     #[inline(always)]
     fn or(self, a: __m512d, b: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe {
-            _mm512_castsi512_pd(_mm512_or_si512(
-                _mm512_castpd_si512(a),
-                _mm512_castpd_si512(b),
-            ))
-        }
+        values!(_mm512_castsi512_pd(_mm512_or_si512(
+            _mm512_castpd_si512(a),
+            _mm512_castpd_si512(b),
+        )))
     }
     #[inline(always)]
     fn and_not(self, mask: __m512d, v: __m512d) -> __m512d {
-        // SAFETY: see the file comment.
-        unsafe {
-            _mm512_castsi512_pd(_mm512_andnot_si512(
-                _mm512_castpd_si512(mask),
-                _mm512_castpd_si512(v),
-            ))
-        }
+        values!(_mm512_castsi512_pd(_mm512_andnot_si512(
+            _mm512_castpd_si512(mask),
+            _mm512_castpd_si512(v),
+        )))
     }
     #[inline(always)]
     fn any(self, mask: __m512d) -> bool {
-        // SAFETY: see the file comment.
-        unsafe {
+        values!({
             let m = _mm512_castpd_si512(mask);
             _mm512_test_epi64_mask(m, m) != 0
-        }
+        })
     }
 }

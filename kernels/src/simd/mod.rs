@@ -1,12 +1,19 @@
 //! The small SIMD vocabulary the kernels are written against, and its backends.
 //!
+//! This module knows no kernel. It offers lane-wise arithmetic ([`Arith`]), loads ([`Load`]),
+//! comparisons and masks ([`Flags`]), and one way in: [`Simd::vectorize`] runs any
+//! [`Kernel`] with the backend's instructions enabled (the pulp/faer pattern).
+//!
 //! A backend is a zero-sized token type whose existence proves that the CPU supports its
-//! instructions (it can only be made after run-time detection). The kernels in
-//! [`crate::kernel`] are written once, generically over these traits, and instantiated by
-//! each backend's [`Simd::sweep`] inside a function that enables the backend's target
-//! features. Everything between that function and the intrinsics is `#[inline(always)]`, so
-//! the whole kernel is compiled for those features (a closure in between would not be
-//! inlined reliably, and every intrinsic would become a call).
+//! instructions (it can only be made after run-time detection). Each backend has exactly one
+//! function with `#[target_feature]`, its `vectorize`, whose body is `kernel.run(token)`.
+//! Everything between that function and the intrinsics — the kernel's `run`, the traversal,
+//! the trait methods below — is `#[inline(always)]`, so the whole kernel is compiled for
+//! those features (a closure or a plain `#[inline]` in between would not be inlined
+//! reliably, and every intrinsic would become a call). Adding a kernel touches no backend.
+//!
+//! The traits are `pub` inside this private module so that the hidden items of the public
+//! [`crate::Input`] can name them; nothing outside the crate can.
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx2;
@@ -14,37 +21,29 @@ pub(crate) mod avx2;
 pub(crate) mod avx512;
 pub(crate) mod portable;
 
-use crate::exact::ExactState;
-use crate::kernel::method::Method;
 use crate::real::Real;
-use crate::strided::Strided;
 
-/// A backend token: runs the kernels with its instruction set enabled.
-pub(crate) trait Simd: Copy {
-    /// [`crate::kernel::sweep::sweep`] compiled with this backend's target features.
-    ///
-    /// # Safety
-    /// `x.len() == y.len()`.
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
-    where
-        Self: Load<E, A>,
-        E: Real,
-        A: Real,
-        M: Method<A, Self>;
+/// Work written once, generically, for every backend: what [`Simd::vectorize`] runs.
+pub trait Kernel {
+    /// What the kernel returns.
+    type Output;
+    /// Runs the kernel with backend `s`. Implementations must be `#[inline(always)]` (and
+    /// so must everything they call down to the [`Simd`] methods), so that they are
+    /// compiled inside the backend's `#[target_feature]` function.
+    fn run<S: Simd>(self, s: S) -> Self::Output;
+}
 
-    /// [`crate::kernel::exact::accumulate`] compiled with this backend's target features:
-    /// adds every product `x[i] * y[i]` exactly to `state`.
-    ///
-    /// # Safety
-    /// `x.len() == y.len()`.
-    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
-    where
-        Self: Load<E, f64> + Flags,
-        E: Real;
+/// A backend token: every operation of the vocabulary, for every pair of element and
+/// accumulator types, and the one entry that enables its instructions.
+pub trait Simd:
+    Copy + Flags + Arith<f32> + Load<f64, f64> + Load<f32, f32> + Load<f32, f64>
+{
+    /// `kernel.run(self)`, compiled with this backend's target features.
+    fn vectorize<K: Kernel>(self, kernel: K) -> K::Output;
 }
 
 /// Lane-wise arithmetic on vectors of `A` (`f32` or `f64`) of backend `Self`.
-pub(crate) trait Arith<A: Copy>: Simd {
+pub trait Arith<A: Copy>: Copy {
     /// A vector of [`Arith::W`] lanes of `A`.
     type V: Copy;
     /// Lanes per vector.
@@ -88,7 +87,7 @@ pub(crate) trait Arith<A: Copy>: Simd {
 }
 
 /// Loads of elements `E` into vectors of `A` (equal types, or `f32` widened to `f64`).
-pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
+pub trait Load<E: Copy, A: Copy>: Arith<A> {
     /// Loads `W` consecutive elements starting at `p`.
     ///
     /// # Safety
@@ -125,8 +124,8 @@ pub(crate) trait Load<E: Copy, A: Copy>: Arith<A> {
     }
 }
 
-/// The lane-wise operations of the exact kernel, on vectors of `f64`.
-pub(crate) trait Flags: Arith<f64> {
+/// Comparisons, masks and the magnitude operations, on vectors of `f64`.
+pub trait Flags: Arith<f64> {
     /// `|a|`.
     fn abs(self, a: Self::V) -> Self::V;
     /// The larger of `a` and `b`; `b` if either is NaN (x86 `maxpd`), so that a running
@@ -143,8 +142,3 @@ pub(crate) trait Flags: Arith<f64> {
     /// Whether some lane of `mask` is set.
     fn any(self, mask: Self::V) -> bool;
 }
-
-/// Products below this magnitude may have an inexact TwoProduct error term: it is exact
-/// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
-/// subnormal grid); the exact kernel leaves smaller ones to its scalar path.
-pub(crate) const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968

@@ -9,13 +9,7 @@
 
 use wide::{f32x8, f64x4};
 
-use super::{Arith, Flags, Load, Simd};
-use crate::exact::ExactState;
-use crate::kernel::exact::accumulate;
-use crate::kernel::method::Method;
-use crate::kernel::sweep::sweep;
-use crate::real::Real;
-use crate::strided::Strided;
+use super::{Arith, Flags, Kernel, Load, Simd};
 
 /// Token of the portable backend: available everywhere.
 #[derive(Clone, Copy, Debug, Default)]
@@ -31,125 +25,19 @@ const FUSED: bool = cfg!(any(
 ));
 
 impl Simd for Portable {
-    #[inline]
-    unsafe fn exact<E>(self, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
-    where
-        Self: Load<E, f64> + Flags,
-        E: Real,
-    {
-        // SAFETY: forwarded from the caller; this backend needs no target features.
-        unsafe { accumulate(self, x, y, state) }
-    }
-
-    #[inline]
-    unsafe fn sweep<E, A, M>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> (A, A)
-    where
-        Self: Load<E, A>,
-        E: Real,
-        A: Real,
-        M: Method<A, Self>,
-    {
-        // SAFETY: forwarded from the caller; this backend needs no target features.
-        unsafe { sweep::<Portable, E, A, M>(self, x, y) }
+    #[inline(always)]
+    fn vectorize<K: Kernel>(self, kernel: K) -> K::Output {
+        vectorize_portable(self, kernel)
     }
 }
 
-impl Arith<f64> for Portable {
-    type V = f64x4;
-    const W: usize = 4;
-    #[inline(always)]
-    fn zero(self) -> f64x4 {
-        f64x4::ZERO
-    }
-    #[inline(always)]
-    fn fma(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
-        if FUSED {
-            a.mul_add(b, c)
-        } else {
-            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
-            f64x4::new(core::array::from_fn(|k| a[k].mul_add(b[k], c[k])))
-        }
-    }
-    #[inline(always)]
-    fn fms(self, a: f64x4, b: f64x4, c: f64x4) -> f64x4 {
-        // Negation is exact, so this is a * b - c rounded once.
-        Arith::<f64>::fma(self, a, b, -c)
-    }
-    #[inline(always)]
-    fn splat(self, a: f64) -> f64x4 {
-        f64x4::splat(a)
-    }
-    #[inline(always)]
-    fn add(self, a: f64x4, b: f64x4) -> f64x4 {
-        a + b
-    }
-    #[inline(always)]
-    fn sub(self, a: f64x4, b: f64x4) -> f64x4 {
-        a - b
-    }
-    #[inline(always)]
-    fn mul(self, a: f64x4, b: f64x4) -> f64x4 {
-        a * b
-    }
-    #[inline(always)]
-    fn store(self, v: f64x4, out: &mut [f64]) {
-        out[..4].copy_from_slice(&v.to_array());
-    }
-    #[inline(always)]
-    fn load_lanes(self, from: &[f64]) -> f64x4 {
-        let mut a = [0.0; 4];
-        a.copy_from_slice(&from[..4]);
-        f64x4::new(a)
-    }
-}
-
-impl Arith<f32> for Portable {
-    type V = f32x8;
-    const W: usize = 8;
-    #[inline(always)]
-    fn zero(self) -> f32x8 {
-        f32x8::ZERO
-    }
-    #[inline(always)]
-    fn fma(self, a: f32x8, b: f32x8, c: f32x8) -> f32x8 {
-        if FUSED {
-            a.mul_add(b, c)
-        } else {
-            let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
-            f32x8::new(core::array::from_fn(|k| a[k].mul_add(b[k], c[k])))
-        }
-    }
-    #[inline(always)]
-    fn fms(self, a: f32x8, b: f32x8, c: f32x8) -> f32x8 {
-        // Negation is exact, so this is a * b - c rounded once.
-        Arith::<f32>::fma(self, a, b, -c)
-    }
-    #[inline(always)]
-    fn splat(self, a: f32) -> f32x8 {
-        f32x8::splat(a)
-    }
-    #[inline(always)]
-    fn add(self, a: f32x8, b: f32x8) -> f32x8 {
-        a + b
-    }
-    #[inline(always)]
-    fn sub(self, a: f32x8, b: f32x8) -> f32x8 {
-        a - b
-    }
-    #[inline(always)]
-    fn mul(self, a: f32x8, b: f32x8) -> f32x8 {
-        a * b
-    }
-    #[inline(always)]
-    fn store(self, v: f32x8, out: &mut [f32]) {
-        out[..8].copy_from_slice(&v.to_array());
-    }
-    #[inline(always)]
-    fn load_lanes(self, from: &[f32]) -> f32x8 {
-        let mut a = [0.0; 8];
-        a.copy_from_slice(&from[..8]);
-        f32x8::new(a)
-    }
+/// `kernel.run(s)` with the build's own target features: the one function of this backend
+/// that runs kernels, like those of the other backends. Not inlined, so that the match over
+/// the backends ([`crate::Backend`]) stays a few instructions instead of taking in a whole
+/// kernel and its stack frame (which cost every call, whatever the backend, about 20 ns).
+#[inline(never)]
+fn vectorize_portable<K: Kernel>(s: Portable, kernel: K) -> K::Output {
+    kernel.run(s)
 }
 
 /// Reads `N` elements `p + k * inc` into an array.
@@ -158,35 +46,80 @@ impl Arith<f32> for Portable {
 /// Each of those elements must be readable.
 #[inline(always)]
 unsafe fn read<E: Copy, const N: usize>(p: *const E, inc: isize) -> [E; N] {
-    // SAFETY: the caller guarantees each addressed element is readable.
+    // SAFETY: element k is one of the addressed elements, readable (caller).
     core::array::from_fn(|k| unsafe { p.offset(k as isize * inc).read() })
 }
 
-impl Load<f64, f64> for Portable {
-    #[inline(always)]
-    unsafe fn load(self, p: *const f64) -> f64x4 {
-        // SAFETY: the caller guarantees 4 readable elements.
-        f64x4::new(unsafe { p.cast::<[f64; 4]>().read_unaligned() })
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f64, inc: isize) -> f64x4 {
-        // SAFETY: the caller guarantees the addressed elements are readable.
-        f64x4::new(unsafe { read(p, inc) })
-    }
+/// `Arith<$t>` and `Load<$t, $t>` for `Portable` on the `wide` vector `$v` of `$w` lanes
+/// (the `f64` and `f32` implementations differ only in the types).
+macro_rules! same_type {
+    ($t:ty, $v:ty, $w:literal) => {
+        impl Arith<$t> for Portable {
+            type V = $v;
+            const W: usize = $w;
+            #[inline(always)]
+            fn zero(self) -> $v {
+                <$v>::ZERO
+            }
+            #[inline(always)]
+            fn fma(self, a: $v, b: $v, c: $v) -> $v {
+                if FUSED {
+                    a.mul_add(b, c)
+                } else {
+                    let (a, b, c) = (a.to_array(), b.to_array(), c.to_array());
+                    <$v>::new(core::array::from_fn(|k| a[k].mul_add(b[k], c[k])))
+                }
+            }
+            #[inline(always)]
+            fn fms(self, a: $v, b: $v, c: $v) -> $v {
+                // Negation is exact, so this is a * b - c rounded once.
+                Arith::<$t>::fma(self, a, b, -c)
+            }
+            #[inline(always)]
+            fn splat(self, a: $t) -> $v {
+                <$v>::splat(a)
+            }
+            #[inline(always)]
+            fn add(self, a: $v, b: $v) -> $v {
+                a + b
+            }
+            #[inline(always)]
+            fn sub(self, a: $v, b: $v) -> $v {
+                a - b
+            }
+            #[inline(always)]
+            fn mul(self, a: $v, b: $v) -> $v {
+                a * b
+            }
+            #[inline(always)]
+            fn store(self, v: $v, out: &mut [$t]) {
+                out[..$w].copy_from_slice(&v.to_array());
+            }
+            #[inline(always)]
+            fn load_lanes(self, from: &[$t]) -> $v {
+                let mut a = [0.0; $w];
+                a.copy_from_slice(&from[..$w]);
+                <$v>::new(a)
+            }
+        }
+
+        impl Load<$t, $t> for Portable {
+            #[inline(always)]
+            unsafe fn load(self, p: *const $t) -> $v {
+                // SAFETY: the caller guarantees W readable elements.
+                <$v>::new(unsafe { p.cast::<[$t; $w]>().read_unaligned() })
+            }
+            #[inline(always)]
+            unsafe fn gather(self, p: *const $t, inc: isize) -> $v {
+                // SAFETY: the caller guarantees the addressed elements are readable.
+                <$v>::new(unsafe { read(p, inc) })
+            }
+        }
+    };
 }
 
-impl Load<f32, f32> for Portable {
-    #[inline(always)]
-    unsafe fn load(self, p: *const f32) -> f32x8 {
-        // SAFETY: the caller guarantees 8 readable elements.
-        f32x8::new(unsafe { p.cast::<[f32; 8]>().read_unaligned() })
-    }
-    #[inline(always)]
-    unsafe fn gather(self, p: *const f32, inc: isize) -> f32x8 {
-        // SAFETY: the caller guarantees the addressed elements are readable.
-        f32x8::new(unsafe { read(p, inc) })
-    }
-}
+same_type!(f64, f64x4, 4);
+same_type!(f32, f32x8, 8);
 
 impl Load<f32, f64> for Portable {
     #[inline(always)]
