@@ -30,6 +30,7 @@ bench-mpi: deps
 	bash scripts/mpi-bench.sh
 
 lint: deps
+	python3 scripts/check-cycles.py
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
