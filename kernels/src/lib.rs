@@ -13,7 +13,8 @@
 //! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: aliases of [`dot_as::<f64, f32>`](dot_as)
 //!   for BLAS users (`f32` inputs accumulated in `f64`);
 //! - [`Backend`] and [`Isa`]: the run-time dispatch, chosen once per process
-//!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one);
+//!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one; a name that cannot be honoured is
+//!   reported by [`Backend::active_override_error`], never printed);
 //! - [`Accuracy::Exact`]: the correctly rounded dot product, the same bits whatever the
 //!   order, split or backend;
 //! - [`Partial`] ([`FastPartial`], [`CompensatedPartial`], [`ExactPartial`]): mergeable
