@@ -87,16 +87,19 @@ fn bench_pair<O: Real, E: Peer<O>>(c: &mut Criterion, n: usize) {
                 let (x, y) = pair.views(layout.alignment, n, layout.inc);
                 let run = runner::batch::<O, E>(contender, x, y, n, layout.inc)
                     .expect("layout.has(contender)");
-                b.iter_custom(|iters| {
-                    let reps = usize::try_from(iters).expect("iteration count fits usize");
-                    let start = Instant::now();
-                    std::hint::black_box(run(reps));
-                    start.elapsed()
-                });
+                b.iter_custom(|iters| time_reps(&run, iters));
             });
         }
     }
     group.finish();
+}
+
+/// The time of one call `run(iters)`: `iters` repetitions of a batch.
+fn time_reps<R>(run: impl Fn(usize) -> R, iters: u64) -> Duration {
+    let reps = usize::try_from(iters).expect("iteration count fits usize");
+    let start = Instant::now();
+    std::hint::black_box(run(reps));
+    start.elapsed()
 }
 
 /// Benches `merge`, the wire round trip and `finish` of two partials `P` of random data
@@ -112,12 +115,7 @@ fn bench_partial<P: Partial, I: Input<P::Output>>(c: &mut Criterion, name: &str)
     for op in Op::ALL {
         let run = partials::batch(op, &a, &b);
         group.bench_function(op.name(), |bench| {
-            bench.iter_custom(|iters| {
-                let reps = usize::try_from(iters).expect("iteration count fits usize");
-                let start = Instant::now();
-                std::hint::black_box(run(reps));
-                start.elapsed()
-            });
+            bench.iter_custom(|iters| time_reps(&run, iters));
         });
     }
     group.finish();

@@ -297,87 +297,100 @@ mod tests {
 
     const INCS: [isize; 7] = [-3, -2, -1, 0, 1, 2, 4];
 
-    #[test]
-    fn ddot_agrees_with_pdot() {
+    /// Runs `strided(n, incx, incy)` for every n in 0..=80 and every pair of [`INCS`], then
+    /// `contiguous(n)` for that n.
+    fn each_case(mut strided: impl FnMut(usize, isize, isize), mut contiguous: impl FnMut(usize)) {
         for n in 0..=80usize {
             for incx in INCS {
                 for incy in INCS {
-                    let len = n.max(1) * 4;
-                    let x = values(len, n as u64 * 31 + 7);
-                    let y = values(len + 3, n as u64 * 17 + 1);
-                    let xs = Strided::new(&x, n, incx).unwrap();
-                    let ys = Strided::new(&y, n, incy).unwrap();
-                    let reference = dot_strided(Accuracy::Compensated, xs, ys);
-                    let blas = ddot_strided(n, &x, incx, &y, incy);
-                    let tol = 2.0 * (n as f64) * f64::EPSILON * abs_dot(xs, ys);
-                    assert!(
-                        (blas - reference).abs() <= tol,
-                        "n={n} incx={incx} incy={incy}: {blas} vs {reference}"
-                    );
+                    strided(n, incx, incy);
                 }
             }
-            let x = values(n, 3);
-            let y = values(n, 5);
-            let tol = 2.0 * (n as f64) * f64::EPSILON * abs_dot(x[..].into(), y[..].into());
-            assert!((ddot(&x, &y) - pdot_kernels::dot(&x, &y)).abs() <= tol);
+            contiguous(n);
         }
     }
 
     #[test]
+    fn ddot_agrees_with_pdot() {
+        each_case(
+            |n, incx, incy| {
+                let len = n.max(1) * 4;
+                let x = values(len, n as u64 * 31 + 7);
+                let y = values(len + 3, n as u64 * 17 + 1);
+                let xs = Strided::new(&x, n, incx).unwrap();
+                let ys = Strided::new(&y, n, incy).unwrap();
+                let reference = dot_strided(Accuracy::Compensated, xs, ys);
+                let blas = ddot_strided(n, &x, incx, &y, incy);
+                let tol = 2.0 * (n as f64) * f64::EPSILON * abs_dot(xs, ys);
+                assert!(
+                    (blas - reference).abs() <= tol,
+                    "n={n} incx={incx} incy={incy}: {blas} vs {reference}"
+                );
+            },
+            |n| {
+                let x = values(n, 3);
+                let y = values(n, 5);
+                let tol = 2.0 * (n as f64) * f64::EPSILON * abs_dot(x[..].into(), y[..].into());
+                assert!((ddot(&x, &y) - pdot_kernels::dot(&x, &y)).abs() <= tol);
+            },
+        );
+    }
+
+    #[test]
     fn sdot_and_dsdot_agree_with_pdot() {
-        for n in 0..=80usize {
-            for incx in INCS {
-                for incy in INCS {
-                    let len = n.max(1) * 4;
-                    let x: Vec<f32> = values(len, n as u64 + 11)
-                        .iter()
-                        .map(|&v| v as f32)
-                        .collect();
-                    let y: Vec<f32> = values(len + 2, n as u64 + 13)
-                        .iter()
-                        .map(|&v| v as f32)
-                        .collect();
-                    let xs = Strided::new(&x, n, incx).unwrap();
-                    let ys = Strided::new(&y, n, incy).unwrap();
-                    let scale: f64 = xs
-                        .iter()
-                        .zip(ys.iter())
-                        .map(|(a, b)| (f64::from(a) * f64::from(b)).abs())
-                        .sum();
-                    // dsdot: pdot accumulates the exact products in f64. OpenBLAS 0.3.21's x86_64
-                    // dsdot does not: it sums each block of 32 with the f32 sdot kernel and
-                    // only adds the block sums in f64, so it is held to the f32 bound.
-                    let exact = pdot_dsdot_strided(Accuracy::Compensated, xs, ys);
-                    let fast = pdot_dsdot_strided(Accuracy::Fast, xs, ys);
-                    let blas_ds = dsdot_strided(n, &x, incx, &y, incy);
-                    let tol64 = 2.0 * (n as f64) * f64::EPSILON * scale;
-                    let tol32 = 2.0 * (n as f64 + 1.0) * f64::from(f32::EPSILON) * scale;
-                    assert!((fast - exact).abs() <= tol64, "pdot dsdot n={n}");
-                    assert!(
-                        (blas_ds - exact).abs() <= tol32,
-                        "dsdot n={n} incx={incx} incy={incy}: {blas_ds} vs {exact}"
-                    );
-                    // sdot: f32 accumulation, within γ_n in f32 units.
-                    let blas_s = f64::from(sdot_strided(n, &x, incx, &y, incy));
-                    let pdot_s = f64::from(dot_strided(Accuracy::Fast, xs, ys));
-                    assert!(
-                        (blas_s - exact).abs() <= tol32 && (pdot_s - exact).abs() <= tol32,
-                        "sdot n={n} incx={incx} incy={incy}: {blas_s} / {pdot_s} vs {exact}"
-                    );
-                }
-            }
-            let x: Vec<f32> = values(n, 1).iter().map(|&v| v as f32).collect();
-            let y: Vec<f32> = values(n, 2).iter().map(|&v| v as f32).collect();
-            let exact = pdot_kernels::dsdot_with(Accuracy::Compensated, &x, &y);
-            let scale: f64 = x
-                .iter()
-                .zip(&y)
-                .map(|(&a, &b)| f64::from(a * b).abs())
-                .sum();
-            let tol32 = 2.0 * (n as f64 + 1.0) * f64::from(f32::EPSILON) * scale;
-            assert!((dsdot(&x, &y) - exact).abs() <= tol32);
-            assert!((f64::from(sdot(&x, &y)) - exact).abs() <= tol32);
-        }
+        each_case(
+            |n, incx, incy| {
+                let len = n.max(1) * 4;
+                let x: Vec<f32> = values(len, n as u64 + 11)
+                    .iter()
+                    .map(|&v| v as f32)
+                    .collect();
+                let y: Vec<f32> = values(len + 2, n as u64 + 13)
+                    .iter()
+                    .map(|&v| v as f32)
+                    .collect();
+                let xs = Strided::new(&x, n, incx).unwrap();
+                let ys = Strided::new(&y, n, incy).unwrap();
+                let scale: f64 = xs
+                    .iter()
+                    .zip(ys.iter())
+                    .map(|(a, b)| (f64::from(a) * f64::from(b)).abs())
+                    .sum();
+                // dsdot: pdot accumulates the exact products in f64. OpenBLAS 0.3.21's x86_64
+                // dsdot does not: it sums each block of 32 with the f32 sdot kernel and
+                // only adds the block sums in f64, so it is held to the f32 bound.
+                let exact = pdot_dsdot_strided(Accuracy::Compensated, xs, ys);
+                let fast = pdot_dsdot_strided(Accuracy::Fast, xs, ys);
+                let blas_ds = dsdot_strided(n, &x, incx, &y, incy);
+                let tol64 = 2.0 * (n as f64) * f64::EPSILON * scale;
+                let tol32 = 2.0 * (n as f64 + 1.0) * f64::from(f32::EPSILON) * scale;
+                assert!((fast - exact).abs() <= tol64, "pdot dsdot n={n}");
+                assert!(
+                    (blas_ds - exact).abs() <= tol32,
+                    "dsdot n={n} incx={incx} incy={incy}: {blas_ds} vs {exact}"
+                );
+                // sdot: f32 accumulation, within γ_n in f32 units.
+                let blas_s = f64::from(sdot_strided(n, &x, incx, &y, incy));
+                let pdot_s = f64::from(dot_strided(Accuracy::Fast, xs, ys));
+                assert!(
+                    (blas_s - exact).abs() <= tol32 && (pdot_s - exact).abs() <= tol32,
+                    "sdot n={n} incx={incx} incy={incy}: {blas_s} / {pdot_s} vs {exact}"
+                );
+            },
+            |n| {
+                let x: Vec<f32> = values(n, 1).iter().map(|&v| v as f32).collect();
+                let y: Vec<f32> = values(n, 2).iter().map(|&v| v as f32).collect();
+                let exact = pdot_kernels::dsdot_with(Accuracy::Compensated, &x, &y);
+                let scale: f64 = x
+                    .iter()
+                    .zip(&y)
+                    .map(|(&a, &b)| f64::from(a * b).abs())
+                    .sum();
+                let tol32 = 2.0 * (n as f64 + 1.0) * f64::from(f32::EPSILON) * scale;
+                assert!((dsdot(&x, &y) - exact).abs() <= tol32);
+                assert!((f64::from(sdot(&x, &y)) - exact).abs() <= tol32);
+            },
+        );
     }
 
     #[test]

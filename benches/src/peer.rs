@@ -32,37 +32,26 @@ pub trait Peer<O: Real>: Input<O> {
     }
 }
 
-impl Peer<f64> for f64 {
-    #[inline]
-    fn blas(x: &[f64], y: &[f64]) -> f64 {
-        openblas::ddot(x, y)
-    }
-    #[inline]
-    fn blas_strided(n: usize, x: &[f64], y: &[f64], inc: isize) -> f64 {
-        openblas::ddot_strided(n, x, inc, y, inc)
-    }
+/// `impl Peer<O> for E` by OpenBLAS's `$blas` and `$blas_strided`.
+macro_rules! impl_peer {
+    ($($o:ty, $e:ty: $blas:ident, $blas_strided:ident;)*) => {$(
+        impl Peer<$o> for $e {
+            #[inline]
+            fn blas(x: &[$e], y: &[$e]) -> $o {
+                openblas::$blas(x, y)
+            }
+            #[inline]
+            fn blas_strided(n: usize, x: &[$e], y: &[$e], inc: isize) -> $o {
+                openblas::$blas_strided(n, x, inc, y, inc)
+            }
+        }
+    )*};
 }
 
-impl Peer<f32> for f32 {
-    #[inline]
-    fn blas(x: &[f32], y: &[f32]) -> f32 {
-        openblas::sdot(x, y)
-    }
-    #[inline]
-    fn blas_strided(n: usize, x: &[f32], y: &[f32], inc: isize) -> f32 {
-        openblas::sdot_strided(n, x, inc, y, inc)
-    }
-}
-
-impl Peer<f64> for f32 {
-    #[inline]
-    fn blas(x: &[f32], y: &[f32]) -> f64 {
-        openblas::dsdot(x, y)
-    }
-    #[inline]
-    fn blas_strided(n: usize, x: &[f32], y: &[f32], inc: isize) -> f64 {
-        openblas::dsdot_strided(n, x, inc, y, inc)
-    }
+impl_peer! {
+    f64, f64: ddot, ddot_strided;
+    f32, f32: sdot, sdot_strided;
+    f64, f32: dsdot, dsdot_strided;
 }
 
 /// Bytes per input element of the pair `precision` names (8 for `f64`, 4 otherwise).

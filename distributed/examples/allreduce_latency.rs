@@ -90,25 +90,20 @@ fn main() {
             "allreduce latency, P = {}, {rounds} rounds of {iterations} calls; median (quartiles)",
             world.size()
         );
-        println!(
-            "MPI_Allreduce, one f64 (sum): {}",
-            us(quartiles(&mut t_mpi))
-        );
-        println!(
-            "pdot allreduce, FastPartial<f64>: {}",
-            us(quartiles(&mut t_fast))
-        );
-        println!(
-            "pdot allreduce, ExactPartial<f64>: {}",
-            us(quartiles(&mut t_exact))
-        );
-        println!(
-            "ratio fast/MPI_Allreduce: {}",
-            ratio(quartiles(&mut r_fast))
-        );
-        println!(
-            "ratio exact/MPI_Allreduce: {}",
-            ratio(quartiles(&mut r_exact))
-        );
+        let times = [
+            ("MPI_Allreduce, one f64 (sum)", &mut t_mpi),
+            ("pdot allreduce, FastPartial<f64>", &mut t_fast),
+            ("pdot allreduce, ExactPartial<f64>", &mut t_exact),
+        ];
+        for (what, t) in times {
+            println!("{what}: {}", us(quartiles(t)));
+        }
+        let ratios = [
+            ("ratio fast/MPI_Allreduce", &mut r_fast),
+            ("ratio exact/MPI_Allreduce", &mut r_exact),
+        ];
+        for (what, r) in ratios {
+            println!("{what}: {}", ratio(quartiles(r)));
+        }
     }
 }

@@ -2,11 +2,12 @@
 //! [`ExactSum`]), and of any inputs with the IEEE rules for the special values
 //! ([`ExactDot`]).
 
+use crate::element::Element;
 use crate::exact::ExactSum;
 
 /// The exact sum of `add(x_i, y_i)` over the pairs (widened exactly to `f64`), or `None` if
 /// an element is not finite.
-fn finite_sum<T: Copy + Into<f64>>(
+pub(crate) fn finite_sum<T: Element>(
     what: &str,
     x: &[T],
     y: &[T],
@@ -15,7 +16,7 @@ fn finite_sum<T: Copy + Into<f64>>(
     assert_eq!(x.len(), y.len(), "{what}: lengths differ");
     let mut s = ExactSum::new();
     for (&a, &b) in x.iter().zip(y) {
-        let (a, b) = (a.into(), b.into());
+        let (a, b) = (a.as_f64(), b.as_f64());
         if !(a.is_finite() && b.is_finite()) {
             return None;
         }
@@ -162,18 +163,10 @@ impl ExactDot {
     /// assert_eq!(d.to_f64(), f64::INFINITY);
     /// ```
     pub fn to_f64(&self) -> f64 {
-        match self.special() {
-            Some(None) => f64::NAN,
-            Some(Some(negative)) => {
-                if negative {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                }
-            }
-            None if self.negative_zero() => -0.0,
-            None => self.sum.to_f64(),
-        }
+        self.round(
+            [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0],
+            ExactSum::to_f64,
+        )
     }
 
     /// The result in `f32`, rounded once from the exact value.
@@ -184,29 +177,24 @@ impl ExactDot {
     /// assert_eq!(d.to_f32(), 0.1f32);
     /// ```
     pub fn to_f32(&self) -> f32 {
+        self.round(
+            [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -0.0],
+            ExactSum::to_f32,
+        )
+    }
+
+    /// The result in a format whose `[NaN, +inf, -inf, -0]` are `special`, the finite sum
+    /// rounded by `round`.
+    fn round<T: Copy>(&self, special: [T; 4], round: fn(&ExactSum) -> T) -> T {
+        let [nan, inf, neg_inf, neg_zero] = special;
         match self.special() {
-            Some(None) => f32::NAN,
-            Some(Some(negative)) => {
-                if negative {
-                    f32::NEG_INFINITY
-                } else {
-                    f32::INFINITY
-                }
-            }
-            None if self.negative_zero() => -0.0,
-            None => self.sum.to_f32(),
+            Some(None) => nan,
+            Some(Some(true)) => neg_inf,
+            Some(Some(false)) => inf,
+            None if self.negative_zero() => neg_zero,
+            None => round(&self.sum),
         }
     }
-}
-
-/// [`ExactDot`] of two vectors (widened exactly to `f64`).
-fn ieee<T: Copy + Into<f64>>(what: &str, x: &[T], y: &[T]) -> ExactDot {
-    assert_eq!(x.len(), y.len(), "{what}: lengths differ");
-    let mut d = ExactDot::new();
-    for (&a, &b) in x.iter().zip(y) {
-        d.add(a.into(), b.into());
-    }
-    d
 }
 
 /// [`ExactDot`] of two `f64` vectors.
@@ -219,7 +207,7 @@ fn ieee<T: Copy + Into<f64>>(what: &str, x: &[T], y: &[T]) -> ExactDot {
 /// assert_eq!(d.to_f64(), f64::INFINITY);
 /// ```
 pub fn exact_dot_ieee(x: &[f64], y: &[f64]) -> ExactDot {
-    ieee("exact_dot_ieee", x, y)
+    Element::exact_dot_ieee(x, y)
 }
 
 /// [`ExactDot`] of two `f32` vectors (widened exactly).
@@ -232,5 +220,5 @@ pub fn exact_dot_ieee(x: &[f64], y: &[f64]) -> ExactDot {
 /// assert!(d.to_f32() == 0.0 && d.to_f32().is_sign_negative());
 /// ```
 pub fn exact_dot_ieee_f32(x: &[f32], y: &[f32]) -> ExactDot {
-    ieee("exact_dot_ieee_f32", x, y)
+    Element::exact_dot_ieee(x, y)
 }

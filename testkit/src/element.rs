@@ -6,7 +6,8 @@
 use core::fmt::Debug;
 
 use crate::bounds::Rounding;
-use crate::dot::ExactDot;
+use crate::dot::{ExactDot, finite_sum};
+use crate::exact::ExactSum;
 use crate::families::{Family, gen_f32, gen_f64};
 use crate::hard::{BINARY32, BINARY64, Format, Hard, gen_hard_f32, gen_hard_f64};
 
@@ -40,6 +41,29 @@ pub trait Element: sealed::Sealed + Copy + Debug + PartialEq + Send + Sync + 'st
     /// The raw bits, widened to `u64`.
     fn bits(self) -> u64;
 
+    /// The value of raw bits (the low `8 * size_of::<Self>()` of `b`).
+    ///
+    /// ```
+    /// use pdot_testkit::Element;
+    /// assert_eq!(<f32 as Element>::from_bits(0x3f80_0000), 1.0);
+    /// ```
+    fn from_bits(b: u64) -> Self;
+
+    /// `v` rounded to nearest in this format (`as`).
+    fn from_f64(v: f64) -> Self;
+
+    /// The bit masks of the sign, of the exponent field and of the trailing significand.
+    ///
+    /// ```
+    /// use pdot_testkit::Element;
+    /// assert_eq!(<f32 as Element>::masks(), (0x8000_0000, 0x7f80_0000, 0x7f_ffff));
+    /// ```
+    fn masks() -> (u64, u64, u64) {
+        let sign = 1u64 << (8 * size_of::<Self>() - 1);
+        let trailing = (1u64 << (Self::FORMAT.precision - 1)) - 1;
+        (sign, (sign - 1) & !trailing, trailing)
+    }
+
     /// Whether this is the canonical NaN pdot returns: sign bit clear and quiet bit set.
     ///
     /// ```
@@ -65,6 +89,24 @@ pub trait Element: sealed::Sealed + Copy + Debug + PartialEq + Send + Sync + 'st
     /// (ignored for `f64` inputs, whose results are `f64`).
     fn gen_hard(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<Self>, Vec<Self>);
 
+    /// The exact value of `x · y` ([`crate::exact_dot`], [`crate::exact_dot_f32`]), `None`
+    /// if an element is not finite.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    fn exact_sum(x: &[Self], y: &[Self]) -> Option<ExactSum> {
+        finite_sum("exact_sum", x, y, ExactSum::add_product)
+    }
+
+    /// The exact value of `|x| · |y|` ([`crate::exact_abs_dot`]), `None` if an element is
+    /// not finite.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    fn exact_abs_sum(x: &[Self], y: &[Self]) -> Option<ExactSum> {
+        finite_sum("exact_abs_sum", x, y, ExactSum::add_abs_product)
+    }
+
     /// [`ExactDot`] of two vectors.
     ///
     /// # Panics
@@ -88,6 +130,12 @@ impl Element for f64 {
     fn bits(self) -> u64 {
         self.to_bits()
     }
+    fn from_bits(b: u64) -> f64 {
+        f64::from_bits(b)
+    }
+    fn from_f64(v: f64) -> f64 {
+        v
+    }
     fn round_exact(d: &ExactDot) -> f64 {
         d.to_f64()
     }
@@ -107,6 +155,12 @@ impl Element for f32 {
     }
     fn bits(self) -> u64 {
         u64::from(self.to_bits())
+    }
+    fn from_bits(b: u64) -> f32 {
+        f32::from_bits(b as u32)
+    }
+    fn from_f64(v: f64) -> f32 {
+        v as f32
     }
     fn round_exact(d: &ExactDot) -> f32 {
         d.to_f32()

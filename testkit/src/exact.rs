@@ -194,13 +194,7 @@ impl ExactSum {
     /// assert_eq!(s.to_f64(), 3.0);
     /// ```
     pub fn add(&mut self, other: &ExactSum) {
-        let mut carry = false;
-        for (l, &o) in self.limbs.iter_mut().zip(&other.limbs) {
-            let (s1, c1) = l.overflowing_add(o);
-            let (s2, c2) = s1.overflowing_add(u64::from(carry));
-            *l = s2;
-            carry = c1 || c2;
-        }
+        self.ripple(other, u64::overflowing_add);
     }
 
     /// `self -= other`, exactly.
@@ -212,12 +206,18 @@ impl ExactSum {
     /// assert_eq!(s.to_f64(), -1.0);
     /// ```
     pub fn sub(&mut self, other: &ExactSum) {
-        let mut borrow = false;
+        self.ripple(other, u64::overflowing_sub);
+    }
+
+    /// Limb by limb from the least significant, `op` (an overflowing add or sub) of
+    /// `other`'s limb and of the carry (or borrow) out of the limb below.
+    fn ripple(&mut self, other: &ExactSum, op: fn(u64, u64) -> (u64, bool)) {
+        let mut carry = false;
         for (l, &o) in self.limbs.iter_mut().zip(&other.limbs) {
-            let (s1, b1) = l.overflowing_sub(o);
-            let (s2, b2) = s1.overflowing_sub(u64::from(borrow));
+            let (s1, c1) = op(*l, o);
+            let (s2, c2) = op(s1, u64::from(carry));
             *l = s2;
-            borrow = b1 || b2;
+            carry = c1 || c2;
         }
     }
 

@@ -12,9 +12,10 @@
 //! The expected results always come from the reference ([`crate::ExactDot`]), never
 //! from the construction: the constructions only make sure the hard cases occur.
 
+use crate::element::Element;
 use crate::families::{Family, gen_f32, gen_f64};
 use crate::rng::SplitMix64;
-use crate::special::{sprinkle_f32, sprinkle_f64};
+use crate::special::sprinkle;
 
 /// An IEEE 754 binary format, as the generators need it.
 ///
@@ -202,6 +203,16 @@ pub enum Hard {
     Specials(Family),
 }
 
+/// [`Hard::Specials`]: a family with a few special values sprinkled into `x` and `y`.
+fn with_specials<E: Element>(family: Family, n: usize, seed: u64) -> (Vec<E>, Vec<E>) {
+    let (mut x, mut y) = E::gen_family(family, n, seed);
+    let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
+    let count = rng.range(1, 3) as usize;
+    sprinkle(&mut x, count, &mut rng);
+    sprinkle(&mut y, rng.range(0, 1) as usize, &mut rng);
+    (x, y)
+}
+
 /// `f64` inputs for an `f64` result: about `n` pairs (the constructions of
 /// [`Hard::Ties`] need a few elements, so short cases may come out longer).
 ///
@@ -213,14 +224,7 @@ pub enum Hard {
 pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     match h {
         Hard::Base(family) => gen_f64(family, n, seed),
-        Hard::Specials(family) => {
-            let (mut x, mut y) = gen_f64(family, n, seed);
-            let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
-            let count = rng.range(1, 3) as usize;
-            sprinkle_f64(&mut x, count, &mut rng);
-            sprinkle_f64(&mut y, rng.range(0, 1) as usize, &mut rng);
-            (x, y)
-        }
+        Hard::Specials(family) => with_specials(family, n, seed),
         _ => build(h, n, seed, BINARY64, BINARY64),
     }
 }
@@ -236,14 +240,7 @@ pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
 pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec<f32>) {
     match h {
         Hard::Base(family) => gen_f32(family, n, seed),
-        Hard::Specials(family) => {
-            let (mut x, mut y) = gen_f32(family, n, seed);
-            let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
-            let count = rng.range(1, 3) as usize;
-            sprinkle_f32(&mut x, count, &mut rng);
-            sprinkle_f32(&mut y, rng.range(0, 1) as usize, &mut rng);
-            (x, y)
-        }
+        Hard::Specials(family) => with_specials(family, n, seed),
         _ => {
             let (x, y) = build(h, n, seed, BINARY32, out);
             (narrow(&x), narrow(&y))

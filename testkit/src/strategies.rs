@@ -1,6 +1,8 @@
 //! proptest strategies (feature `proptest`): lengths that matter to the kernels, the data
 //! families and the hard cases, each drawn as a small value that a seed turns into vectors.
 
+use std::ops::RangeInclusive;
+
 use proptest::prelude::*;
 
 use crate::families::Family;
@@ -28,6 +30,27 @@ pub fn lengths(max: usize) -> impl Strategy<Value = usize> {
     ]
 }
 
+/// The weights of [`families_f64`] and [`families_f32`]: ill-conditioned inputs most often.
+const ACCURACY_WEIGHTS: [u32; 6] = [2, 2, 1, 1, 1, 3];
+
+/// Every [`Family`], with `weights` in the order of the enum: `WideExponents` up to
+/// `spread_max`, `IllConditioned` over `log10_cond`.
+fn families(
+    weights: [u32; 6],
+    spread_max: i32,
+    log10_cond: RangeInclusive<u32>,
+) -> impl Strategy<Value = Family> {
+    let [uniform, wide, subnormal, cancellation, small, ill] = weights;
+    prop_oneof![
+        uniform => Just(Family::Uniform),
+        wide => (1..=spread_max).prop_map(|spread| Family::WideExponents { spread }),
+        subnormal => Just(Family::Subnormal),
+        cancellation => Just(Family::Cancellation),
+        small => Just(Family::SmallIntegers),
+        ill => log10_cond.prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
+    ]
+}
+
 /// The families for `f64` accuracy properties (no family makes the sum overflow).
 ///
 /// ```
@@ -38,14 +61,7 @@ pub fn lengths(max: usize) -> impl Strategy<Value = usize> {
 /// assert_eq!(x.len(), 10);
 /// ```
 pub fn families_f64() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        2 => Just(Family::Uniform),
-        2 => (1..=300i32).prop_map(|spread| Family::WideExponents { spread }),
-        1 => Just(Family::Subnormal),
-        1 => Just(Family::Cancellation),
-        1 => Just(Family::SmallIntegers),
-        3 => (5..=30u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
+    families(ACCURACY_WEIGHTS, 300, 5..=30)
 }
 
 /// The families for `f32` (and mixed `f32 -> f64`) accuracy properties.
@@ -58,14 +74,7 @@ pub fn families_f64() -> impl Strategy<Value = Family> {
 /// assert_eq!(x.len(), 10);
 /// ```
 pub fn families_f32() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        2 => Just(Family::Uniform),
-        2 => (1..=60i32).prop_map(|spread| Family::WideExponents { spread }),
-        1 => Just(Family::Subnormal),
-        1 => Just(Family::Cancellation),
-        1 => Just(Family::SmallIntegers),
-        3 => (3..=15u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
+    families(ACCURACY_WEIGHTS, 60, 3..=15)
 }
 
 /// The [`Family`]s of [`crate::families`] for exact `f64` dot products: every one, GenDot up
@@ -78,14 +87,7 @@ pub fn families_f32() -> impl Strategy<Value = Family> {
 /// assert_eq!(pdot_testkit::gen_f64(f, 3, 1).0.len(), 3);
 /// ```
 pub fn base_f64() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Uniform),
-        (1..=1000i32).prop_map(|spread| Family::WideExponents { spread }),
-        Just(Family::Subnormal),
-        Just(Family::Cancellation),
-        Just(Family::SmallIntegers),
-        (5..=300u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
+    families([1; 6], 1000, 5..=300)
 }
 
 /// The [`Family`]s for `f32` inputs: GenDot up to condition 1e30 (beyond that its
@@ -98,14 +100,7 @@ pub fn base_f64() -> impl Strategy<Value = Family> {
 /// assert_eq!(pdot_testkit::gen_f32(f, 3, 1).0.len(), 3);
 /// ```
 pub fn base_f32() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Uniform),
-        (1..=60i32).prop_map(|spread| Family::WideExponents { spread }),
-        Just(Family::Subnormal),
-        Just(Family::Cancellation),
-        Just(Family::SmallIntegers),
-        (3..=30u32).prop_map(|log10_cond| Family::IllConditioned { log10_cond }),
-    ]
+    families([1; 6], 60, 3..=30)
 }
 
 /// Every kind of hard case for input format `f`.

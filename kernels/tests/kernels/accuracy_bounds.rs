@@ -14,10 +14,10 @@
 //! These run on the active backend; `backends_agree.rs` shows every backend gives the same
 //! bits, so the bounds hold for all of them.
 
-use pdot_kernels::{Accuracy, dot_with, dsdot_with};
+use pdot_kernels::{Accuracy, Input, Real, dot_as, dot_with, dsdot_with};
 use pdot_testkit::strategies::{families_f32, families_f64, lengths};
-use pdot_testkit::{ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
-use pdot_testkit::{Family, Placed, SplitMix64, gen_f32, gen_f64};
+use pdot_testkit::{Element, ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
+use pdot_testkit::{Family, Placed, SplitMix64, gen_f64};
 use pdot_testkit::{Rounding, canonical_depth, compensated_bound, error_upper, fast_bound};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -77,80 +77,58 @@ fn check(
     Ok(())
 }
 
-fn abs_dot_f32(x: &[f32], y: &[f32]) -> ExactSum {
-    let xd: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
-    let yd: Vec<f64> = y.iter().map(|&v| f64::from(v)).collect();
-    exact_abs_dot(&xd, &yd).expect("finite inputs")
+/// `O` results of `E` inputs: every level within its bounds; small integers give the
+/// exact result.
+fn within_bounds<O: Real + Element, E: Input<O> + Element>(
+    family: Family,
+    n: usize,
+    seed: u64,
+    (off_x, off_y): (usize, usize),
+) -> Result<(), TestCaseError> {
+    let (x, y) = E::gen_family(family, n, seed);
+    let nan = E::from_f64(f64::NAN);
+    let (px, py) = (Placed::new(&x, off_x, nan), Placed::new(&y, off_y, nan));
+    let exact = E::exact_sum(&x, &y).expect("finite inputs");
+    let abs_dot = E::exact_abs_sum(&x, &y).expect("finite inputs");
+    for &accuracy in Accuracy::ALL {
+        let r = dot_as::<O, E>(accuracy, px.slice(), py.slice()).as_f64();
+        check(O::ROUNDING, accuracy, r, &exact, &abs_dot, n)?;
+        if family == Family::SmallIntegers {
+            prop_assert_eq!(r, exact.to_f64(), "{}: integer dot not exact", accuracy);
+        }
+    }
+    Ok(())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2500))]
+/// One proptest (2500 cases) a type pair: [`within_bounds`] over the pair's families.
+macro_rules! within_bounds_tests {
+    ($($(#[$doc:meta])* $name:ident: $o:ty, $e:ty, $families:expr;)*) => {
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2500))]
+            $(
+                $(#[$doc])*
+                #[test]
+                fn $name(
+                    family in $families,
+                    n in lengths(3000),
+                    seed in any::<u64>(),
+                    off_x in 0..8usize,
+                    off_y in 0..8usize,
+                ) {
+                    within_bounds::<$o, $e>(family, n, seed, (off_x, off_y))?;
+                }
+            )*
+        }
+    };
+}
 
+within_bounds_tests! {
     /// f64 inputs: both levels within their bounds; small integers give the exact result.
-    #[test]
-    fn f64_within_bounds(
-        family in families_f64(),
-        n in lengths(3000),
-        seed in any::<u64>(),
-        off_x in 0..8usize,
-        off_y in 0..8usize,
-    ) {
-        let (x, y) = gen_f64(family, n, seed);
-        let (px, py) = (Placed::new(&x, off_x, f64::NAN), Placed::new(&y, off_y, f64::NAN));
-        let exact = exact_dot(&x, &y).expect("finite inputs");
-        let abs_dot = exact_abs_dot(&x, &y).expect("finite inputs");
-        for &accuracy in Accuracy::ALL {
-            let r = dot_with(accuracy, px.slice(), py.slice());
-            check(Rounding::F64, accuracy, r, &exact, &abs_dot, n)?;
-            if family == Family::SmallIntegers {
-                prop_assert_eq!(r, exact.to_f64(), "{}: integer dot not exact", accuracy);
-            }
-        }
-    }
-
+    f64_within_bounds: f64, f64, families_f64();
     /// f32 inputs accumulated in f32.
-    #[test]
-    fn f32_within_bounds(
-        family in families_f32(),
-        n in lengths(3000),
-        seed in any::<u64>(),
-        off_x in 0..8usize,
-        off_y in 0..8usize,
-    ) {
-        let (x, y) = gen_f32(family, n, seed);
-        let (px, py) = (Placed::new(&x, off_x, f32::NAN), Placed::new(&y, off_y, f32::NAN));
-        let exact = exact_dot_f32(&x, &y).expect("finite inputs");
-        let abs_dot = abs_dot_f32(&x, &y);
-        for &accuracy in Accuracy::ALL {
-            let r = dot_with(accuracy, px.slice(), py.slice());
-            check(Rounding::F32, accuracy, f64::from(r), &exact, &abs_dot, n)?;
-            if family == Family::SmallIntegers {
-                prop_assert_eq!(f64::from(r), exact.to_f64(), "{}: integer dot not exact", accuracy);
-            }
-        }
-    }
-
+    f32_within_bounds: f32, f32, families_f32();
     /// f32 inputs accumulated in f64 (`dsdot`): the bounds of f64 arithmetic.
-    #[test]
-    fn mixed_within_bounds(
-        family in families_f32(),
-        n in lengths(3000),
-        seed in any::<u64>(),
-        off_x in 0..8usize,
-        off_y in 0..8usize,
-    ) {
-        let (x, y) = gen_f32(family, n, seed);
-        let (px, py) = (Placed::new(&x, off_x, f32::NAN), Placed::new(&y, off_y, f32::NAN));
-        let exact = exact_dot_f32(&x, &y).expect("finite inputs");
-        let abs_dot = abs_dot_f32(&x, &y);
-        for &accuracy in Accuracy::ALL {
-            let r = dsdot_with(accuracy, px.slice(), py.slice());
-            check(Rounding::F64, accuracy, r, &exact, &abs_dot, n)?;
-            if family == Family::SmallIntegers {
-                prop_assert_eq!(r, exact.to_f64(), "{}: integer dot not exact", accuracy);
-            }
-        }
-    }
+    mixed_within_bounds: f64, f32, families_f32();
 }
 
 proptest! {

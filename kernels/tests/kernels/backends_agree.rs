@@ -7,12 +7,17 @@
 
 use std::sync::Once;
 
-use pdot_kernels::{Accuracy, Backend, Isa, Strided};
+use pdot_kernels::{Accuracy, Backend, Input, Isa, Strided};
+use pdot_testkit::special::sprinkle;
 use pdot_testkit::strategies::{families_f32, families_f64, lengths};
-use pdot_testkit::{Element, Placed, SplitMix64, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64};
+use pdot_testkit::{
+    Element, Family, Placed, SplitMix64, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64,
+};
 use pdot_testkit::{backend_names, backends};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+
+use crate::contiguous_tests;
 
 fn log_backends(test: &str) {
     static ONCE: Once = Once::new();
@@ -69,47 +74,43 @@ fn agree<R: Element>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(
     Ok(())
 }
 
+/// Contiguous `E` inputs at offsets `(off_x, off_y)` into a buffer, special values sprinkled
+/// in: [`agree`] on the `E` results and, if `mixed`, on the `f64` results.
+fn contiguous<E: Element + Input<E> + Input<f64>>(
+    family: Family,
+    n: usize,
+    seed: u64,
+    specials: usize,
+    (off_x, off_y): (usize, usize),
+    mixed: bool,
+) -> Result<(), TestCaseError> {
+    log_backends(std::any::type_name::<E>());
+    let (mut x, mut y) = E::gen_family(family, n, seed);
+    let mut rng = SplitMix64::seeded(!seed);
+    sprinkle(&mut x, specials, &mut rng);
+    sprinkle(&mut y, specials / 2, &mut rng);
+    let one = E::from_f64(1.0);
+    let (px, py) = (Placed::new(&x, off_x, one), Placed::new(&y, off_y, one));
+    let (xs, ys) = (Strided::from(px.slice()), Strided::from(py.slice()));
+    let name = std::any::type_name::<E>();
+    agree(name, |b, a| b.dot_strided_as::<E, E>(a, xs, ys))?;
+    if mixed {
+        agree(&format!("{name}->f64"), |b, a| {
+            b.dot_strided_as::<f64, E>(a, xs, ys)
+        })?;
+    }
+    Ok(())
+}
+
+contiguous_tests! {
+    /// Contiguous `f64` at any alignment, with or without special values.
+    f64_contiguous: f64, families_f64(), 0..4usize, false;
+    /// Contiguous `f32` and mixed `f32 -> f64`.
+    f32_and_mixed_contiguous: f32, families_f32(), 0..4usize, true;
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
-
-    /// Contiguous `f64` at any alignment, with or without special values.
-    #[test]
-    fn f64_contiguous(
-        family in families_f64(),
-        n in lengths(3000),
-        seed in any::<u64>(),
-        specials in 0..4usize,
-        off_x in 0..8usize,
-        off_y in 0..8usize,
-    ) {
-        log_backends("f64_contiguous");
-        let (mut x, mut y) = gen_f64(family, n, seed);
-        let mut rng = SplitMix64::seeded(!seed);
-        sprinkle_f64(&mut x, specials, &mut rng);
-        sprinkle_f64(&mut y, specials / 2, &mut rng);
-        let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
-        agree("f64", |b, a| b.dot(a, px.slice(), py.slice()))?;
-    }
-
-    /// Contiguous `f32` and mixed `f32 -> f64`.
-    #[test]
-    fn f32_and_mixed_contiguous(
-        family in families_f32(),
-        n in lengths(3000),
-        seed in any::<u64>(),
-        specials in 0..4usize,
-        off_x in 0..8usize,
-        off_y in 0..8usize,
-    ) {
-        log_backends("f32_and_mixed_contiguous");
-        let (mut x, mut y) = gen_f32(family, n, seed);
-        let mut rng = SplitMix64::seeded(!seed);
-        sprinkle_f32(&mut x, specials, &mut rng);
-        sprinkle_f32(&mut y, specials / 2, &mut rng);
-        let (px, py) = (Placed::new(&x, off_x, 1.0), Placed::new(&y, off_y, 1.0));
-        agree("f32", |b, a| b.dot(a, px.slice(), py.slice()))?;
-        agree("f32->f64", |b, a| b.dot_strided_as::<f64, f32>(a, px.slice().into(), py.slice().into()))?;
-    }
 
     /// Strided views, any increments in -7..=7 (0 included), all three flavours.
     #[test]

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use pdot_testkit::{ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
+use pdot_testkit::{Element, ExactSum, exact_abs_dot, exact_dot, exact_dot_f32};
 use proptest::prelude::*;
 
 fn product(a: f64, b: f64) -> ExactSum {
@@ -32,29 +32,29 @@ fn p2(e: i32) -> f64 {
     }
 }
 
-/// Any finite f64, subnormals and both zeros included, all exponents equally likely.
-fn finite_f64() -> impl Strategy<Value = f64> {
+/// Any finite `E`, subnormals and both zeros included, all exponents equally likely.
+fn finite<E: Element>() -> impl Strategy<Value = E>
+where
+    std::ops::Range<E>: Strategy<Value = E>,
+{
+    let (_, _, trailing) = E::masks();
     prop_oneof![
-        any::<u64>().prop_map(f64::from_bits),
-        (any::<bool>(), 0u64..(1 << 52)).prop_map(|(s, f)| {
-            let v = f64::from_bits(f);
-            if s { -v } else { v }
+        any::<u64>().prop_map(E::from_bits),
+        (any::<bool>(), 0..=trailing).prop_map(|(s, f)| {
+            let v = E::from_bits(f).as_f64();
+            E::from_f64(if s { -v } else { v })
         }),
-        -1e3..1e3f64,
+        E::from_f64(-1e3)..E::from_f64(1e3),
     ]
-    .prop_filter("finite", |v| v.is_finite())
+    .prop_filter("finite", |v| v.as_f64().is_finite())
+}
+
+fn finite_f64() -> impl Strategy<Value = f64> {
+    finite()
 }
 
 fn finite_f32() -> impl Strategy<Value = f32> {
-    prop_oneof![
-        any::<u32>().prop_map(f32::from_bits),
-        (any::<bool>(), 0u32..(1 << 23)).prop_map(|(s, f)| {
-            let v = f32::from_bits(f);
-            if s { -v } else { v }
-        }),
-        -1e3..1e3f32,
-    ]
-    .prop_filter("finite", |v| v.is_finite())
+    finite()
 }
 
 #[test]

@@ -3,9 +3,9 @@
 //! ±inf; n = 0 gives +0. Checked on every backend, at every level, for f64, f32 and mixed
 //! f32 -> f64, contiguous and reversed (inc = −1).
 
-use pdot_kernels::{Accuracy, Strided, dot, dsdot};
-use pdot_testkit::SplitMix64;
+use pdot_kernels::{Accuracy, Input, Real, Strided, dot, dsdot};
 use pdot_testkit::backends;
+use pdot_testkit::{Element, SplitMix64};
 use proptest::prelude::*;
 
 /// The whole of `v`, backwards (`inc = -1`).
@@ -13,47 +13,46 @@ fn back<T: Copy>(v: &[T]) -> Strided<'_, T> {
     Strided::new(v, v.len(), -1).unwrap()
 }
 
-/// Every way to compute `x · y` for f64 inputs: each backend and level, forwards, and
-/// backwards on reversed copies (the same logical vectors).
-fn all_f64(x: &[f64], y: &[f64]) -> Vec<(String, f64)> {
-    let rx: Vec<f64> = x.iter().rev().copied().collect();
-    let ry: Vec<f64> = y.iter().rev().copied().collect();
+/// Every way to compute `x · y` with `O` results of `E` inputs: each backend and level,
+/// forwards, and backwards on reversed copies (the same logical vectors), named with `tag`.
+fn all_as<O: Real, E: Input<O>>(x: &[E], y: &[E], tag: &str) -> Vec<(String, O)> {
+    let rx: Vec<E> = x.iter().rev().copied().collect();
+    let ry: Vec<E> = y.iter().rev().copied().collect();
     let mut out = Vec::new();
     for b in backends() {
         for &a in Accuracy::ALL {
-            out.push((format!("{} {a}", b.isa()), b.dot(a, x, y)));
-            out.push((
-                format!("{} {a} inc=-1", b.isa()),
-                b.dot_strided(a, back(&rx), back(&ry)),
-            ));
+            let r = b.dot_strided_as::<O, E>(a, x.into(), y.into());
+            out.push((format!("{} {a}{tag}", b.isa()), r));
+            let r = b.dot_strided_as::<O, E>(a, back(&rx), back(&ry));
+            out.push((format!("{} {a}{tag} inc=-1", b.isa()), r));
         }
     }
     out
 }
 
-/// The same for f32 inputs: f32 results widened to f64 (exactly), and mixed results.
+/// Every way for f64 inputs.
+fn all_f64(x: &[f64], y: &[f64]) -> Vec<(String, f64)> {
+    all_as::<f64, f64>(x, y, "")
+}
+
+/// The same for f32 inputs: f32 results widened to f64, and mixed results.
 fn all_f32(x: &[f32], y: &[f32]) -> Vec<(String, f64)> {
-    let rx: Vec<f32> = x.iter().rev().copied().collect();
-    let ry: Vec<f32> = y.iter().rev().copied().collect();
-    let mut out = Vec::new();
-    for b in backends() {
-        for &a in Accuracy::ALL {
-            out.push((format!("{} {a} f32", b.isa()), f64::from(b.dot(a, x, y))));
-            out.push((
-                format!("{} {a} f32 inc=-1", b.isa()),
-                f64::from(b.dot_strided(a, back(&rx), back(&ry))),
-            ));
-            out.push((
-                format!("{} {a} f32->f64", b.isa()),
-                b.dot_strided_as::<f64, f32>(a, x.into(), y.into()),
-            ));
-            out.push((
-                format!("{} {a} f32->f64 inc=-1", b.isa()),
-                b.dot_strided_as::<f64, f32>(a, back(&rx), back(&ry)),
-            ));
-        }
-    }
+    let f32_results = all_as::<f32, f32>(x, y, " f32").into_iter();
+    let mut out: Vec<_> = f32_results.map(|(what, r)| (what, f64::from(r))).collect();
+    out.extend(all_as::<f64, f32>(x, y, " f32->f64"));
     out
+}
+
+/// Every way for `x · y` in f64 ([`all_f64`]), then for `xf · yf` in f32 ([`all_f32`]).
+fn all_both(x: &[f64], y: &[f64], xf: &[f32], yf: &[f32]) -> Vec<(String, f64)> {
+    let mut out = all_f64(x, y);
+    out.extend(all_f32(xf, yf));
+    out
+}
+
+/// `v` rounded to f32.
+fn narrow(v: &[f64]) -> Vec<f32> {
+    v.iter().map(|&a| a as f32).collect()
 }
 
 /// Finite values of moderate size: no product or sum of a few thousand overflows.
@@ -61,15 +60,23 @@ fn moderate(n: usize, rng: &mut SplitMix64) -> Vec<f64> {
     (0..n).map(|_| rng.wide(-20, 20)).collect()
 }
 
-/// A NaN with a random payload and sign (quiet or signalling).
-fn any_nan(rng: &mut SplitMix64) -> f64 {
-    let payload = rng.next_u64() & ((1u64 << 52) - 1);
-    f64::from_bits(0x7ff0_0000_0000_0000 | payload | 1 | (rng.next_u64() & (1 << 63)))
+/// Two vectors of [`moderate`] values, and the generator that made them.
+fn moderate_pair(n: usize, seed: u64) -> (SplitMix64, Vec<f64>, Vec<f64>) {
+    let mut rng = SplitMix64::seeded(seed);
+    let (x, y) = (moderate(n, &mut rng), moderate(n, &mut rng));
+    (rng, x, y)
 }
 
-fn any_nan_f32(rng: &mut SplitMix64) -> f32 {
-    let payload = rng.next_u64() as u32 & ((1u32 << 23) - 1);
-    f32::from_bits(0x7f80_0000 | payload | 1 | (rng.next_u64() as u32 & (1 << 31)))
+/// A random index below `n`.
+fn pick(rng: &mut SplitMix64, n: usize) -> usize {
+    rng.range(0, n as i64 - 1) as usize
+}
+
+/// A NaN with a random payload and sign (quiet or signalling).
+fn any_nan<E: Element>(rng: &mut SplitMix64) -> E {
+    let (sign, inf, trailing) = E::masks();
+    let payload = rng.next_u64() & trailing;
+    E::from_bits(inf | payload | 1 | (rng.next_u64() & sign))
 }
 
 proptest! {
@@ -78,20 +85,16 @@ proptest! {
     /// One NaN anywhere, in x or y, whatever else is there (infinities included): NaN.
     #[test]
     fn any_nan_gives_nan(n in 1..300usize, seed in any::<u64>(), infs in 0..3usize) {
-        let mut rng = SplitMix64::seeded(seed);
-        let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
+        let (mut rng, mut x, mut y) = moderate_pair(n, seed);
         for _ in 0..infs {
-            let i = rng.range(0, n as i64 - 1) as usize;
+            let i = pick(&mut rng, n);
             x[i] = if rng.coin() { f64::INFINITY } else { f64::NEG_INFINITY };
         }
-        let i = rng.range(0, n as i64 - 1) as usize;
+        let i = pick(&mut rng, n);
         if rng.coin() { x[i] = any_nan(&mut rng) } else { y[i] = any_nan(&mut rng) }
-        for (what, r) in all_f64(&x, &y) {
-            prop_assert!(r.is_nan(), "{}: {} instead of NaN", what, r);
-        }
-        let (mut xf, yf): (Vec<f32>, Vec<f32>) = (x.iter().map(|&v| v as f32).collect(), y.iter().map(|&v| v as f32).collect());
-        xf[rng.range(0, n as i64 - 1) as usize] = any_nan_f32(&mut rng);
-        for (what, r) in all_f32(&xf, &yf) {
+        let (mut xf, yf) = (narrow(&x), narrow(&y));
+        xf[pick(&mut rng, n)] = any_nan(&mut rng);
+        for (what, r) in all_both(&x, &y, &xf, &yf) {
             prop_assert!(r.is_nan(), "{}: {} instead of NaN", what, r);
         }
     }
@@ -99,17 +102,12 @@ proptest! {
     /// inf · 0 anywhere: NaN.
     #[test]
     fn infinity_times_zero_gives_nan(n in 1..300usize, seed in any::<u64>()) {
-        let mut rng = SplitMix64::seeded(seed);
-        let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
-        let i = rng.range(0, n as i64 - 1) as usize;
+        let (mut rng, mut x, mut y) = moderate_pair(n, seed);
+        let i = pick(&mut rng, n);
         let inf = if rng.coin() { f64::INFINITY } else { f64::NEG_INFINITY };
         let zero = if rng.coin() { 0.0 } else { -0.0 };
         if rng.coin() { (x[i], y[i]) = (inf, zero) } else { (x[i], y[i]) = (zero, inf) }
-        for (what, r) in all_f64(&x, &y) {
-            prop_assert!(r.is_nan(), "{}: {} instead of NaN", what, r);
-        }
-        let (xf, yf): (Vec<f32>, Vec<f32>) = (x.iter().map(|&v| v as f32).collect(), y.iter().map(|&v| v as f32).collect());
-        for (what, r) in all_f32(&xf, &yf) {
+        for (what, r) in all_both(&x, &y, &narrow(&x), &narrow(&y)) {
             prop_assert!(r.is_nan(), "{}: {} instead of NaN", what, r);
         }
     }
@@ -117,9 +115,8 @@ proptest! {
     /// A +inf product and a −inf product, wherever they are: NaN.
     #[test]
     fn opposite_infinite_products_give_nan(n in 2..300usize, seed in any::<u64>()) {
-        let mut rng = SplitMix64::seeded(seed);
-        let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
-        let i = rng.range(0, n as i64 - 1) as usize;
+        let (mut rng, mut x, mut y) = moderate_pair(n, seed);
+        let i = pick(&mut rng, n);
         let j = (i + 1 + rng.range(0, n as i64 - 2) as usize) % n;
         x[i] = f64::INFINITY;
         x[j] = f64::INFINITY;
@@ -129,11 +126,7 @@ proptest! {
             // The infinities may sit in y instead, and the signs in x.
             std::mem::swap(&mut x, &mut y);
         }
-        for (what, r) in all_f64(&x, &y) {
-            prop_assert!(r.is_nan(), "{}: {} instead of NaN", what, r);
-        }
-        let (xf, yf): (Vec<f32>, Vec<f32>) = (x.iter().map(|&v| v as f32).collect(), y.iter().map(|&v| v as f32).collect());
-        for (what, r) in all_f32(&xf, &yf) {
+        for (what, r) in all_both(&x, &y, &narrow(&x), &narrow(&y)) {
             prop_assert!(r.is_nan(), "{}: {} instead of NaN", what, r);
         }
     }
@@ -146,21 +139,16 @@ proptest! {
         count in 1..4usize,
         negative in any::<bool>(),
     ) {
-        let mut rng = SplitMix64::seeded(seed);
-        let (mut x, mut y) = (moderate(n, &mut rng), moderate(n, &mut rng));
+        let (mut rng, mut x, mut y) = moderate_pair(n, seed);
         for _ in 0..count {
-            let i = rng.range(0, n as i64 - 1) as usize;
+            let i = pick(&mut rng, n);
             // Random signs on each side, product of the chosen sign.
             let s = if rng.coin() { 1.0 } else { -1.0 };
             x[i] = s * f64::INFINITY;
             y[i] = s * y[i].abs() * if negative { -1.0 } else { 1.0 };
         }
         let want = if negative { f64::NEG_INFINITY } else { f64::INFINITY };
-        for (what, r) in all_f64(&x, &y) {
-            prop_assert_eq!(r, want, "{}", what);
-        }
-        let (xf, yf): (Vec<f32>, Vec<f32>) = (x.iter().map(|&v| v as f32).collect(), y.iter().map(|&v| v as f32).collect());
-        for (what, r) in all_f32(&xf, &yf) {
+        for (what, r) in all_both(&x, &y, &narrow(&x), &narrow(&y)) {
             prop_assert_eq!(r, want, "{}", what);
         }
     }
@@ -229,46 +217,35 @@ fn zero_products_give_zero() {
 #[test]
 fn canonical_nan_is_the_same_everywhere() {
     // Different input NaN payloads and signs give one NaN on every path.
-    let mut bits = Vec::new();
-    for nan in [
+    same_canonical_nan::<f64>([
         f64::NAN,
         -f64::NAN,
         f64::from_bits(0x7ff0_0000_0000_0001),
         f64::from_bits(0xfff8_dead_beef_0001),
-    ] {
-        let mut x = vec![1.0; 77];
-        x[40] = nan;
-        for (_, r) in all_f64(&x, &[2.0; 77]) {
-            bits.push(r.to_bits());
-        }
-    }
-    let mut fbits = Vec::new();
-    for nan in [
+    ]);
+    same_canonical_nan::<f32>([
         f32::NAN,
         -f32::NAN,
         f32::from_bits(0x7f80_0001),
         f32::from_bits(0xffc0_beef),
-    ] {
-        let mut x = vec![1.0f32; 77];
-        x[3] = nan;
-        for b in backends() {
-            for &a in Accuracy::ALL {
-                fbits.push(b.dot(a, &x, &[2.0; 77]).to_bits());
-            }
+    ]);
+}
+
+/// Each of `nans` in a vector of ones gives the same NaN on every path of [`all_as`]: positive
+/// and quiet.
+fn same_canonical_nan<E: Real + Element + Input<E>>(nans: [E; 4]) {
+    let mut bits = Vec::new();
+    for (k, nan) in nans.into_iter().enumerate() {
+        let mut x = vec![E::one(); 77];
+        x[[40, 3, 10, 47][k]] = nan;
+        let y = vec![E::one() + E::one(); 77];
+        for (what, r) in all_as::<E, E>(&x, &y, "") {
+            assert!(
+                Element::is_canonical_nan(r),
+                "{what}: {r:?} not the canonical NaN"
+            );
+            bits.push(Element::bits(r));
         }
     }
-    assert!(f64::from_bits(bits[0]).is_nan() && f32::from_bits(fbits[0]).is_nan());
-    assert!(
-        bits.iter().all(|&b| b == bits[0]),
-        "f64 NaNs differ: {bits:x?}"
-    );
-    assert!(
-        fbits.iter().all(|&b| b == fbits[0]),
-        "f32 NaNs differ: {fbits:x?}"
-    );
-    // Positive and quiet.
-    assert_eq!(bits[0] >> 63, 0);
-    assert_ne!(bits[0] & (1 << 51), 0);
-    assert_eq!(fbits[0] >> 31, 0);
-    assert_ne!(fbits[0] & (1 << 22), 0);
+    assert!(bits.iter().all(|&b| b == bits[0]), "NaNs differ: {bits:x?}");
 }

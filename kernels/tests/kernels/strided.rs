@@ -8,12 +8,12 @@
 use crate::common;
 
 use pdot_kernels::{
-    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, StrideError,
-    Strided, dot, dot_strided, dot_with, dsdot_strided, dsdot_with,
+    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real,
+    StrideError, Strided, dot, dot_strided, dot_with, dsdot_strided, dsdot_with,
 };
 use pdot_testkit::backends;
 use pdot_testkit::strategies::{families_f64, lengths};
-use pdot_testkit::{Family, SplitMix64, blas_layout, blas_logical, gen_f32, gen_f64};
+use pdot_testkit::{Element, Family, SplitMix64, blas_layout, blas_logical, gen_f32, gen_f64};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -34,6 +34,19 @@ fn fwd<T: Copy>(v: &[T]) -> Strided<'_, T> {
 /// The whole of `v`, backwards (`inc = -1`).
 fn back<T: Copy>(v: &[T]) -> Strided<'_, T> {
     Strided::new(v, v.len(), -1).unwrap()
+}
+
+/// `iter` and `get` of `v` give `logical`; `get` past the end is `None`.
+fn elements_are(v: Strided<'_, f64>, logical: &[f64]) -> Result<(), TestCaseError> {
+    let n = logical.len();
+    prop_assert_eq!(v.iter().len(), n);
+    prop_assert_eq!(v.iter().collect::<Vec<_>>(), logical.to_vec());
+    for (i, &want) in logical.iter().enumerate() {
+        prop_assert_eq!(v.get(i), Some(want));
+    }
+    prop_assert_eq!(v.get(n), None);
+    prop_assert_eq!(v.get(usize::MAX), None);
+    Ok(())
 }
 
 fn bits_eq_f64(a: f64, b: f64) -> bool {
@@ -62,13 +75,7 @@ proptest! {
             prop_assert_eq!(v.is_empty(), n == 0);
             prop_assert_eq!(v.inc(), inc);
             let logical = blas_logical(&data, n, inc);
-            prop_assert_eq!(v.iter().len(), n);
-            prop_assert_eq!(v.iter().collect::<Vec<_>>(), logical.clone());
-            for (i, &want) in logical.iter().enumerate() {
-                prop_assert_eq!(v.get(i), Some(want));
-            }
-            prop_assert_eq!(v.get(n), None);
-            prop_assert_eq!(v.get(usize::MAX), None);
+            elements_are(v, &logical)?;
             if inc == 0 && n > 0 {
                 prop_assert!(logical.iter().all(|&e| e == data[0]));
             }
@@ -202,40 +209,31 @@ fn zero_increment_repeats_the_first_element() {
 
 #[test]
 fn empty_views_give_positive_zero() {
-    let data = [f64::NAN, 1.0];
-    let fdata = [f32::NAN, 1.0];
     for inc in [0, 1, -1, 5, isize::MAX, isize::MIN] {
         for b in backends() {
             for &a in Accuracy::ALL {
-                let (x, e) = (
-                    Strided::new(&data, 0, inc).unwrap(),
-                    Strided::new(&[] as &[f64], 0, inc).unwrap(),
-                );
-                assert_eq!(
-                    b.dot_strided(a, x, e).to_bits(),
-                    0.0f64.to_bits(),
-                    "{} {a} inc {inc}",
-                    b.isa()
-                );
-                let (x, e) = (
-                    Strided::new(&fdata, 0, inc).unwrap(),
-                    Strided::new(&[] as &[f32], 0, inc).unwrap(),
-                );
-                assert_eq!(
-                    b.dot_strided(a, x, e).to_bits(),
-                    0.0f32.to_bits(),
-                    "{} {a} inc {inc}",
-                    b.isa()
-                );
-                assert_eq!(
-                    b.dot_strided_as::<f64, f32>(a, x, e).to_bits(),
-                    0.0f64.to_bits(),
-                    "{} {a} inc {inc}",
-                    b.isa()
-                );
+                let what = format!("{} {a} inc {inc}", b.isa());
+                empty_view_gives_positive_zero::<f64, f64>(b, a, inc, &what);
+                empty_view_gives_positive_zero::<f32, f32>(b, a, inc, &what);
+                empty_view_gives_positive_zero::<f64, f32>(b, a, inc, &what);
             }
         }
     }
+}
+
+/// An empty view at increment `inc` of a buffer holding a NaN, with an empty view of an
+/// empty slice: `O`'s +0.
+fn empty_view_gives_positive_zero<O: Real + Element, E: Input<O> + Element>(
+    b: Backend,
+    a: Accuracy,
+    inc: isize,
+    what: &str,
+) {
+    let data = [E::from_f64(f64::NAN), E::from_f64(1.0)];
+    let x = Strided::new(&data, 0, inc).unwrap();
+    let e = Strided::new(&[] as &[E], 0, inc).unwrap();
+    let r = b.dot_strided_as::<O, E>(a, x, e);
+    assert_eq!(r.bits(), O::zero().bits(), "{what}");
 }
 
 /// Increments whose offsets only just fit: a large buffer read at its ends and middle.
@@ -608,13 +606,7 @@ proptest! {
                 prop_assert_eq!(v.inc(), stride as isize);
                 prop_assert_eq!(v.block(), block);
                 let logical = blocked_logical(&data, n, block, stride);
-                prop_assert_eq!(v.iter().len(), n);
-                prop_assert_eq!(v.iter().collect::<Vec<_>>(), logical.clone());
-                for (i, &want) in logical.iter().enumerate() {
-                    prop_assert_eq!(v.get(i), Some(want));
-                }
-                prop_assert_eq!(v.get(n), None);
-                prop_assert_eq!(v.get(usize::MAX), None);
+                elements_are(v, &logical)?;
                 // block = 1 is the BLAS view with inc = stride.
                 if block == 1 {
                     let blas = Strided::new(&data, n, stride as isize).unwrap();

@@ -361,18 +361,22 @@ const NUMPY_HEADERS: &[(usize, &[u8])] = &[
     (1_000_000_000_000_000, b"\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000000,), }                                             \n"),
 ];
 
+/// The bits of the values of `NUMPY_F64`: one, minus zero, two NaNs, minus infinity, the
+/// smallest subnormal.
+const SAMPLE_BITS: [u64; 6] = [
+    1.0f64.to_bits(),
+    (-0.0f64).to_bits(),
+    0x7ff8_0000_0000_0000,
+    0x7ff8_0000_0000_0001,
+    f64::NEG_INFINITY.to_bits(),
+    1,
+];
+
 #[test]
 fn reads_numpy_files() {
     let file = TempFile::with_bytes("np-f64", NUMPY_F64);
     let (header, got) = npy::read_all::<f64>(file.path()).unwrap();
-    let want = [
-        1.0f64.to_bits(),
-        (-0.0f64).to_bits(),
-        0x7ff8_0000_0000_0000,
-        0x7ff8_0000_0000_0001,
-        f64::NEG_INFINITY.to_bits(),
-        1,
-    ];
+    let want = SAMPLE_BITS;
     assert_eq!(bits(&got), want);
     assert_eq!(
         header,
@@ -419,14 +423,7 @@ fn writer_matches_numpy_byte_for_byte() {
     npy::write::<f64>(file.path(), &[]).unwrap();
     assert_eq!(fs::read(file.path()).unwrap(), NUMPY_EMPTY);
     let file = TempFile::new("np-write-f64");
-    let bits = [
-        1.0f64.to_bits(),
-        (-0.0f64).to_bits(),
-        0x7ff8_0000_0000_0000,
-        0x7ff8_0000_0000_0001,
-        f64::NEG_INFINITY.to_bits(),
-        1,
-    ];
+    let bits = SAMPLE_BITS;
     npy::write(file.path(), &bits.map(f64::from_bits)).unwrap();
     assert_eq!(fs::read(file.path()).unwrap(), NUMPY_F64);
     let file = TempFile::new("np-write-f32");
