@@ -3,8 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
+use mpi::topology::Communicator;
+use mpi::traits::CommunicatorCollectives;
+
 use crate::agreement::mix;
 use crate::error::Error;
+use crate::private;
 
 /// How many elements each rank holds, in rank order, of a vector split into one contiguous
 /// range per rank (PETSc's local sizes): rank `r` holds the global indices
@@ -55,6 +59,33 @@ impl Counts {
         Ok(Counts {
             starts: starts.into(),
         })
+    }
+
+    /// The counts of every rank of `comm`, from each rank's own `local_len` (an all-gather
+    /// on pdot's private communicator): for a caller who knows only its own share's length,
+    /// as in PETSc. Every rank gets the same counts.
+    ///
+    /// Collective: every rank of `comm` must call it.
+    ///
+    /// # Errors
+    /// [`Error::CountsOverflow`] (on every rank) if the lengths add up beyond `usize::MAX`.
+    ///
+    /// ```no_run
+    /// use pdot_mpi::{Counts, DistVector};
+    ///
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// let mine: Vec<f64> = vec![1.0; 17]; // this rank's rows, however many
+    /// let counts = Counts::gather(&world, mine.len())?;
+    /// let x = DistVector::from_local_counts(&world, &counts, mine)?;
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn gather<C: Communicator>(comm: &C, local_len: usize) -> Result<Counts, Error> {
+        let private = private::communicator(comm);
+        let mut all = vec![0u64; private.size() as usize];
+        private.all_gather_into(&(local_len as u64), &mut all[..]);
+        // Lengths of this platform's `usize` on every rank (the same binary).
+        Counts::new(all.into_iter().map(|c| c as usize))
     }
 
     /// The number of ranks the counts are for.

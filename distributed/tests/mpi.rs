@@ -355,6 +355,10 @@ fn local_slices<O: Real, E: Input<O>>(suite: &Suite) {
                 let (wx, wy): (Vec<E>, Vec<E>) = whole.iter().copied().unzip();
                 let counts = Counts::new(random_split(n, ranks, seed)).unwrap();
                 let (s, l) = (counts.start(rank), counts.count(rank));
+                let gathered = Counts::gather(world, l);
+                suite.check(gathered.as_ref() == Ok(&counts), || {
+                    format!("gathered counts {gathered:?} != {counts}")
+                });
                 let (x, y) = (&wx[s..s + l], &wy[s..s + l]);
                 let key = format!("local {name} {} n={n} seed={seed}", data.name);
                 let dx = DistVector::from_local_counts(world, &counts, x.to_vec());
