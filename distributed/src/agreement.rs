@@ -34,6 +34,8 @@ pub(crate) enum Problem {
     Communicator { built_for: u64 },
     /// An accuracy level this crate does not handle.
     UnsupportedAccuracy,
+    /// Per-rank counts for `counts` ranks on a communicator of `ranks`.
+    CountsRanks { counts: u64, ranks: u64 },
 }
 
 impl Problem {
@@ -45,6 +47,7 @@ impl Problem {
             Problem::Corrupt { low, high } => [4, low, high],
             Problem::Communicator { built_for } => [5, built_for, 0],
             Problem::UnsupportedAccuracy => [6, 0, 0],
+            Problem::CountsRanks { counts, ranks } => [7, counts, ranks],
         }
     }
 
@@ -60,6 +63,10 @@ impl Problem {
             4 => Problem::Corrupt { low: a, high: b },
             5 => Problem::Communicator { built_for: a },
             6 => Problem::UnsupportedAccuracy,
+            7 => Problem::CountsRanks {
+                counts: a,
+                ranks: b,
+            },
             _ => return None,
         })
     }
@@ -88,17 +95,24 @@ impl Problem {
                 built_for: size(built_for),
             },
             Problem::UnsupportedAccuracy => Error::UnsupportedAccuracy,
+            Problem::CountsRanks { counts, ranks } => Error::CountsRanks {
+                counts: size(counts),
+                ranks: size(ranks),
+            },
         }
     }
 }
 
-const QUANTITIES: [Quantity; 6] = [
+const QUANTITIES: [Quantity; 9] = [
     Quantity::GlobalLength,
     Quantity::Layout,
     Quantity::GlobalLengthY,
     Quantity::LayoutY,
     Quantity::Count,
     Quantity::ValueKind,
+    Quantity::Accuracy,
+    Quantity::Counts,
+    Quantity::CountsY,
 ];
 
 fn quantity_code(q: Quantity) -> u64 {
@@ -119,6 +133,60 @@ const NO_FACT: Fact = Fact {
     max_rank: 0,
 };
 
+/// The name of a kind of values (`Reducible::kind_name`), as much of it as fits: plain data,
+/// so that an agreement stays `Copy` and allocation-free.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct KindName {
+    len: usize,
+    bytes: [u8; KIND_NAME_BYTES],
+}
+
+/// The longest kind name an error shows in full (longer ones are cut, with "...").
+const KIND_NAME_BYTES: usize = 120;
+
+impl KindName {
+    const EMPTY: KindName = KindName {
+        len: 0,
+        bytes: [0; KIND_NAME_BYTES],
+    };
+
+    fn new(name: &str) -> KindName {
+        let mut text = name.to_owned();
+        if text.len() > KIND_NAME_BYTES {
+            let mut cut = KIND_NAME_BYTES - 3;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push_str("...");
+        }
+        let mut out = KindName::EMPTY;
+        out.bytes[..text.len()].copy_from_slice(text.as_bytes());
+        out.len = text.len();
+        out
+    }
+
+    fn as_string(&self) -> String {
+        String::from_utf8_lossy(&self.bytes[..self.len]).into_owned()
+    }
+}
+
+/// The value stated for [`Quantity::ValueKind`]: a 64-bit digest of the kind's name and wire
+/// length.
+fn kind_digest(name: &str, wire_len: usize) -> u64 {
+    name.bytes()
+        .fold(mix(wire_len as u64 ^ 0x6b69_6e64), |h, b| {
+            mix(h ^ u64::from(b))
+        })
+}
+
+/// The finaliser of SplitMix64: a bijection of `u64` that mixes every input bit.
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// The combined statements of a set of ranks. Plain data, no allocation: it travels in every
 /// reduction message, and the reduction of one value is latency-bound.
 #[derive(Clone, Copy, Debug)]
@@ -127,11 +195,15 @@ pub(crate) struct Agreement {
     len: usize,
     /// The lowest rank with a problem, and its problem.
     problem: Option<(u32, Problem)>,
+    /// The kind names behind the smallest and the largest [`Quantity::ValueKind`] digest.
+    kinds: [KindName; 2],
 }
 
-/// Bytes per fact and for the fixed part of the header.
+/// Bytes per fact, for the fixed part of the header, and per kind name (its length, then
+/// its bytes).
 const FACT_BYTES: usize = 4 * 8;
 const FIXED_BYTES: usize = 5 * 8;
+const NAME_BYTES: usize = 8 + KIND_NAME_BYTES;
 
 impl Agreement {
     /// Rank `rank` states its values of `facts`, and its problem if it has one.
@@ -140,6 +212,7 @@ impl Agreement {
             facts: [NO_FACT; MAX_FACTS],
             len: 0,
             problem: problem.map(|p| (rank as u32, p)),
+            kinds: [KindName::EMPTY; 2],
         };
         out.add_facts(rank, facts);
         out
@@ -168,6 +241,13 @@ impl Agreement {
         }
     }
 
+    /// Adds rank `rank`'s statement of the kind of values it reduces: a digest of `name` and
+    /// `wire_len` as the fact, and the name, for the error if the ranks disagree.
+    pub(crate) fn add_kind(&mut self, rank: usize, name: &str, wire_len: usize) {
+        self.add_facts(rank, &[(Quantity::ValueKind, kind_digest(name, wire_len))]);
+        self.kinds = [KindName::new(name); 2];
+    }
+
     /// Records a problem found on `rank` during the reduction.
     pub(crate) fn report(&mut self, rank: usize, problem: Problem) {
         let rank = rank as u32;
@@ -179,7 +259,7 @@ impl Agreement {
     /// The wire length of the header.
     #[cfg(test)]
     pub(crate) fn wire_len(&self) -> usize {
-        FIXED_BYTES + FACT_BYTES * self.len
+        FIXED_BYTES + FACT_BYTES * self.len + 2 * NAME_BYTES
     }
 
     /// Appends the wire form (little-endian u64 words) to `out`.
@@ -197,6 +277,10 @@ impl Agreement {
             put(f.min);
             put(u64::from(f.min_rank) | (u64::from(f.max_rank) << 32));
             put(f.max);
+        }
+        for kind in &self.kinds {
+            out.extend_from_slice(&(kind.len as u64).to_le_bytes());
+            out.extend_from_slice(&kind.bytes);
         }
     }
 
@@ -227,13 +311,24 @@ impl Agreement {
                 max_rank: (ranks >> 32) as u32,
             };
         }
-        let len = FIXED_BYTES + FACT_BYTES * count;
+        let mut at = FIXED_BYTES + FACT_BYTES * count;
+        let mut kinds = [KindName::EMPTY; 2];
+        for kind in &mut kinds {
+            let len = bytes.get(at..at + 8)?;
+            kind.len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?))
+                .ok()
+                .filter(|&l| l <= KIND_NAME_BYTES)?;
+            kind.bytes
+                .copy_from_slice(bytes.get(at + 8..at + NAME_BYTES)?);
+            at += NAME_BYTES;
+        }
         let agreement = Agreement {
             facts,
             len: count,
             problem,
+            kinds,
         };
-        Some((agreement, &bytes[len..]))
+        Some((agreement, &bytes[at..]))
     }
 
     /// Combines with another set of ranks' statements. `None` if the two state different
@@ -247,12 +342,19 @@ impl Agreement {
             if a.what != b.what {
                 return None;
             }
+            let kind = a.what == Quantity::ValueKind;
             if (b.min, b.min_rank) < (a.min, a.min_rank) {
                 (a.min, a.min_rank) = (b.min, b.min_rank);
+                if kind {
+                    self.kinds[0] = other.kinds[0];
+                }
             }
             // Largest value; among equal values the lowest rank.
             if b.max > a.max || (b.max == a.max && b.max_rank < a.max_rank) {
                 (a.max, a.max_rank) = (b.max, b.max_rank);
+                if kind {
+                    self.kinds[1] = other.kinds[1];
+                }
             }
         }
         if let Some((rank, problem)) = other.problem {
@@ -264,11 +366,6 @@ impl Agreement {
     /// A 64-bit digest of this rank's statements (of a fresh agreement): equal statements
     /// give equal digests, and different ones differ except with probability 2^-64.
     pub(crate) fn fingerprint(&self) -> u64 {
-        let mix = |mut z: u64| {
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
         self.facts().iter().fold(mix(self.len as u64), |h, f| {
             mix(h ^ mix(quantity_code(f.what).wrapping_add(mix(f.min))))
         })
@@ -283,6 +380,14 @@ impl Agreement {
     /// rank that has one.
     pub(crate) fn verdict(&self) -> Result<(), Error> {
         if let Some(f) = self.facts().iter().find(|f| f.min != f.max) {
+            if f.what == Quantity::ValueKind {
+                return Err(Error::KindDisagree {
+                    low_rank: f.min_rank as usize,
+                    low: self.kinds[0].as_string(),
+                    high_rank: f.max_rank as usize,
+                    high: self.kinds[1].as_string(),
+                });
+            }
             return Err(Error::Disagree {
                 what: f.what,
                 low_rank: f.min_rank as usize,
@@ -300,7 +405,7 @@ impl Agreement {
 
 impl PartialEq for Agreement {
     fn eq(&self, other: &Self) -> bool {
-        self.facts() == other.facts() && self.problem == other.problem
+        self.facts() == other.facts() && self.problem == other.problem && self.kinds == other.kinds
     }
 }
 
@@ -343,6 +448,40 @@ mod tests {
                 high: 12
             })
         );
+    }
+
+    #[test]
+    fn kind_names_travel() {
+        let mut a = Agreement::new(0, &[], None);
+        a.add_kind(0, "Exact partial of f64", 552);
+        let mut b = Agreement::new(2, &[], None);
+        b.add_kind(2, &"x".repeat(500), 16);
+        let mut bytes = Vec::new();
+        b.encode(&mut bytes);
+        assert_eq!(bytes.len(), b.wire_len());
+        let (back, rest) = Agreement::decode(&bytes).unwrap();
+        assert!(rest.is_empty());
+        assert_eq!(back, b);
+        let mut ab = a;
+        ab.combine(&back).unwrap();
+        let mut ba = back;
+        ba.combine(&a).unwrap();
+        assert_eq!(ab, ba);
+        let Err(Error::KindDisagree {
+            low_rank,
+            low,
+            high_rank,
+            high,
+        }) = ab.verdict()
+        else {
+            panic!("{:?}", ab.verdict());
+        };
+        let mut names = [(low_rank, low), (high_rank, high)];
+        names.sort();
+        assert_eq!(names[0], (0, "Exact partial of f64".to_owned()));
+        assert_eq!(names[1].0, 2);
+        assert_eq!(names[1].1.len(), KIND_NAME_BYTES);
+        assert!(names[1].1.ends_with("xx..."));
     }
 
     #[test]

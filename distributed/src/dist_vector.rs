@@ -3,6 +3,7 @@
 use mpi::topology::Communicator;
 
 use crate::agreement::{Agreement, Problem};
+use crate::counts::Counts;
 use crate::error::{Error, Quantity};
 use crate::layout::{Layout, layout_code};
 use crate::partition::Partition;
@@ -96,6 +97,83 @@ impl<T> DistVector<T> {
     ) -> Result<Self, Error> {
         let found = local.len();
         let partition = agree_on_partition(comm, n, layout, |p| {
+            (p.local_len() != found).then_some(Problem::LocalLength {
+                expected: p.local_len() as u64,
+                found: found as u64,
+            })
+        })?;
+        Ok(DistVector { partition, local })
+    }
+
+    /// Builds this rank's share of the vector whose element `i` is `f(i)`, distributed by
+    /// per-rank counts: rank `r` holds the `counts.count(r)` elements from
+    /// `counts.start(r)` on. `f` is called for the global indices this rank owns, in order.
+    ///
+    /// Collective: every rank of `comm` must call it.
+    ///
+    /// # Errors
+    /// The same on every rank: [`Error::Disagree`] if ranks pass different counts (their
+    /// sums first, then [`Quantity::Counts`]), [`Error::CountsRanks`] if the counts are not
+    /// for `comm.size()` ranks.
+    ///
+    /// ```no_run
+    /// use pdot_mpi::{Counts, DistVector};
+    /// use mpi::traits::Communicator;
+    ///
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// // An m × m grid dealt by whole grid rows: the first m % P ranks get one row more.
+    /// let (m, p) = (1000, world.size() as usize);
+    /// let counts = Counts::new((0..p).map(|r| (m / p + usize::from(r < m % p)) * m))?;
+    /// let x = DistVector::from_counts_fn(&world, &counts, |i| i as f64)?;
+    /// assert_eq!(x.len(), m * m);
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn from_counts_fn<C: Communicator>(
+        comm: &C,
+        counts: &Counts,
+        mut f: impl FnMut(usize) -> T,
+    ) -> Result<Self, Error> {
+        let partition = agree_on_counts(comm, counts, |_| None)?;
+        let local = partition
+            .runs()
+            .flat_map(|(s, l)| s..s + l)
+            .map(&mut f)
+            .collect();
+        Ok(DistVector { partition, local })
+    }
+
+    /// Wraps this rank's share of a vector distributed by per-rank counts: `local` must hold
+    /// the `counts.count(rank)` elements from `counts.start(rank)` on, in order.
+    ///
+    /// Collective: every rank of `comm` must call it.
+    ///
+    /// # Errors
+    /// The same on every rank: [`Error::LocalLength`] naming the lowest rank whose `local`
+    /// is not its count long, and the errors of [`DistVector::from_counts_fn`].
+    ///
+    /// ```no_run
+    /// use pdot_kernels::Accuracy;
+    /// use pdot_mpi::{Counts, DistVector};
+    /// use mpi::traits::Communicator;
+    ///
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// // Rank r holds r + 1 elements.
+    /// let counts = Counts::new((0..world.size() as usize).map(|r| r + 1))?;
+    /// let local = vec![1.0f64; world.rank() as usize + 1];
+    /// let x = DistVector::from_local_counts(&world, &counts, local)?;
+    /// let n = pdot_mpi::dot(&world, Accuracy::Exact, &x, &x)?;
+    /// assert_eq!(n as usize, counts.len());
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn from_local_counts<C: Communicator>(
+        comm: &C,
+        counts: &Counts,
+        local: Vec<T>,
+    ) -> Result<Self, Error> {
+        let found = local.len();
+        let partition = agree_on_counts(comm, counts, |p| {
             (p.local_len() != found).then_some(Problem::LocalLength {
                 expected: p.local_len() as u64,
                 found: found as u64,
@@ -229,4 +307,35 @@ fn agree_on_partition<C: Communicator>(
     let mut nothing: [Nothing; 0] = [];
     reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing).verdict()?;
     partition
+}
+
+/// The collective check of a distribution by counts: every rank states the global length
+/// and a digest of the counts, and the problem `check` finds with its share.
+fn agree_on_counts<C: Communicator>(
+    comm: &C,
+    counts: &Counts,
+    check: impl FnOnce(&Partition) -> Option<Problem>,
+) -> Result<Partition, Error> {
+    let (ranks, rank) = (comm.size() as usize, comm.rank() as usize);
+    let partition = Partition::from_counts(counts.clone(), rank)
+        .ok()
+        .filter(|_| counts.ranks() == ranks);
+    let problem = match &partition {
+        Some(p) => check(p),
+        None => Some(Problem::CountsRanks {
+            counts: counts.ranks() as u64,
+            ranks: ranks as u64,
+        }),
+    };
+    let facts = [
+        (Quantity::GlobalLength, counts.len() as u64),
+        (Quantity::Counts, counts.digest()),
+    ];
+    let mut nothing: [Nothing; 0] = [];
+    reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing).verdict()?;
+    // Every rank's counts are for `ranks` ranks when the verdict is `Ok`.
+    partition.ok_or(Error::CountsRanks {
+        counts: counts.ranks(),
+        ranks,
+    })
 }

@@ -7,7 +7,7 @@ use pdot_kernels::{
 
 use crate::agreement::{Agreement, Problem};
 use crate::dist_vector::DistVector;
-use crate::error::{Error, Quantity};
+use crate::error::{Error, Quantity, accuracy_code};
 use crate::layout::{Layout, layout_code};
 use crate::partition::Partition;
 use crate::reduce;
@@ -29,8 +29,9 @@ use crate::reducible::Reducible;
 ///
 /// # Errors
 /// The same on every rank: [`Error::PartitionMismatch`] if `x` and `y` have different
-/// lengths or layouts, [`Error::Disagree`] if ranks pass vectors of different lengths or
-/// layouts, [`Error::Communicator`] if a vector was built on a communicator of another size.
+/// lengths or layouts ([`Error::CountsMismatch`] if they differ only in their
+/// [`Counts`](crate::Counts)), [`Error::Disagree`] if ranks pass vectors of different lengths
+/// or layouts, or different accuracies, [`Error::Communicator`] if a vector was built on a communicator of another size.
 ///
 /// ```no_run
 /// use pdot_kernels::{Accuracy, Input, Real};
@@ -196,6 +197,82 @@ pub fn dsdot_replicated(
     dot_replicated_as(comm, accuracy, layout, x, y)
 }
 
+/// `x · y` where each rank holds a piece of the vectors, whatever its length (including
+/// 0): the global vectors are the concatenation of the ranks' `x_local` (and `y_local`) in
+/// rank order. For solvers that keep their own distribution, with no [`DistVector`] and no
+/// [`Layout`]. Any [`Input`] pair, as [`dot_as`]; the accuracy is chosen at run time.
+///
+/// Each rank computes the partial of its piece with the single-core kernel, and the
+/// partials are combined by the deterministic reduction ([`crate::schedule`]): every rank
+/// gets the same bits. At [`Accuracy::Exact`] the result is the correctly rounded dot
+/// product, equal to [`pdot_kernels::dot_as`] on the concatenated vectors for any split and
+/// any `P`; at the other levels it depends on the split and `P` (it is
+/// [`crate::simulate`] of the ranks' partials).
+///
+/// Collective: every rank of `comm` must call it.
+///
+/// # Errors
+/// The same on every rank: [`Error::LengthMismatch`] naming the lowest rank where
+/// `x_local` and `y_local` differ in length, and both lengths; [`Error::Disagree`] if ranks
+/// pass different accuracies.
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use mpi::traits::Communicator;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// // Rank r holds r + 1 elements of the vectors (a solver's own split).
+/// let r: Vec<f64> = vec![1.0; world.rank() as usize + 1];
+/// let accuracy: Accuracy = "exact".parse().unwrap(); // from a command line, say
+/// let rr = pdot_mpi::dot_local_as::<f64, f64>(&world, accuracy, &r, &r)?;
+/// let p = world.size() as f64;
+/// assert_eq!(rr, p * (p + 1.0) / 2.0);
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot_local_as<O: Real, E: Input<O>>(
+    comm: &impl Communicator,
+    accuracy: Accuracy,
+    x_local: &[E],
+    y_local: &[E],
+) -> Result<O, Error> {
+    let rank = comm.rank() as usize;
+    let (problem, views) = if x_local.len() == y_local.len() {
+        (None, Some((x_local.into(), y_local.into())))
+    } else {
+        let lengths = Problem::LengthMismatch {
+            x: x_local.len() as u64,
+            y: y_local.len() as u64,
+        };
+        (Some(lengths), None)
+    };
+    at_level(comm, accuracy, Agreement::new(rank, &[], problem), views)
+}
+
+/// [`dot_local_as::<T, T>`](dot_local_as): local pieces of any length on each rank, result
+/// in the element type.
+///
+/// # Errors
+/// As [`dot_local_as`].
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let (r, ar) = (vec![1.0f64; 10], vec![2.0f64; 10]);
+/// let rar = pdot_mpi::dot_local(&world, Accuracy::Compensated, &r, &ar)?;
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot_local<T: Input<T>>(
+    comm: &impl Communicator,
+    accuracy: Accuracy,
+    x_local: &[T],
+    y_local: &[T],
+) -> Result<T, Error> {
+    dot_local_as(comm, accuracy, x_local, y_local)
+}
+
 /// This rank's partial of `x · y` at level `P`, to reduce with others in one message
 /// ([`crate::allreduce`]). A purely local computation.
 ///
@@ -233,7 +310,18 @@ fn check_pair(x: &Partition, y: &Partition) -> Result<(), Error> {
             y: (y.len(), y.layout()),
         });
     }
+    if x.counts() != y.counts() {
+        return Err(Error::CountsMismatch {
+            x: x.len(),
+            y: y.len(),
+        });
+    }
     Ok(())
+}
+
+/// The statement of a partition's counts: their digest, or 0 for a [`Layout`].
+fn counts_code(p: &Partition) -> u64 {
+    p.counts().map_or(0, |c| c.digest())
 }
 
 fn distributed<C: Communicator, O: Real, I: Input<O>>(
@@ -249,6 +337,8 @@ fn distributed<C: Communicator, O: Real, I: Input<O>>(
         (Quantity::Layout, layout_code(px.layout())),
         (Quantity::GlobalLengthY, py.len() as u64),
         (Quantity::LayoutY, layout_code(py.layout())),
+        (Quantity::Counts, counts_code(px)),
+        (Quantity::CountsY, counts_code(py)),
     ];
     let built_for = [px, py].map(|p| (p.ranks(), p.rank()));
     let problem = built_for
@@ -321,9 +411,11 @@ fn share<'a, T: Real>(p: &Partition, data: &'a [T]) -> Option<Strided<'a, T>> {
 fn at_level<C: Communicator, O: Real, I: Input<O>>(
     comm: &C,
     accuracy: Accuracy,
-    agreement: Agreement,
+    mut agreement: Agreement,
     views: Option<(Strided<'_, I>, Strided<'_, I>)>,
 ) -> Result<O, Error> {
+    let rank = comm.rank() as usize;
+    agreement.add_facts(rank, &[(Quantity::Accuracy, accuracy_code(accuracy))]);
     match accuracy {
         Accuracy::Fast => reduce_partial::<C, FastPartial<O>, I>(comm, agreement, views),
         Accuracy::Compensated => {
@@ -333,8 +425,7 @@ fn at_level<C: Communicator, O: Real, I: Input<O>>(
         // A level added to the kernels but not yet here: every rank passes the same accuracy
         // (or the wire kinds disagree), so every rank reports it.
         _ => {
-            let mut agreement = agreement;
-            agreement.report(comm.rank() as usize, Problem::UnsupportedAccuracy);
+            agreement.report(rank, Problem::UnsupportedAccuracy);
             reduce_partial::<C, FastPartial<O>, I>(comm, agreement, None)
         }
     }

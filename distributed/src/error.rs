@@ -3,7 +3,17 @@
 
 use std::fmt;
 
+use pdot_kernels::Accuracy;
+
 use crate::layout::{Layout, layout_from_code};
+
+/// The code of an accuracy level in statements: its index in [`Accuracy::ALL`].
+pub(crate) fn accuracy_code(accuracy: Accuracy) -> u64 {
+    Accuracy::ALL
+        .iter()
+        .position(|&a| a == accuracy)
+        .unwrap_or(usize::MAX) as u64
+}
 
 /// A value every rank must agree on.
 ///
@@ -25,8 +35,16 @@ pub enum Quantity {
     LayoutY,
     /// The number of values reduced together.
     Count,
-    /// The kind and size of the values reduced (their wire length).
+    /// The kind of the values reduced ([`crate::Reducible::kind_name`] and wire length;
+    /// reported as [`Error::KindDisagree`], with the names).
     ValueKind,
+    /// The accuracy level of a collective dot product or of [`crate::LocalDots`].
+    Accuracy,
+    /// The per-rank counts of a vector distributed by [`crate::Counts`] (of `x` in a dot
+    /// product), stated as a 64-bit digest of the counts (0 for a [`Layout`]).
+    Counts,
+    /// The per-rank counts of `y` in a dot product, as [`Quantity::Counts`].
+    CountsY,
 }
 
 impl Quantity {
@@ -37,7 +55,13 @@ impl Quantity {
                 Some(layout) => layout.to_string(),
                 None => format!("layout code {value}"),
             },
-            Quantity::ValueKind => format!("{value}-byte values"),
+            Quantity::ValueKind => format!("values of kind digest {value:#018x}"),
+            Quantity::Accuracy => match Accuracy::ALL.get(value as usize) {
+                Some(accuracy) => accuracy.name().to_owned(),
+                None => format!("accuracy code {value}"),
+            },
+            Quantity::Counts | Quantity::CountsY if value == 0 => "a layout".to_owned(),
+            Quantity::Counts | Quantity::CountsY => format!("counts with digest {value:#018x}"),
             _ => value.to_string(),
         }
     }
@@ -52,6 +76,9 @@ impl fmt::Display for Quantity {
             Quantity::LayoutY => "the layout of y",
             Quantity::Count => "the number of values to reduce",
             Quantity::ValueKind => "the kind of values to reduce",
+            Quantity::Accuracy => "the accuracy",
+            Quantity::Counts => "the per-rank counts",
+            Quantity::CountsY => "the per-rank counts of y",
         })
     }
 }
@@ -141,6 +168,44 @@ pub enum Error {
     },
     /// An accuracy level of the kernels that this version of pdot-mpi does not handle.
     UnsupportedAccuracy,
+    /// Ranks passed values of different kinds to one reduction (an Exact partial on one
+    /// rank, a Fast one on another, say).
+    KindDisagree {
+        /// The lowest rank holding the kind of the smallest digest.
+        low_rank: usize,
+        /// Its kind ([`crate::Reducible::kind_name`], cut at 120 bytes).
+        low: String,
+        /// The lowest rank holding the kind of the largest digest.
+        high_rank: usize,
+        /// Its kind.
+        high: String,
+    },
+    /// Per-rank counts ([`crate::Counts`]) for another number of ranks than the
+    /// communicator has.
+    CountsRanks {
+        /// The number of ranks the counts are for.
+        counts: usize,
+        /// The number of ranks of the communicator.
+        ranks: usize,
+    },
+    /// A fixed number of results was asked for ([`crate::LocalDots::allreduce_array`]), but
+    /// another number of dot products was pushed.
+    CountMismatch {
+        /// The number asked for.
+        expected: usize,
+        /// The number pushed.
+        found: usize,
+    },
+    /// Per-rank counts whose sum exceeds `usize::MAX`.
+    CountsOverflow,
+    /// `x` and `y` are distributed by different per-rank counts (or one by counts, the other
+    /// by a layout), so their local parts do not pair up.
+    CountsMismatch {
+        /// The global length of `x`.
+        x: usize,
+        /// The global length of `y`.
+        y: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -196,6 +261,30 @@ impl fmt::Display for Error {
             Error::UnsupportedAccuracy => {
                 f.write_str("this accuracy level is not supported by pdot-mpi")
             }
+            Error::KindDisagree {
+                low_rank,
+                low,
+                high_rank,
+                high,
+            } => write!(
+                f,
+                "ranks disagree on the kind of values to reduce: rank {low_rank} has {low}, \
+                 rank {high_rank} has {high}"
+            ),
+            Error::CountsRanks { counts, ranks } => write!(
+                f,
+                "the per-rank counts are for {counts} ranks, but the communicator has {ranks}"
+            ),
+            Error::CountMismatch { expected, found } => write!(
+                f,
+                "{expected} results were asked for, but {found} dot products were pushed"
+            ),
+            Error::CountsOverflow => f.write_str("the per-rank counts add up beyond usize::MAX"),
+            Error::CountsMismatch { x, y } => write!(
+                f,
+                "x and y are distributed differently: x has n = {x}, y has n = {y}, and they \
+                 are not split by the same per-rank counts"
+            ),
         }
     }
 }

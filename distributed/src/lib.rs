@@ -12,6 +12,29 @@
 //!   of ranks and every layout: the correctly rounded dot product;
 //! - bad input on any rank gives the same [`Error`] on every rank, and no rank hangs.
 //!
+//! For solvers that keep their own distribution: [`dot_local`] / [`dot_local_as`] take each
+//! rank's pieces as plain slices of any length, [`LocalDots`] reduces several dot products
+//! in one message at an accuracy chosen at run time, and [`Counts`] describes a split by
+//! per-rank lengths ([`Partition::from_counts`], [`DistVector::from_local_counts`]).
+//!
+//! ```no_run
+//! use pdot_kernels::Accuracy;
+//! use pdot_mpi::LocalDots;
+//!
+//! let universe = mpi::initialize().unwrap();
+//! let world = universe.world();
+//! let accuracy: Accuracy = "exact".parse().unwrap();
+//! let (r, ar) = (vec![1.0f64; 1000], vec![0.5f64; 1000]); // this rank's rows
+//! let rr = pdot_mpi::dot_local(&world, accuracy, &r, &r)?;
+//! // Chronopoulos–Gear CG: r·r and r·Ar in one message.
+//! let mut dots = LocalDots::new(accuracy);
+//! dots.push(&r, &r);
+//! dots.push(&r, &ar);
+//! let [rr2, rar] = dots.allreduce_array(&world)?;
+//! assert_eq!(rr, rr2);
+//! # Ok::<(), pdot_mpi::Error>(())
+//! ```
+//!
 //! The crate never initialises MPI: functions take the caller's communicator (anything
 //! implementing [`mpi::traits::Communicator`]). The `pdot` binary is the command-line front
 //! end.
@@ -31,10 +54,12 @@
 //! ```
 
 mod agreement;
+mod counts;
 mod dist_vector;
 mod dot;
 mod error;
 mod layout;
+mod local_dots;
 mod partition;
 mod private;
 mod reduce;
@@ -42,12 +67,15 @@ mod reducible;
 pub mod schedule;
 mod transport;
 
+pub use counts::Counts;
 pub use dist_vector::DistVector;
 pub use dot::{
-    dot, dot_as, dot_replicated, dot_replicated_as, dsdot, dsdot_replicated, local_partial,
+    dot, dot_as, dot_local, dot_local_as, dot_replicated, dot_replicated_as, dsdot,
+    dsdot_replicated, local_partial,
 };
 pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
+pub use local_dots::LocalDots;
 pub use partition::Partition;
 pub use private::private_communicators;
 pub use reduce::{allreduce, allreduce_slice};

@@ -1,5 +1,6 @@
 //! Which rank owns which element: pure index arithmetic, no MPI.
 
+use crate::counts::Counts;
 use crate::error::Error;
 use crate::layout::Layout;
 
@@ -20,12 +21,17 @@ use crate::layout::Layout;
 /// assert_eq!(p.runs().collect::<Vec<_>>(), [(2, 2), (8, 2)]);
 /// # Ok::<(), pdot_mpi::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+///
+/// A partition may also come from per-rank counts ([`Partition::from_counts`]): an irregular
+/// block layout.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Partition {
     n: usize,
     ranks: usize,
     rank: usize,
     layout: Layout,
+    /// The per-rank counts of an irregular block layout (`layout` is then `Block`).
+    counts: Option<Counts>,
 }
 
 impl Partition {
@@ -53,7 +59,51 @@ impl Partition {
             ranks,
             rank,
             layout,
+            counts: None,
         })
+    }
+
+    /// The share of `rank` when rank `r` holds `counts.count(r)` consecutive elements, in
+    /// rank order (an irregular block layout; [`Partition::layout`] is then
+    /// [`Layout::Block`] and [`Partition::counts`] gives the counts).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRank`] when `rank >= counts.ranks()`.
+    ///
+    /// ```
+    /// use pdot_mpi::{Counts, Partition};
+    ///
+    /// let counts = Counts::new([3, 0, 2])?;
+    /// let p = Partition::from_counts(counts.clone(), 2)?;
+    /// assert_eq!((p.len(), p.ranks(), p.local_len()), (5, 3, 2));
+    /// assert_eq!(p.runs().collect::<Vec<_>>(), [(3, 2)]);
+    /// assert_eq!(p.locate(2), Some((0, 2)));
+    /// assert_eq!(p.counts(), Some(&counts));
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn from_counts(counts: Counts, rank: usize) -> Result<Self, Error> {
+        let ranks = counts.ranks();
+        if rank >= ranks {
+            return Err(Error::InvalidRank { rank, ranks });
+        }
+        Ok(Partition {
+            n: counts.len(),
+            ranks,
+            rank,
+            layout: Layout::Block,
+            counts: Some(counts),
+        })
+    }
+
+    /// The per-rank counts of a partition made by [`Partition::from_counts`], else `None`.
+    ///
+    /// ```
+    /// # use pdot_mpi::{Layout, Partition};
+    /// assert_eq!(Partition::new(7, 2, 0, Layout::Block)?.counts(), None);
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn counts(&self) -> Option<&Counts> {
+        self.counts.as_ref()
     }
 
     /// The global length `n`.
@@ -100,7 +150,7 @@ impl Partition {
         self.rank
     }
 
-    /// The layout.
+    /// The layout ([`Layout::Block`] for a partition from counts).
     ///
     /// ```
     /// # use pdot_mpi::{Layout, Partition};
@@ -121,13 +171,16 @@ impl Partition {
     /// # Ok::<(), pdot_mpi::Error>(())
     /// ```
     pub fn of_rank(&self, rank: usize) -> Option<Partition> {
-        (rank < self.ranks).then_some(Partition { rank, ..*self })
+        (rank < self.ranks).then(|| Partition {
+            rank,
+            ..self.clone()
+        })
     }
 
     /// How many elements this rank owns.
     ///
-    /// Balanced: over the ranks, local lengths differ by at most one element (block, cyclic)
-    /// or one block (block-cyclic).
+    /// Balanced for a [`Layout`]: over the ranks, local lengths differ by at most one element
+    /// (block, cyclic) or one block (block-cyclic). From counts: this rank's count.
     ///
     /// ```
     /// # use pdot_mpi::{Layout, Partition};
@@ -138,6 +191,9 @@ impl Partition {
     /// ```
     pub fn local_len(&self) -> usize {
         let (n, p, r) = (self.n, self.ranks, self.rank);
+        if let Some(counts) = &self.counts {
+            return counts.count(r);
+        }
         match self.layout {
             Layout::Block | Layout::Cyclic => n / p + usize::from(r < n % p),
             Layout::BlockCyclic(b) => {
@@ -164,7 +220,7 @@ impl Partition {
         }
         let (n, p, r) = (self.n, self.ranks, self.rank);
         Some(match self.layout {
-            Layout::Block => block_start(n, p, r) + local,
+            Layout::Block => self.block_start(n, p, r) + local,
             Layout::Cyclic => local * p + r,
             Layout::BlockCyclic(b) => ((local / b) * p + r) * b + local % b,
         })
@@ -185,6 +241,10 @@ impl Partition {
             return None;
         }
         let (n, p) = (self.n, self.ranks);
+        if let Some(counts) = &self.counts {
+            let owner = counts.owner(global)?;
+            return Some((owner, global - counts.start(owner)));
+        }
         Some(match self.layout {
             Layout::Block => {
                 let (q, r) = (n / p, n % p);
@@ -221,7 +281,10 @@ impl Partition {
         let (first, block, stride) = match self.layout {
             // One rank owns everything, in one run, whatever the layout.
             _ if p == 1 => (0, n, usize::MAX),
-            Layout::Block => (block_start(n, p, r), self.local_len(), usize::MAX),
+            // A rank without elements (possible with counts) has no run, even where its
+            // start is below `n`.
+            _ if self.local_len() == 0 => (n, 0, usize::MAX),
+            Layout::Block => (self.block_start(n, p, r), self.local_len(), usize::MAX),
             Layout::Cyclic => (r, 1, p),
             // (r * b) may exceed n (then the rank owns nothing); computed saturating so
             // that it cannot overflow.
@@ -240,7 +303,12 @@ impl Partition {
     }
 }
 
-/// The first global index of rank `r` in a block layout.
-fn block_start(n: usize, p: usize, r: usize) -> usize {
-    r * (n / p) + r.min(n % p)
+impl Partition {
+    /// The first global index of rank `r` in a block layout (regular or from counts).
+    fn block_start(&self, n: usize, p: usize, r: usize) -> usize {
+        match &self.counts {
+            Some(counts) => counts.start(r),
+            None => r * (n / p) + r.min(n % p),
+        }
+    }
 }

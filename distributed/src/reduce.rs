@@ -17,7 +17,8 @@ use crate::transport::Transport;
 /// Collective: every rank of `comm` must call it, with a value of the same type.
 ///
 /// # Errors
-/// [`Error::Disagree`] (on every rank) if ranks pass values of different wire lengths.
+/// On every rank: [`Error::KindDisagree`] if ranks pass values of different kinds
+/// ([`Reducible::kind_name`] or wire length), naming them.
 ///
 /// ```no_run
 /// use pdot_kernels::{ExactPartial, FastPartial, Partial};
@@ -38,8 +39,8 @@ pub fn allreduce<C: Communicator, R: Reducible>(comm: &C, value: &mut R) -> Resu
 /// Like [`allreduce`] for a run-time number of values, combined element by element.
 ///
 /// # Errors
-/// [`Error::Disagree`] (on every rank) if ranks pass different numbers of values, or values
-/// of different wire lengths.
+/// On every rank: [`Error::Disagree`] if ranks pass different numbers of values,
+/// [`Error::KindDisagree`] if they pass values of different kinds.
 ///
 /// ```no_run
 /// use pdot_kernels::{FastPartial, Partial};
@@ -77,13 +78,8 @@ pub(crate) fn run<C: Communicator + ?Sized, R: Reducible>(
     let expected = 16 + values.len() * R::WIRE_LEN;
     let mut transport = Transport::open(comm, expected);
     let (ranks, rank) = transport.ranks_and_rank();
-    agreement.add_facts(
-        rank,
-        &[
-            (Quantity::Count, values.len() as u64),
-            (Quantity::ValueKind, R::WIRE_LEN as u64),
-        ],
-    );
+    agreement.add_facts(rank, &[(Quantity::Count, values.len() as u64)]);
+    agreement.add_kind(rank, &R::kind_name(), R::WIRE_LEN);
     let digest = agreement.fingerprint();
     let mut doubt = agreement.has_problem();
     let mut corrupt = None;

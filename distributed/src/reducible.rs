@@ -7,8 +7,9 @@ use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, Partial, Real}
 
 use crate::schedule::simulate_with;
 
-/// A value the deterministic reduction can combine: a fixed-size wire form and an ordered
-/// combine `left ⊕ right`.
+/// A value the deterministic reduction can combine: a fixed-size wire form, an ordered
+/// combine `left ⊕ right`, and a name of its kind (what an error says when ranks pass values
+/// of different kinds).
 ///
 /// Implemented for the kernels' partials ([`FastPartial`], [`CompensatedPartial`],
 /// [`ExactPartial`]), for arrays and for tuples of up to four, so that several dot products,
@@ -34,6 +35,10 @@ use crate::schedule::simulate_with;
 ///     fn combine(&mut self, right: &Self) {
 ///         self.0 = self.0.max(right.0);
 ///     }
+///     // Optional: the default is the type's name.
+///     fn kind_name() -> String {
+///         "largest residual".into()
+///     }
 /// }
 ///
 /// let mut m = MaxResidual(1.0);
@@ -50,10 +55,27 @@ pub trait Reducible: Clone {
     fn read_wire(bytes: &[u8]) -> Option<Self>;
     /// `self ← self ⊕ right`, with `self` the left operand.
     fn combine(&mut self, right: &Self);
+    /// The name of this kind of value, as errors show it ("Exact partial of f64"): the
+    /// ranks of a reduction must pass values of the same kind (the same name and wire
+    /// length). The default is the type's name ([`std::any::type_name`]).
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, FastPartial};
+    /// use pdot_mpi::Reducible;
+    ///
+    /// assert_eq!(ExactPartial::<f64>::kind_name(), "Exact partial of f64");
+    /// assert_eq!(
+    ///     <(FastPartial<f32>, [ExactPartial<f64>; 2])>::kind_name(),
+    ///     "(Fast partial of f32, [Exact partial of f64; 2])"
+    /// );
+    /// ```
+    fn kind_name() -> String {
+        std::any::type_name::<Self>().to_owned()
+    }
 }
 
 macro_rules! reducible_partial {
-    ($($partial:ident),*) => {$(
+    ($($partial:ident $level:literal),*) => {$(
         impl<O: Real> Reducible for $partial<O> {
             const WIRE_LEN: usize = <Self as Partial>::WIRE_LEN;
             fn write_wire(&self, out: &mut [u8]) {
@@ -66,11 +88,14 @@ macro_rules! reducible_partial {
             fn combine(&mut self, right: &Self) {
                 self.merge(right);
             }
+            fn kind_name() -> String {
+                format!(concat!($level, " partial of {}"), std::any::type_name::<O>())
+            }
         }
     )*};
 }
 
-reducible_partial!(FastPartial, CompensatedPartial, ExactPartial);
+reducible_partial!(FastPartial "Fast", CompensatedPartial "Compensated", ExactPartial "Exact");
 
 impl<R: Reducible, const N: usize> Reducible for [R; N] {
     const WIRE_LEN: usize = N * R::WIRE_LEN;
@@ -89,6 +114,9 @@ impl<R: Reducible, const N: usize> Reducible for [R; N] {
         for (a, b) in self.iter_mut().zip(right) {
             a.combine(b);
         }
+    }
+    fn kind_name() -> String {
+        format!("[{}; {N}]", R::kind_name())
     }
 }
 
@@ -115,6 +143,10 @@ macro_rules! reducible_tuple {
             }
             fn combine(&mut self, right: &Self) {
                 $( self.$i.combine(&right.$i); )+
+            }
+            fn kind_name() -> String {
+                let names = [$($t::kind_name()),+];
+                format!("({})", names.join(", "))
             }
         }
     )*};
@@ -176,6 +208,9 @@ impl Reducible for Nothing {
         Some(Nothing)
     }
     fn combine(&mut self, _: &Self) {}
+    fn kind_name() -> String {
+        "nothing".into()
+    }
 }
 
 /// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).

@@ -8,6 +8,9 @@
 //! - Fast and Compensated results are the same bits on every rank, from `dot` and
 //!   `dot_replicated`, on repeated calls, and equal to the one-thread simulation of the
 //!   reduction ([`pdot_mpi::simulate`]) over the ranks' partials;
+//! - dot products of local pieces of random irregular splits (some ranks empty), alone, in
+//!   one `LocalDots` message and as vectors distributed by the same `Counts`: Exact equals
+//!   the kernel on the whole vectors, the other levels the simulation over the pieces;
 //! - bad input on one rank gives the same error on every rank, and the communicator stays
 //!   usable afterwards;
 //! - pdot's messages never match the caller's: receives the caller posted with any source
@@ -31,7 +34,8 @@ use pdot_kernels::{
     Strided, VisitPrecision,
 };
 use pdot_mpi::{
-    DistVector, Error, Layout, Partition, Quantity, Reducible, allreduce, allreduce_slice, simulate,
+    Counts, DistVector, Error, Layout, LocalDots, Partition, Quantity, Reducible, allreduce,
+    allreduce_slice, simulate,
 };
 
 /// Failures of this rank, and a digest of results for the script.
@@ -60,6 +64,13 @@ impl Suite {
         self.check(lo == hi, || {
             format!("{what}: ranks disagree ({lo:x?} vs {hi:x?})")
         });
+    }
+
+    /// The same error (or none) on every rank? Compared by a digest of its debug form.
+    fn same_error_everywhere<T>(&self, got: &Result<T, Error>, what: &str) {
+        let text = format!("{:?}", got.as_ref().err());
+        let h = text.bytes().fold(0u64, |h, b| mix(h ^ u64::from(b)));
+        self.same_everywhere([h, 0, 0], &format!("{what}: the error {text}"));
     }
 
     fn digest(&self, key: &str, bits: u64) {
@@ -279,6 +290,132 @@ fn results<O: Real, E: Input<O>>(suite: &Suite) {
     }
 }
 
+/// [`local_slices`] for the types of the visited precision.
+struct LocalSlices<'a>(&'a Suite);
+
+impl VisitPrecision for LocalSlices<'_> {
+    type Output = ();
+    fn visit<O: Real, E: Input<O>>(self) {
+        local_slices::<O, E>(self.0);
+    }
+}
+
+/// A split of `n` elements over `ranks` ranks drawn from `seed`: rank `r` gets a weight 0 to
+/// 3 (0: no elements), and the elements are shared in proportion to the weights.
+fn random_split(n: usize, ranks: usize, seed: u64) -> Vec<usize> {
+    let mut weights: Vec<u128> = (0..ranks)
+        .map(|r| u128::from(mix(seed ^ mix(r as u64 + 1)) % 4))
+        .collect();
+    if weights.iter().all(|&w| w == 0) {
+        weights[(seed as usize) % ranks] = 1;
+    }
+    let total: u128 = weights.iter().sum();
+    let mut below = 0u128;
+    let mut starts = vec![0usize];
+    for w in weights {
+        below += w;
+        starts.push((n as u128 * below / total) as usize);
+    }
+    starts.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+/// The partials of the ranks' pieces at level `L`, reduced by the one-thread simulation.
+fn simulated_split<L: Partial + Reducible, I: Input<L::Output>>(
+    counts: &Counts,
+    x: &[I],
+    y: &[I],
+) -> L::Output {
+    let partials: Vec<L> = (0..counts.ranks())
+        .map(|r| {
+            let (s, l) = (counts.start(r), counts.count(r));
+            L::of(&x[s..s + l], &y[s..s + l])
+        })
+        .collect();
+    simulate(&partials)[0].finish()
+}
+
+/// Dot products of local pieces of random irregular splits (some ranks empty), at every
+/// level: `dot_local_as`, the same dot products in one `LocalDots` message, and vectors
+/// distributed by the same `Counts`. Exact equals the single-core kernel on the whole
+/// vectors (for every split and P: digests without P), Fast and Compensated the simulated
+/// reduction of the pieces' partials; the same bits on every rank.
+fn local_slices<O: Real, E: Input<O>>(suite: &Suite) {
+    let name = <E as Input<O>>::PRECISION.name();
+    let world = &suite.world;
+    let (ranks, rank) = (world.size() as usize, world.rank() as usize);
+    for data in DATA {
+        for n in [0, 1, 5, 4099, 30_011] {
+            for seed in 1..=3u64 {
+                let whole: Vec<(E, E)> = (0..n)
+                    .map(|i| {
+                        let (a, b) = (data.element)(i);
+                        (input(a), input(b))
+                    })
+                    .collect();
+                let (wx, wy): (Vec<E>, Vec<E>) = whole.iter().copied().unzip();
+                let counts = Counts::new(random_split(n, ranks, seed)).unwrap();
+                let (s, l) = (counts.start(rank), counts.count(rank));
+                let gathered = Counts::gather(world, l);
+                suite.check(gathered.as_ref() == Ok(&counts), || {
+                    format!("gathered counts {gathered:?} != {counts}")
+                });
+                let (x, y) = (&wx[s..s + l], &wy[s..s + l]);
+                let key = format!("local {name} {} n={n} seed={seed}", data.name);
+                let dx = DistVector::from_local_counts(world, &counts, x.to_vec());
+                let dy = DistVector::from_counts_fn(world, &counts, |i| wy[i]);
+                let (Ok(dx), Ok(dy)) = (dx, dy) else {
+                    suite.check(false, || format!("{key}: counts vectors refused"));
+                    continue;
+                };
+                suite.check(dy.local() == y, || format!("{key}: from_counts_fn share"));
+                let mut all = [0u64; 3];
+                for (level, &accuracy) in Accuracy::ALL.iter().enumerate() {
+                    let what = format!("{key} {}", accuracy.name());
+                    let d = pdot_mpi::dot_local_as::<O, E>(world, accuracy, x, y).map(bits);
+                    let mut dots = LocalDots::<O>::new(accuracy);
+                    dots.push(x, y);
+                    dots.push(x, x);
+                    dots.push(y, y);
+                    let together = dots
+                        .allreduce(world)
+                        .map(|v| v.into_iter().map(bits).collect::<Vec<_>>());
+                    let separate = [(x, y), (x, x), (y, y)]
+                        .map(|(a, b)| pdot_mpi::dot_local_as::<O, E>(world, accuracy, a, b));
+                    let on_counts = pdot_mpi::dot_as::<O, E>(world, accuracy, &dx, &dy);
+                    let (Ok(d), Ok(together), Ok(on_counts)) = (d, together, on_counts) else {
+                        suite.check(false, || format!("{what}: returned an error"));
+                        continue;
+                    };
+                    all[level] = d;
+                    let separate: Vec<Result<u64, Error>> =
+                        separate.into_iter().map(|r| r.map(bits)).collect();
+                    let together: Vec<Result<u64, Error>> = together.into_iter().map(Ok).collect();
+                    suite.check(together == separate, || {
+                        format!("{what}: one message {together:x?} != separate {separate:x?}")
+                    });
+                    suite.check(bits(on_counts) == d, || {
+                        format!("{what}: counts DistVector {:#x} != {d:#x}", bits(on_counts))
+                    });
+                    let expected = bits(match accuracy {
+                        Accuracy::Exact => pdot_kernels::dot_as::<O, E>(accuracy, &wx, &wy),
+                        Accuracy::Fast => simulated_split::<FastPartial<O>, _>(&counts, &wx, &wy),
+                        _ => simulated_split::<CompensatedPartial<O>, _>(&counts, &wx, &wy),
+                    });
+                    suite.check(d == expected, || {
+                        format!("{what}: {d:#x}, expected {expected:#x}")
+                    });
+                    let key = match accuracy {
+                        Accuracy::Exact => what.clone(),
+                        _ => format!("{what} P={ranks}"),
+                    };
+                    suite.digest(&key.replace(' ', "/"), d);
+                }
+                suite.same_everywhere(all, &key);
+            }
+        }
+    }
+}
+
 /// Bad input on some rank: every rank gets the same error, nothing hangs.
 fn collective_errors(suite: &Suite) {
     let (ranks, rank) = (suite.world.size() as usize, suite.world.rank() as usize);
@@ -389,16 +526,31 @@ fn collective_errors(suite: &Suite) {
     } else {
         allreduce(world, &mut FastPartial::<f64>::new()).err()
     };
-    let exact_len = <ExactPartial<f64> as Partial>::WIRE_LEN as u64;
-    let fast_len = <FastPartial<f64> as Partial>::WIRE_LEN as u64;
-    let expected = (ranks > 1).then_some(Error::Disagree {
-        what: Quantity::ValueKind,
-        low_rank: 1,
-        low: fast_len,
-        high_rank: 0,
-        high: exact_len,
-    });
-    suite.check(got == expected, || format!("kinds: {got:?}"));
+    // Named, in an order of their digests: either way round.
+    let named = |(a, b): (usize, &str), (c, d): (usize, &str)| Error::KindDisagree {
+        low_rank: a,
+        low: b.to_owned(),
+        high_rank: c,
+        high: d.to_owned(),
+    };
+    let (exact, fast) = ((0, "Exact partial of f64"), (1, "Fast partial of f64"));
+    let ok = match &got {
+        None => ranks == 1,
+        Some(e) => ranks > 1 && (*e == named(exact, fast) || *e == named(fast, exact)),
+    };
+    suite.check(ok, || format!("kinds: {got:?}"));
+    if let Some(e) = &got {
+        let text = e.to_string();
+        suite.check(
+            text.contains("rank 0 has Exact partial of f64")
+                && text.contains("rank 1 has Fast partial of f64"),
+            || format!("kinds message: {text}"),
+        );
+    }
+    suite.same_error_everywhere(&got.map_or(Ok(()), Err), "kinds");
+
+    local_errors(suite);
+    counts_errors(suite);
 
     // The communicator is still in step: a normal dot works.
     let world = &suite.world;
@@ -406,6 +558,190 @@ fn collective_errors(suite: &Suite) {
     let d = pdot_mpi::dot(world, Accuracy::Exact, &x, &x);
     let expected: f64 = (0..1000).map(|i| (i * i) as f64).sum();
     suite.check(d == Ok(expected), || format!("after the errors: {d:?}"));
+}
+
+/// Bad local pieces and disagreeing accuracies or counts of dot products: the same error on
+/// every rank, and a normal call afterwards.
+fn local_errors(suite: &Suite) {
+    let world = &suite.world;
+    let (ranks, rank) = (world.size() as usize, world.rank() as usize);
+    let last = ranks - 1;
+    let after = |suite: &Suite, what: &str| {
+        let d = pdot_mpi::dot_local(world, Accuracy::Exact, &[1.0f64, 2.0], &[3.0, 4.0]);
+        suite.check(d == Ok(11.0 * ranks as f64), || {
+            format!("after {what}: {d:?}")
+        });
+    };
+
+    // x and y of different lengths on the last rank, at every level.
+    for &accuracy in Accuracy::ALL {
+        let x = vec![1.0f32; 10];
+        let y = vec![1.0f32; if rank == last { 9 } else { 10 }];
+        let got = pdot_mpi::dot_local_as::<f64, f32>(world, accuracy, &x, &y);
+        let expected = Err(Error::LengthMismatch {
+            rank: last,
+            x: 10,
+            y: 9,
+        });
+        suite.check(got == expected, || format!("dot_local lengths: {got:?}"));
+        let text = got.err().map(|e| e.to_string()).unwrap_or_default();
+        suite.check(
+            text == format!("x and y differ in length on rank {last}: x has 10 elements, y has 9"),
+            || format!("dot_local lengths message: {text}"),
+        );
+    }
+    after(suite, "dot_local lengths");
+
+    // Another accuracy on rank 0.
+    let accuracy = if rank == 0 {
+        Accuracy::Exact
+    } else {
+        Accuracy::Fast
+    };
+    let got = pdot_mpi::dot_local(world, accuracy, &[1.0f64], &[1.0]).err();
+    let expected = (ranks > 1).then_some(Error::Disagree {
+        what: Quantity::Accuracy,
+        low_rank: 1,
+        low: 0,
+        high_rank: 0,
+        high: 2,
+    });
+    suite.check(got == expected, || format!("dot_local accuracies: {got:?}"));
+    if let Some(e) = &got {
+        let text = e.to_string();
+        suite.check(
+            text == "ranks disagree on the accuracy: rank 1 has fast, rank 0 has exact",
+            || format!("accuracies message: {text}"),
+        );
+    }
+    after(suite, "dot_local accuracies");
+
+    // LocalDots: another accuracy on rank 0.
+    let mut dots = LocalDots::<f64>::new(accuracy);
+    dots.push(&[1.0f64], &[1.0]);
+    let got = dots.allreduce(world).err();
+    suite.check(got == expected, || format!("LocalDots accuracies: {got:?}"));
+
+    // LocalDots: one dot product more on the last rank.
+    let mut dots = LocalDots::<f32>::new(Accuracy::Compensated);
+    for _ in 0..2 + usize::from(rank == last) {
+        dots.push(&[1.0f32], &[1.0]);
+    }
+    let got = dots.allreduce(world).err();
+    let expected = (ranks > 1).then_some(Error::Disagree {
+        what: Quantity::Count,
+        low_rank: 0,
+        low: 2,
+        high_rank: last,
+        high: 3,
+    });
+    suite.check(got == expected, || format!("LocalDots counts: {got:?}"));
+
+    // LocalDots: pieces of different lengths on rank 0 (its second dot product).
+    let mut dots = LocalDots::<f64>::new(Accuracy::Exact);
+    dots.push(&[1.0f64; 4], &[1.0; 4]);
+    dots.push(&[1.0f64; 5], &vec![1.0; if rank == 0 { 4 } else { 5 }]);
+    let got = dots.allreduce(world);
+    let expected = Err(Error::LengthMismatch {
+        rank: 0,
+        x: 5,
+        y: 4,
+    });
+    suite.check(got == expected, || format!("LocalDots lengths: {got:?}"));
+
+    // allreduce_array of the wrong size, everywhere.
+    let mut dots = LocalDots::<f64>::new(Accuracy::Fast);
+    dots.push(&[1.0f64], &[2.0]);
+    let got = dots.allreduce_array::<_, 2>(world);
+    let expected = Err(Error::CountMismatch {
+        expected: 2,
+        found: 1,
+    });
+    suite.check(got == expected, || format!("allreduce_array: {got:?}"));
+    let mut dots = LocalDots::<f64>::new(Accuracy::Fast);
+    dots.push(&[1.0f64], &[2.0]);
+    let got = dots.allreduce_array::<_, 1>(world);
+    suite.check(got == Ok([2.0 * ranks as f64]), || {
+        format!("allreduce_array: {got:?}")
+    });
+    after(suite, "LocalDots errors");
+}
+
+/// Vectors distributed by counts the ranks disagree on, counts for another number of ranks,
+/// a share of the wrong length, x and y split differently: the same error on every rank.
+fn counts_errors(suite: &Suite) {
+    let world = &suite.world;
+    let (ranks, rank) = (world.size() as usize, world.rank() as usize);
+    let last = ranks - 1;
+    let even = Counts::new(vec![3; ranks]).unwrap();
+
+    // Another sum on the last rank: reported as the global length.
+    let mut mine: Vec<usize> = vec![3; ranks];
+    if rank == last {
+        mine[0] += 1;
+    }
+    let counts = Counts::new(mine.clone()).unwrap();
+    let got = DistVector::from_counts_fn(world, &counts, |i| i as f64).err();
+    let expected = (ranks > 1).then_some(Error::Disagree {
+        what: Quantity::GlobalLength,
+        low_rank: 0,
+        low: 3 * ranks as u64,
+        high_rank: last,
+        high: 3 * ranks as u64 + 1,
+    });
+    suite.check(got == expected, || format!("counts sums: {got:?}"));
+
+    // The same sum, split otherwise on the last rank: the counts (by digest, either order).
+    if rank == last && ranks > 1 {
+        mine[1] -= 1;
+    }
+    let counts = Counts::new(mine).unwrap();
+    let got = DistVector::from_counts_fn(world, &counts, |i| i as f64);
+    let ok = match &got {
+        Ok(_) => ranks == 1,
+        Err(Error::Disagree {
+            what: Quantity::Counts,
+            low_rank,
+            high_rank,
+            ..
+        }) => ranks > 1 && [(*low_rank, *high_rank), (*high_rank, *low_rank)].contains(&(0, last)),
+        Err(_) => false,
+    };
+    suite.check(ok, || format!("counts splits: {:?}", got.as_ref().err()));
+    suite.same_error_everywhere(&got, "counts splits");
+
+    // Counts for one rank more than there are, everywhere.
+    let more = Counts::new(vec![1; ranks + 1]).unwrap();
+    let got = DistVector::from_local_counts(world, &more, vec![1.0f64]).err();
+    let expected = Some(Error::CountsRanks {
+        counts: ranks + 1,
+        ranks,
+    });
+    suite.check(got == expected, || format!("counts ranks: {got:?}"));
+
+    // A share of the wrong length on the last rank.
+    let len = 3 + usize::from(rank == last);
+    let got = DistVector::from_local_counts(world, &even, vec![1.0f64; len]).err();
+    let expected = Some(Error::LocalLength {
+        rank: last,
+        expected: 3,
+        found: 4,
+    });
+    suite.check(got == expected, || format!("counts share: {got:?}"));
+
+    // x by counts, y by the block layout of the same length.
+    let x = DistVector::from_local_counts(world, &even, vec![1.0f64; 3]).unwrap();
+    let y = DistVector::from_fn(world, 3 * ranks, Layout::Block, |_| 1.0f64).unwrap();
+    let got = pdot_mpi::dot(world, Accuracy::Exact, &x, &y).err();
+    let expected = Some(Error::CountsMismatch {
+        x: 3 * ranks,
+        y: 3 * ranks,
+    });
+    suite.check(got == expected, || format!("counts and block: {got:?}"));
+    let d = pdot_mpi::dot(world, Accuracy::Exact, &x, &x);
+    suite.check(d == Ok(3.0 * ranks as f64), || {
+        format!("after counts errors: {d:?}")
+    });
 }
 
 /// Several dot products in one message give what separate calls give.
@@ -592,6 +928,7 @@ fn main() {
     };
     for precision in Precision::ALL {
         precision.visit(Results(&suite));
+        precision.visit(LocalSlices(&suite));
     }
     aliases(&suite);
     collective_errors(&suite);

@@ -1,9 +1,10 @@
 //! Tests of `pdot_mpi::Partition` and `pdot_mpi::Layout`: exhaustive checks over small
 //! lengths, rank counts and layouts (bijection, inverse, order, runs, balance), property tests
 //! on huge lengths against independent formulas written from the layouts' definitions, and
-//! the errors of `Partition::new` and of layout parsing.
+//! the errors of `Partition::new` and of layout parsing; partitions from per-rank counts
+//! (`Counts`, `Partition::from_counts`) against their definition.
 
-use pdot_mpi::{Error, Layout, Partition};
+use pdot_mpi::{Counts, Error, Layout, Partition};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -168,7 +169,7 @@ fn check_all_ranks(n: usize, ranks: usize, layout: Layout) {
             "{ctx}, rank {rank}"
         );
         // of_rank sees the same vector from another rank.
-        assert_eq!(p.of_rank(rank), Some(p), "{ctx}");
+        assert_eq!(p.of_rank(rank), Some(p.clone()), "{ctx}");
         assert_eq!(p.of_rank(ranks), None, "{ctx}");
         assert_eq!(
             p.of_rank((rank + 1) % ranks).map(|q| q.rank()),
@@ -601,4 +602,156 @@ fn invalid_layout_strings() {
         format!("block-cyclic:{}", usize::MAX).parse::<Layout>(),
         Ok(Layout::BlockCyclic(usize::MAX))
     );
+}
+
+// ---------------------------------------------------------------------------
+// Partitions from per-rank counts
+// ---------------------------------------------------------------------------
+
+/// Every structural property of the partitions from `counts`, checked against the
+/// definition: rank `r` owns `start(r) .. start(r) + counts[r]`, with `start` the prefix sums.
+fn check_counts(counts: &[usize]) {
+    let ctx = format!("counts {counts:?}");
+    let c = Counts::new(counts.iter().copied()).unwrap();
+    let (ranks, n) = (counts.len(), counts.iter().sum::<usize>());
+    assert_eq!(
+        (c.ranks(), c.len(), c.is_empty()),
+        (ranks, n, n == 0),
+        "{ctx}"
+    );
+    assert_eq!(c.iter().collect::<Vec<_>>(), counts, "{ctx}");
+    let mut start = 0;
+    let mut owner = Vec::with_capacity(n);
+    for (rank, &count) in counts.iter().enumerate() {
+        assert_eq!((c.count(rank), c.start(rank)), (count, start), "{ctx}");
+        let p = Partition::from_counts(c.clone(), rank).unwrap();
+        assert_eq!(
+            (p.len(), p.ranks(), p.rank(), p.layout(), p.counts()),
+            (n, ranks, rank, Layout::Block, Some(&c)),
+            "{ctx}"
+        );
+        assert_eq!(p.local_len(), count, "{ctx}, rank {rank}");
+        let g = globals(&p);
+        assert_eq!(
+            g,
+            (start..start + count).collect::<Vec<_>>(),
+            "{ctx}, rank {rank}"
+        );
+        assert_eq!(p.global_index(count), None, "{ctx}, rank {rank}");
+        assert_eq!(p.global_index(usize::MAX), None, "{ctx}, rank {rank}");
+        let runs: Vec<(usize, usize)> = p.runs().collect();
+        let expected: Vec<(usize, usize)> = if count > 0 {
+            vec![(start, count)]
+        } else {
+            vec![]
+        };
+        assert_eq!(runs, expected, "{ctx}, rank {rank}");
+        assert_eq!(p.of_rank(rank), Some(p.clone()), "{ctx}");
+        assert_eq!(p.of_rank(ranks), None, "{ctx}");
+        owner.extend((0..count).map(|local| Some((rank, local))));
+        start += count;
+    }
+    assert_eq!(c.start(ranks), n, "{ctx}");
+    for rank in 0..ranks {
+        let p = Partition::from_counts(c.clone(), rank).unwrap();
+        for (g, &o) in owner.iter().enumerate() {
+            assert_eq!(p.locate(g), o, "{ctx}: locate({g}) from rank {rank}");
+            assert_eq!(c.owner(g), o.map(|(r, _)| r), "{ctx}: owner({g})");
+        }
+        assert_eq!(p.locate(n), None, "{ctx}");
+        assert_eq!(p.locate(usize::MAX), None, "{ctx}");
+    }
+    assert_eq!(c.owner(n), None, "{ctx}");
+    assert!(matches!(
+        Partition::from_counts(c.clone(), ranks),
+        Err(Error::InvalidRank { .. })
+    ));
+}
+
+#[test]
+fn counts_exhaustive_small() {
+    // Every list of up to 4 counts of 0..=3.
+    for ranks in 1..=4u32 {
+        for code in 0..4usize.pow(ranks) {
+            let counts: Vec<usize> = (0..ranks).map(|k| code / 4usize.pow(k) % 4).collect();
+            check_counts(&counts);
+        }
+    }
+}
+
+#[test]
+fn counts_agree_with_block_when_balanced() {
+    // The counts of Layout::Block give the same shares as the layout itself.
+    for n in 0..40 {
+        for ranks in 1..9 {
+            let counts = Counts::new((0..ranks).map(|r| {
+                Partition::new(n, ranks, r, Layout::Block)
+                    .unwrap()
+                    .local_len()
+            }))
+            .unwrap();
+            for rank in 0..ranks {
+                let by_layout = Partition::new(n, ranks, rank, Layout::Block).unwrap();
+                let by_counts = Partition::from_counts(counts.clone(), rank).unwrap();
+                assert_eq!(globals(&by_layout), globals(&by_counts), "n {n} P {ranks}");
+                assert_eq!(
+                    by_layout.runs().collect::<Vec<_>>(),
+                    by_counts.runs().collect::<Vec<_>>()
+                );
+                assert_eq!(by_counts.locate(n / 2), by_layout.locate(n / 2));
+            }
+        }
+    }
+}
+
+#[test]
+fn counts_errors() -> Result<(), Error> {
+    assert_eq!(Counts::new([usize::MAX, 1]), Err(Error::CountsOverflow));
+    assert_eq!(Counts::new([usize::MAX, 0])?.len(), usize::MAX);
+    let none = Counts::new([])?;
+    assert_eq!((none.ranks(), none.len()), (0, 0));
+    assert_eq!(
+        Partition::from_counts(none, 0),
+        Err(Error::InvalidRank { rank: 0, ranks: 0 })
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 200, ..Config::default() })]
+
+    #[test]
+    fn counts_random(counts in proptest::collection::vec(0..50usize, 1..12)) {
+        check_counts(&counts);
+    }
+
+    #[test]
+    fn counts_huge(
+        counts in proptest::collection::vec(0..=usize::MAX / 16, 1..12),
+        picks in proptest::collection::vec(any::<u64>(), 8),
+    ) {
+        let c = Counts::new(counts.iter().copied()).unwrap();
+        let n = c.len();
+        for (rank, &count) in counts.iter().enumerate() {
+            let p = Partition::from_counts(c.clone(), rank).unwrap();
+            let start: usize = counts[..rank].iter().sum();
+            prop_assert_eq!(p.local_len(), count);
+            prop_assert_eq!(p.global_index(0), (count > 0).then_some(start));
+            if count > 0 {
+                prop_assert_eq!(p.global_index(count - 1), Some(start + count - 1));
+                prop_assert_eq!(p.runs().collect::<Vec<_>>(), vec![(start, count)]);
+            }
+        }
+        for &pick in &picks {
+            if n == 0 {
+                break;
+            }
+            let g = ((u128::from(pick) * n as u128) >> 64) as usize;
+            let p = Partition::from_counts(c.clone(), 0).unwrap();
+            let (rank, local) = p.locate(g).unwrap();
+            let start: usize = counts[..rank].iter().sum();
+            prop_assert!(counts[rank] > local);
+            prop_assert_eq!(start + local, g);
+        }
+    }
 }

@@ -1,0 +1,256 @@
+//! Several dot products of local pieces, at an accuracy chosen at run time, reduced in one
+//! message.
+
+use mpi::topology::Communicator;
+use pdot_kernels::{Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real};
+
+use crate::agreement::{Agreement, Problem};
+use crate::error::{Error, Quantity, accuracy_code};
+use crate::reduce;
+use crate::reducible::Reducible;
+
+/// Several dot products of this rank's pieces of vectors, at one accuracy chosen at run
+/// time, combined over the ranks in **one** reduction message: what a pipelined or
+/// communication-avoiding solver needs (the Chronopoulos–Gear CG reduces `r·r` and `r·Ar`
+/// together, s-step methods a whole Gram matrix).
+///
+/// [`LocalDots::push`] adds the partial of one local dot product; [`LocalDots::allreduce`]
+/// combines every rank's partials with the deterministic reduction and returns the finished
+/// dot products, in push order. Each one has the bits [`crate::dot_local_as`] gives for the
+/// same pieces (at Exact: the correctly rounded dot product of the concatenated vectors,
+/// for any split and any `P`). The partials travel in their own wire form, one kind per
+/// accuracy, so the message is as small as with typed partials.
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+/// use pdot_mpi::LocalDots;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let accuracy: Accuracy = "compensated".parse().unwrap(); // a solver option
+/// let (r, ar) = (vec![1.0f64; 100], vec![0.5f64; 100]); // this rank's rows
+/// let mut dots = LocalDots::<f64>::new(accuracy);
+/// dots.push(&r, &r);
+/// dots.push(&r, &ar);
+/// let [rr, rar] = dots.allreduce_array(&world)?; // one message
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalDots<O: Real> {
+    accuracy: Accuracy,
+    partials: Partials<O>,
+    /// The first pair of pieces of different lengths: its index and the two lengths.
+    problem: Option<(usize, usize, usize)>,
+}
+
+/// The partials, of the type of the accuracy level.
+#[derive(Clone, Debug, PartialEq)]
+enum Partials<O: Real> {
+    Fast(Vec<FastPartial<O>>),
+    Compensated(Vec<CompensatedPartial<O>>),
+    Exact(Vec<ExactPartial<O>>),
+    /// A level this crate does not handle (yet): only counted; reported by `allreduce`.
+    Unsupported(usize),
+}
+
+impl<O: Real> LocalDots<O> {
+    /// No dot products yet, at `accuracy`.
+    ///
+    /// ```
+    /// use pdot_kernels::Accuracy;
+    /// use pdot_mpi::LocalDots;
+    ///
+    /// let dots = LocalDots::<f32>::new(Accuracy::Exact);
+    /// assert!(dots.is_empty());
+    /// assert_eq!(dots.accuracy(), Accuracy::Exact);
+    /// ```
+    pub fn new(accuracy: Accuracy) -> Self {
+        let partials = match accuracy {
+            Accuracy::Fast => Partials::Fast(Vec::new()),
+            Accuracy::Compensated => Partials::Compensated(Vec::new()),
+            Accuracy::Exact => Partials::Exact(Vec::new()),
+            _ => Partials::Unsupported(0),
+        };
+        LocalDots {
+            accuracy,
+            partials,
+            problem: None,
+        }
+    }
+
+    /// The accuracy level.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// assert_eq!(LocalDots::<f64>::new(Accuracy::Fast).accuracy(), Accuracy::Fast);
+    /// ```
+    pub fn accuracy(&self) -> Accuracy {
+        self.accuracy
+    }
+
+    /// The number of dot products pushed.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Fast);
+    /// dots.push(&[1.0], &[2.0]);
+    /// assert_eq!(dots.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        match &self.partials {
+            Partials::Fast(v) => v.len(),
+            Partials::Compensated(v) => v.len(),
+            Partials::Exact(v) => v.len(),
+            Partials::Unsupported(n) => *n,
+        }
+    }
+
+    /// Whether no dot product was pushed.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// assert!(LocalDots::<f64>::new(Accuracy::Fast).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds the partial of `x_local · y_local`, this rank's pieces of the next dot product
+    /// (of any length, including 0; any [`Input`] type for the result type `O`).
+    ///
+    /// Pieces of different lengths are not a panic: they count as an empty piece here, and
+    /// [`LocalDots::allreduce`] reports them on every rank.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Exact);
+    /// dots.push(&[1.0f32, 2.0], &[3.0f32, 4.0]); // f32 pieces, f64 sums
+    /// dots.push(&[0.5f64], &[2.0f64]);
+    /// assert_eq!(dots.len(), 2);
+    /// ```
+    pub fn push<E: Input<O>>(&mut self, x_local: &[E], y_local: &[E]) {
+        let index = self.len();
+        let (x, y) = if x_local.len() == y_local.len() {
+            (x_local, y_local)
+        } else {
+            self.problem
+                .get_or_insert((index, x_local.len(), y_local.len()));
+            (&x_local[..0], &y_local[..0])
+        };
+        match &mut self.partials {
+            Partials::Fast(v) => v.push(FastPartial::of(x, y)),
+            Partials::Compensated(v) => v.push(CompensatedPartial::of(x, y)),
+            Partials::Exact(v) => v.push(ExactPartial::of(x, y)),
+            Partials::Unsupported(n) => *n += 1,
+        }
+    }
+
+    /// Combines every rank's partials in one reduction message and returns the dot
+    /// products, in push order: the same bits on every rank. Afterwards `self` holds the
+    /// combined partials (pushing more and reducing again would count them twice: start
+    /// anew with [`LocalDots::new`] or [`LocalDots::clear`]).
+    ///
+    /// Collective: every rank of `comm` must call it.
+    ///
+    /// # Errors
+    /// The same on every rank: [`Error::Disagree`] if ranks use different accuracies
+    /// ([`Quantity::Accuracy`]) or push different numbers of dot products
+    /// ([`Quantity::Count`]); [`Error::LengthMismatch`] naming the lowest rank that pushed
+    /// pieces of different lengths, and the lengths; [`Error::UnsupportedAccuracy`].
+    ///
+    /// ```no_run
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// let (x, y) = (vec![1.0f32; 10], vec![2.0f32; 10]);
+    /// let mut dots = LocalDots::<f32>::new(Accuracy::Exact);
+    /// dots.push(&x, &x);
+    /// dots.push(&x, &y);
+    /// dots.push(&y, &y);
+    /// let gram: Vec<f32> = dots.allreduce(&world)?;
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn allreduce<C: Communicator>(&mut self, comm: &C) -> Result<Vec<O>, Error> {
+        let rank = comm.rank() as usize;
+        let problem = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
+            x: x as u64,
+            y: y as u64,
+        });
+        let facts = [(Quantity::Accuracy, accuracy_code(self.accuracy))];
+        let agreement = Agreement::new(rank, &facts, problem);
+        match &mut self.partials {
+            Partials::Fast(v) => reduce_finish(comm, agreement, v),
+            Partials::Compensated(v) => reduce_finish(comm, agreement, v),
+            Partials::Exact(v) => reduce_finish(comm, agreement, v),
+            Partials::Unsupported(n) => {
+                let mut agreement = agreement;
+                agreement.report(rank, Problem::UnsupportedAccuracy);
+                let mut placeholders = vec![FastPartial::<O>::new(); *n];
+                reduce_finish(comm, agreement, &mut placeholders)
+            }
+        }
+    }
+
+    /// [`LocalDots::allreduce`] for a number of dot products known at compile time.
+    ///
+    /// # Errors
+    /// As [`LocalDots::allreduce`], and [`Error::CountMismatch`] when `N` is not the number
+    /// of dot products pushed (on every rank: the ranks agreed on that number).
+    ///
+    /// ```no_run
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// let (r, ar) = (vec![1.0f64; 10], vec![2.0f64; 10]);
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Exact);
+    /// dots.push(&r, &r);
+    /// dots.push(&r, &ar);
+    /// let [rr, rar] = dots.allreduce_array(&world)?;
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn allreduce_array<C: Communicator, const N: usize>(
+        &mut self,
+        comm: &C,
+    ) -> Result<[O; N], Error> {
+        let values = self.allreduce(comm)?;
+        let count = values.len();
+        values.try_into().map_err(|_| Error::CountMismatch {
+            expected: N,
+            found: count,
+        })
+    }
+
+    /// Removes every dot product (the accuracy stays), to start the next iteration.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Fast);
+    /// dots.push(&[1.0], &[1.0]);
+    /// dots.clear();
+    /// assert!(dots.is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        *self = LocalDots::new(self.accuracy);
+    }
+}
+
+/// Reduces `values` under `agreement` and finishes them.
+fn reduce_finish<C, P>(
+    comm: &C,
+    agreement: Agreement,
+    values: &mut [P],
+) -> Result<Vec<P::Output>, Error>
+where
+    C: Communicator,
+    P: Partial + Reducible,
+{
+    reduce::run(comm, agreement, values).verdict()?;
+    Ok(values.iter().map(Partial::finish).collect())
+}
