@@ -243,8 +243,16 @@ impl Agreement {
 
     /// Adds rank `rank`'s statement of the kind of values it reduces: a digest of `name` and
     /// `wire_len` as the fact, and the name, for the error if the ranks disagree.
-    pub(crate) fn add_kind(&mut self, rank: usize, name: &str, wire_len: usize) {
-        self.add_facts(rank, &[(Quantity::ValueKind, kind_digest(name, wire_len))]);
+    pub(crate) fn add_kind(&mut self, rank: usize, type_key: &str, wire_len: usize) {
+        self.add_facts(
+            rank,
+            &[(Quantity::ValueKind, kind_digest(type_key, wire_len))],
+        );
+    }
+
+    /// Records the readable name of this rank's kind of values, which only the second pass
+    /// carries (so a correct call never formats it).
+    pub(crate) fn name_kind(&mut self, name: &str) {
         self.kinds = [KindName::new(name); 2];
     }
 
@@ -453,9 +461,11 @@ mod tests {
     #[test]
     fn kind_names_travel() {
         let mut a = Agreement::new(0, &[], None);
-        a.add_kind(0, "Exact partial of f64", 552);
+        a.add_kind(0, "ExactPartial<f64>", 552);
+        a.name_kind("Exact partial of f64");
         let mut b = Agreement::new(2, &[], None);
-        b.add_kind(2, &"x".repeat(500), 16);
+        b.add_kind(2, "FastPartial<f64>", 16);
+        b.name_kind(&"x".repeat(500));
         let mut bytes = Vec::new();
         b.encode(&mut bytes);
         assert_eq!(bytes.len(), b.wire_len());

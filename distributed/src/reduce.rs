@@ -79,7 +79,9 @@ pub(crate) fn run<C: Communicator + ?Sized, R: Reducible>(
     let mut transport = Transport::open(comm, expected);
     let (ranks, rank) = transport.ranks_and_rank();
     agreement.add_facts(rank, &[(Quantity::Count, values.len() as u64)]);
-    agreement.add_kind(rank, &R::kind_name(), R::WIRE_LEN);
+    // The digest of the kind is that of the Rust type (the same string in every rank of one
+    // program, and no allocation); its readable name is made only if the second pass runs.
+    agreement.add_kind(rank, core::any::type_name::<R>(), R::WIRE_LEN);
     let digest = agreement.fingerprint();
     let mut doubt = agreement.has_problem();
     let mut corrupt = None;
@@ -135,6 +137,7 @@ pub(crate) fn run<C: Communicator + ?Sized, R: Reducible>(
     if !doubt {
         return agreement;
     }
+    agreement.name_kind(&R::kind_name());
     reduce_statements(transport, agreement)
 }
 
