@@ -87,9 +87,9 @@ impl Backend {
         y: Strided<'_, E>,
     ) -> O {
         match accuracy {
-            Accuracy::Fast => self.vectorize(FastDot::<O, E>::new(x, y)),
+            Accuracy::Fast => self.vectorize(FastDot::<O, E>::new(&x, &y)),
             Accuracy::Compensated => {
-                let (hi, _) = self.vectorize(CompensatedDot::<O, E>::new(x, y));
+                let (hi, _) = self.vectorize(CompensatedDot::<O, E>::new(&x, &y));
                 canonical_nan(O::from_f64_rounded(hi))
             }
             Accuracy::Exact => self.exact(x, y),
@@ -101,6 +101,6 @@ impl Backend {
     /// 20 ns per call at n = 1e3).
     #[inline(never)]
     fn exact<O: Real, E: Input<O>>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> O {
-        self.vectorize(ExactDot::<O, E>::new(x, y)).finish::<O>()
+        self.vectorize(ExactDot::<O, E>::new(&x, &y)).finish::<O>()
     }
 }

@@ -55,7 +55,7 @@ impl<'a, O: Real, E: Input<O>> ExactDot<'a, O, E> {
     /// If `x.len() != y.len()`; the message names both lengths.
     #[track_caller]
     #[inline]
-    pub(crate) fn new(x: Strided<'a, E>, y: Strided<'a, E>) -> Self {
+    pub(crate) fn new(x: &'a Strided<'a, E>, y: &'a Strided<'a, E>) -> Self {
         ExactDot(Operands::new(x, y), PhantomData)
     }
 }

@@ -23,7 +23,7 @@ impl<'a, O: Real, E: Input<O>> FastDot<'a, O, E> {
     /// If `x.len() != y.len()`; the message names both lengths.
     #[track_caller]
     #[inline]
-    pub(crate) fn new(x: Strided<'a, E>, y: Strided<'a, E>) -> Self {
+    pub(crate) fn new(x: &'a Strided<'a, E>, y: &'a Strided<'a, E>) -> Self {
         FastDot(Operands::new(x, y), PhantomData)
     }
 }
@@ -49,7 +49,7 @@ impl<'a, O: Real, E: Input<O>> CompensatedDot<'a, O, E> {
     /// If `x.len() != y.len()`; the message names both lengths.
     #[track_caller]
     #[inline]
-    pub(crate) fn new(x: Strided<'a, E>, y: Strided<'a, E>) -> Self {
+    pub(crate) fn new(x: &'a Strided<'a, E>, y: &'a Strided<'a, E>) -> Self {
         CompensatedDot(Operands::new(x, y), PhantomData)
     }
 

@@ -66,7 +66,7 @@ impl<O: Real> Partial for CompensatedPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        let (hi, lo) = backend.vectorize(CompensatedDot::<O, I>::new(x, y));
+        let (hi, lo) = backend.vectorize(CompensatedDot::<O, I>::new(&x, &y));
         Self::from_parts(hi, lo)
     }
 

@@ -71,7 +71,7 @@ impl<O: Real> Partial for ExactPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        Self::from_state(backend.vectorize(ExactDot::<O, I>::new(x, y)))
+        Self::from_state(backend.vectorize(ExactDot::<O, I>::new(&x, &y)))
     }
 
     fn merge(&mut self, other: &Self) {

@@ -50,7 +50,7 @@ impl<O: Real> Partial for FastPartial<O> {
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
         FastPartial {
-            sum: backend.vectorize(FastDot::<O, I>::new(x, y)),
+            sum: backend.vectorize(FastDot::<O, I>::new(&x, &y)),
         }
     }
 
