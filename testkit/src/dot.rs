@@ -2,12 +2,12 @@
 //! [`ExactSum`]), and of any inputs with the IEEE rules for the special values
 //! ([`ExactDot`]).
 
-use crate::element::Element;
 use crate::exact::ExactSum;
+use crate::float::Float;
 
 /// The exact sum of `add(x_i, y_i)` over the pairs (widened exactly to `f64`), or `None` if
 /// an element is not finite.
-pub(crate) fn finite_sum<T: Element>(
+pub(crate) fn finite_sum<T: Float>(
     what: &str,
     x: &[T],
     y: &[T],
@@ -207,7 +207,17 @@ impl ExactDot {
 /// assert_eq!(d.to_f64(), f64::INFINITY);
 /// ```
 pub fn exact_dot_ieee(x: &[f64], y: &[f64]) -> ExactDot {
-    Element::exact_dot_ieee(x, y)
+    ieee(x, y)
+}
+
+/// [`ExactDot`] of two vectors of either format.
+pub(crate) fn ieee<T: Float>(x: &[T], y: &[T]) -> ExactDot {
+    assert_eq!(x.len(), y.len(), "exact_dot_ieee: lengths differ");
+    let mut d = ExactDot::new();
+    for (&a, &b) in x.iter().zip(y) {
+        d.add(a.as_f64(), b.as_f64());
+    }
+    d
 }
 
 /// [`ExactDot`] of two `f32` vectors (widened exactly).
@@ -220,5 +230,5 @@ pub fn exact_dot_ieee(x: &[f64], y: &[f64]) -> ExactDot {
 /// assert!(d.to_f32() == 0.0 && d.to_f32().is_sign_negative());
 /// ```
 pub fn exact_dot_ieee_f32(x: &[f32], y: &[f32]) -> ExactDot {
-    Element::exact_dot_ieee(x, y)
+    ieee(x, y)
 }

@@ -12,61 +12,11 @@
 //! The expected results always come from the reference ([`crate::ExactDot`]), never
 //! from the construction: the constructions only make sure the hard cases occur.
 
-use crate::element::Element;
 use crate::families::{Family, gen_f32, gen_f64};
+use crate::float::Float;
+pub use crate::float::{BINARY32, BINARY64, Format};
 use crate::rng::SplitMix64;
 use crate::special::sprinkle;
-
-/// An IEEE 754 binary format, as the generators need it.
-///
-/// ```
-/// use pdot_testkit::hard::BINARY32;
-/// assert_eq!((BINARY32.precision, BINARY32.emin, BINARY32.emax), (24, -126, 127));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Format {
-    /// Precision in bits, the implicit bit included.
-    pub precision: i32,
-    /// Exponent of the smallest normal value.
-    pub emin: i32,
-    /// Exponent of the largest finite value.
-    pub emax: i32,
-}
-
-impl Format {
-    /// Exponent of the smallest subnormal (its least significant bit).
-    ///
-    /// ```
-    /// use pdot_testkit::hard::{BINARY32, BINARY64};
-    /// assert_eq!(BINARY64.lsb_min(), -1074);
-    /// assert_eq!(BINARY32.lsb_min(), -149);
-    /// ```
-    pub fn lsb_min(self) -> i32 {
-        self.emin - self.precision + 1
-    }
-}
-
-/// `f64`.
-///
-/// ```
-/// assert_eq!(pdot_testkit::hard::BINARY64.precision, 53);
-/// ```
-pub const BINARY64: Format = Format {
-    precision: 53,
-    emin: -1022,
-    emax: 1023,
-};
-
-/// `f32`.
-///
-/// ```
-/// assert_eq!(pdot_testkit::hard::BINARY32.emax, 127);
-/// ```
-pub const BINARY32: Format = Format {
-    precision: 24,
-    emin: -126,
-    emax: 127,
-};
 
 /// `2^k`, exactly, for `-1074 <= k <= 1023`.
 ///
@@ -204,8 +154,7 @@ pub enum Hard {
 }
 
 /// [`Hard::Specials`]: a family with a few special values sprinkled into `x` and `y`.
-fn with_specials<E: Element>(family: Family, n: usize, seed: u64) -> (Vec<E>, Vec<E>) {
-    let (mut x, mut y) = E::gen_family(family, n, seed);
+fn with_specials<E: Float>((mut x, mut y): (Vec<E>, Vec<E>), seed: u64) -> (Vec<E>, Vec<E>) {
     let mut rng = SplitMix64::seeded(seed ^ 0x5bec_1a15);
     let count = rng.range(1, 3) as usize;
     sprinkle(&mut x, count, &mut rng);
@@ -224,7 +173,7 @@ fn with_specials<E: Element>(family: Family, n: usize, seed: u64) -> (Vec<E>, Ve
 pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     match h {
         Hard::Base(family) => gen_f64(family, n, seed),
-        Hard::Specials(family) => with_specials(family, n, seed),
+        Hard::Specials(family) => with_specials(gen_f64(family, n, seed), seed),
         _ => build(h, n, seed, BINARY64, BINARY64),
     }
 }
@@ -240,7 +189,7 @@ pub fn gen_hard_f64(h: Hard, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
 pub fn gen_hard_f32(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec<f32>) {
     match h {
         Hard::Base(family) => gen_f32(family, n, seed),
-        Hard::Specials(family) => with_specials(family, n, seed),
+        Hard::Specials(family) => with_specials(gen_f32(family, n, seed), seed),
         _ => {
             let (x, y) = build(h, n, seed, BINARY32, out);
             (narrow(&x), narrow(&y))

@@ -26,6 +26,7 @@ pub mod dot;
 pub mod element;
 pub mod exact;
 pub mod families;
+pub mod float;
 mod gendot;
 pub mod hard;
 pub mod layout;
@@ -48,6 +49,7 @@ pub use dot::{
 pub use element::Element;
 pub use exact::ExactSum;
 pub use families::{Family, gen_f32, gen_f64};
+pub use float::Float;
 #[cfg(feature = "kernels")]
 pub use layout::strided_view;
 pub use layout::{Placed, blas_index, blas_layout, blas_layout_padded, blas_logical};

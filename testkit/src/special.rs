@@ -1,7 +1,7 @@
 //! Special values sprinkled into test vectors: NaNs of every kind, infinities, signed zeros,
 //! the largest finite values, subnormals.
 
-use crate::element::Element;
+use crate::float::Float;
 use crate::rng::SplitMix64;
 
 /// Replaces about `count` random elements of `v` by special values: NaNs with various
@@ -14,7 +14,7 @@ use crate::rng::SplitMix64;
 /// sprinkle(&mut v, 100, &mut SplitMix64::new(3));
 /// assert!(v.iter().any(|a| *a != 1.0));
 /// ```
-pub fn sprinkle<E: Element>(v: &mut [E], count: usize, rng: &mut SplitMix64) {
+pub fn sprinkle<E: Float>(v: &mut [E], count: usize, rng: &mut SplitMix64) {
     if v.is_empty() {
         return;
     }

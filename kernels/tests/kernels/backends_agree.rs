@@ -11,7 +11,7 @@ use pdot_kernels::{Accuracy, Backend, Input, Isa, Strided};
 use pdot_testkit::special::sprinkle;
 use pdot_testkit::strategies::{families_f32, families_f64, lengths};
 use pdot_testkit::{
-    Element, Family, Placed, SplitMix64, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64,
+    Element, Family, Float, Placed, SplitMix64, gen_f32, gen_f64, sprinkle_f32, sprinkle_f64,
 };
 use pdot_testkit::{backend_names, backends};
 use proptest::prelude::*;
@@ -45,8 +45,8 @@ fn agree<R: Element>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(
         for &b in &all[1..] {
             let r = f(b, accuracy);
             prop_assert_eq!(
-                Element::bits(r),
-                Element::bits(first),
+                Float::bits(r),
+                Float::bits(first),
                 "{} {}: {} gives {:?}, {} gives {:?}",
                 what,
                 accuracy,
@@ -58,13 +58,13 @@ fn agree<R: Element>(what: &str, f: impl Fn(Backend, Accuracy) -> R) -> Result<(
         }
         if first.as_f64().is_nan() {
             prop_assert!(
-                Element::is_canonical_nan(first),
+                Float::is_canonical_nan(first),
                 "{what} {accuracy}: NaN {first:?} not canonical"
             );
-            let bits = *nan_bits.get_or_insert(Element::bits(first));
+            let bits = *nan_bits.get_or_insert(Float::bits(first));
             prop_assert_eq!(
                 bits,
-                Element::bits(first),
+                Float::bits(first),
                 "{} {}: different NaNs per level",
                 what,
                 accuracy

@@ -36,7 +36,7 @@ use pdot_kernels::{
 use pdot_testkit::hard::{BINARY32, BINARY64, Hard, gen_hard_f32};
 use pdot_testkit::strategies::hard;
 use pdot_testkit::strategies::{families_f32, families_f64, lengths};
-use pdot_testkit::{Element, ExactSum, Family};
+use pdot_testkit::{Element, ExactSum, Family, Float};
 use pdot_testkit::{SplitMix64, backends, compensated_bound, error_upper, fast_bound};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -114,10 +114,10 @@ fn merge_tree<P: Partial>(mut parts: Vec<P>, rng: &mut SplitMix64) -> P {
 fn bits_msg<O: Element>(got: O, want: O) -> String {
     format!(
         "got {:e} ({:#x}), want {:e} ({:#x})",
-        Element::as_f64(got),
-        Element::bits(got),
-        Element::as_f64(want),
-        Element::bits(want)
+        Float::as_f64(got),
+        Float::bits(got),
+        Float::as_f64(want),
+        Float::bits(want)
     )
 }
 
@@ -134,8 +134,8 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     let want = O::round_exact(&d);
     let one_shot = dot_as::<O, E>(Accuracy::Exact, x, y);
     prop_assert_eq!(
-        Element::bits(one_shot),
-        Element::bits(want),
+        Float::bits(one_shot),
+        Float::bits(want),
         "{} one-shot: {}",
         name::<O, E>(),
         bits_msg(one_shot, want)
@@ -143,8 +143,8 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
 
     let whole = P::<O>::of(x, y);
     prop_assert_eq!(
-        Element::bits(whole.finish()),
-        Element::bits(want),
+        Float::bits(whole.finish()),
+        Float::bits(want),
         "{} of: {}",
         name::<O, E>(),
         bits_msg(whole.finish(), want)
@@ -155,8 +155,8 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     // Random split, random tree.
     let merged: P<O> = merge_tree(pieces::<O, E, P<O>>(x, y, &mut rng), &mut rng);
     prop_assert_eq!(
-        Element::bits(merged.finish()),
-        Element::bits(want),
+        Float::bits(merged.finish()),
+        Float::bits(want),
         "{} split: {}",
         name::<O, E>(),
         bits_msg(merged.finish(), want)
@@ -179,8 +179,8 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     rng.shuffle_pair(&mut px, &mut py);
     let permuted: P<O> = merge_tree(pieces::<O, E, P<O>>(&px, &py, &mut rng), &mut rng);
     prop_assert_eq!(
-        Element::bits(permuted.finish()),
-        Element::bits(want),
+        Float::bits(permuted.finish()),
+        Float::bits(want),
         "{} permuted: {}",
         name::<O, E>(),
         bits_msg(permuted.finish(), want)
@@ -208,7 +208,7 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     );
     let back = back.unwrap();
     prop_assert!(back.to_wire() == wire);
-    prop_assert_eq!(Element::bits(back.finish()), Element::bits(want));
+    prop_assert_eq!(Float::bits(back.finish()), Float::bits(want));
     let mut buf = vec![0xa5; P::<O>::WIRE_LEN];
     prop_assert_eq!(whole.write_wire(&mut buf), Ok(()));
     prop_assert!(buf == wire, "write_wire and to_wire differ");
@@ -231,8 +231,8 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     }
     let want = O::round_exact(&s);
     prop_assert_eq!(
-        Element::bits(p.finish()),
-        Element::bits(want),
+        Float::bits(p.finish()),
+        Float::bits(want),
         "{} doubled {} times: {}",
         name::<O, E>(),
         doublings,
@@ -246,7 +246,7 @@ proptest! {
 
     #[test]
     fn exact_f64_partials_merge_to_the_one_shot_bits(
-        h in hard(<f64 as Element>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+        h in hard(<f64 as Float>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
     ) {
         let (x, y) = <f64 as Element>::gen_hard(h, n, seed, BINARY64);
         check_exact::<f64, f64>(&x, &y, seed, k)?;
@@ -254,7 +254,7 @@ proptest! {
 
     #[test]
     fn exact_f32_partials_merge_to_the_one_shot_bits(
-        h in hard(<f32 as Element>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+        h in hard(<f32 as Float>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
     ) {
         let (x, y) = <f32 as Element>::gen_hard(h, n, seed, BINARY32);
         check_exact::<f32, f32>(&x, &y, seed, k)?;
@@ -262,7 +262,7 @@ proptest! {
 
     #[test]
     fn exact_f32_to_f64_partials_merge_to_the_one_shot_bits(
-        h in hard(<f32 as Element>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
+        h in hard(<f32 as Float>::FORMAT), n in lengths(3000), seed in any::<u64>(), k in 0..80u32,
     ) {
         let (x, y) = <f32 as Element>::gen_hard(h, n, seed, BINARY64);
         check_exact::<f64, f32>(&x, &y, seed, k)?;
@@ -283,8 +283,8 @@ fn check_float<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>
     let whole = P::of(x, y);
     let one_shot = dot_as::<O, E>(acc, x, y);
     prop_assert_eq!(
-        Element::bits(whole.finish()),
-        Element::bits(one_shot),
+        Float::bits(whole.finish()),
+        Float::bits(one_shot),
         "{} {}: {}",
         name::<O, E>(),
         acc,
@@ -302,12 +302,12 @@ fn check_float<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>
     let ys = Strided::new(&by, n, -3).unwrap();
     let want = dot_strided_as::<O, E>(acc, xs, ys);
     prop_assert_eq!(
-        Element::bits(P::of_strided(xs, ys).finish()),
-        Element::bits(want)
+        Float::bits(P::of_strided(xs, ys).finish()),
+        Float::bits(want)
     );
     prop_assert_eq!(
-        Element::bits(want),
-        Element::bits(one_shot),
+        Float::bits(want),
+        Float::bits(one_shot),
         "{} {}: strided and contiguous differ",
         name::<O, E>(),
         acc
@@ -316,8 +316,8 @@ fn check_float<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>
         let got = P::of_strided_on(b, xs, ys).finish();
         let want = b.dot_strided_as::<O, E>(acc, xs, ys);
         prop_assert_eq!(
-            Element::bits(got),
-            Element::bits(want),
+            Float::bits(got),
+            Float::bits(want),
             "{} {} on {}: {}",
             name::<O, E>(),
             acc,
@@ -333,11 +333,11 @@ fn check_float<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>
     prop_assert!(back.is_ok(), "{} {}: {:?}", name::<O, E>(), acc, back);
     let back = back.unwrap();
     prop_assert!(back.to_wire() == wire);
-    prop_assert_eq!(Element::bits(back.finish()), Element::bits(whole.finish()));
+    prop_assert_eq!(Float::bits(back.finish()), Float::bits(whole.finish()));
 
     // A merged split, within the bound (the inputs do not overflow).
     let merged: P = merge_tree(pieces::<O, E, P>(x, y, &mut rng), &mut rng);
-    let r = Element::as_f64(merged.finish());
+    let r = Float::as_f64(merged.finish());
     let exact = E::exact_dot_ieee(x, y).sum;
     let mut abs = ExactSum::new();
     for (&a, &b) in x.iter().zip(y) {

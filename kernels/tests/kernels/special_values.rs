@@ -5,7 +5,7 @@
 
 use pdot_kernels::{Accuracy, Input, Real, Strided, dot, dsdot};
 use pdot_testkit::backends;
-use pdot_testkit::{Element, SplitMix64};
+use pdot_testkit::{Element, Float, SplitMix64};
 use proptest::prelude::*;
 
 /// The whole of `v`, backwards (`inc = -1`).
@@ -241,10 +241,10 @@ fn same_canonical_nan<E: Real + Element + Input<E>>(nans: [E; 4]) {
         let y = vec![E::one() + E::one(); 77];
         for (what, r) in all_as::<E, E>(&x, &y, "") {
             assert!(
-                Element::is_canonical_nan(r),
+                Float::is_canonical_nan(r),
                 "{what}: {r:?} not the canonical NaN"
             );
-            bits.push(Element::bits(r));
+            bits.push(Float::bits(r));
         }
     }
     assert!(bits.iter().all(|&b| b == bits[0]), "NaNs differ: {bits:x?}");
