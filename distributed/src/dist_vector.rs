@@ -55,15 +55,10 @@ impl<T> DistVector<T> {
         comm: &C,
         n: usize,
         layout: Layout,
-        mut f: impl FnMut(usize) -> T,
+        f: impl FnMut(usize) -> T,
     ) -> Result<Self, Error> {
         let partition = agree_on_partition(comm, n, layout, |_| None)?;
-        let local = partition
-            .runs()
-            .flat_map(|(s, l)| s..s + l)
-            .map(&mut f)
-            .collect();
-        Ok(DistVector { partition, local })
+        Ok(DistVector::generate(partition, f))
     }
 
     /// Wraps this rank's share, computed elsewhere (read from a file, the output of a solver
@@ -95,13 +90,7 @@ impl<T> DistVector<T> {
         layout: Layout,
         local: Vec<T>,
     ) -> Result<Self, Error> {
-        let found = local.len();
-        let partition = agree_on_partition(comm, n, layout, |p| {
-            (p.local_len() != found).then_some(Problem::LocalLength {
-                expected: p.local_len() as u64,
-                found: found as u64,
-            })
-        })?;
+        let partition = agree_on_partition(comm, n, layout, holds(local.len()))?;
         Ok(DistVector { partition, local })
     }
 
@@ -132,15 +121,10 @@ impl<T> DistVector<T> {
     pub fn from_counts_fn<C: Communicator>(
         comm: &C,
         counts: &Counts,
-        mut f: impl FnMut(usize) -> T,
+        f: impl FnMut(usize) -> T,
     ) -> Result<Self, Error> {
         let partition = agree_on_counts(comm, counts, |_| None)?;
-        let local = partition
-            .runs()
-            .flat_map(|(s, l)| s..s + l)
-            .map(&mut f)
-            .collect();
-        Ok(DistVector { partition, local })
+        Ok(DistVector::generate(partition, f))
     }
 
     /// Wraps this rank's share of a vector distributed by per-rank counts: `local` must hold
@@ -172,13 +156,7 @@ impl<T> DistVector<T> {
         counts: &Counts,
         local: Vec<T>,
     ) -> Result<Self, Error> {
-        let found = local.len();
-        let partition = agree_on_counts(comm, counts, |p| {
-            (p.local_len() != found).then_some(Problem::LocalLength {
-                expected: p.local_len() as u64,
-                found: found as u64,
-            })
-        })?;
+        let partition = agree_on_counts(comm, counts, holds(local.len()))?;
         Ok(DistVector { partition, local })
     }
 
@@ -286,6 +264,28 @@ impl<T> DistVector<T> {
 
 /// The collective check of a vector's distribution: every rank states `n` and `layout` and
 /// the problem `check` finds with its share; the same verdict comes back everywhere.
+/// The check of a rank's own share: it must hold `found` elements.
+fn holds(found: usize) -> impl FnOnce(&Partition) -> Option<Problem> {
+    move |p| {
+        (p.local_len() != found).then_some(Problem::LocalLength {
+            expected: p.local_len() as u64,
+            found: found as u64,
+        })
+    }
+}
+
+impl<T> DistVector<T> {
+    /// The share of `partition` whose element of global index `i` is `f(i)`.
+    fn generate(partition: Partition, f: impl FnMut(usize) -> T) -> Self {
+        let local = partition
+            .runs()
+            .flat_map(|(s, l)| s..s + l)
+            .map(f)
+            .collect();
+        DistVector { partition, local }
+    }
+}
+
 fn agree_on_partition<C: Communicator>(
     comm: &C,
     n: usize,

@@ -63,28 +63,28 @@ pub trait Element: Float {
     }
 }
 
-impl Element for f64 {
-    const ROUNDING: Rounding = Rounding::F64;
-    fn round_exact(d: &ExactDot) -> f64 {
-        d.to_f64()
-    }
-    fn gen_family(family: Family, n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-        gen_f64(family, n, seed)
-    }
-    fn gen_hard(h: Hard, n: usize, seed: u64, _out: Format) -> (Vec<f64>, Vec<f64>) {
-        gen_hard_f64(h, n, seed)
-    }
+/// `impl Element` for one type: its rounding analysis, its rounding of the reference, its
+/// family generator, and its hard cases (`$hard`, with `$h`, `$n`, `$seed`, `$out` bound).
+macro_rules! element {
+    ($t:ty, $rounding:expr, $round:ident, $family:ident, |$h:ident, $n:ident, $seed:ident, $out:ident| $hard:expr) => {
+        impl Element for $t {
+            const ROUNDING: Rounding = $rounding;
+            fn round_exact(d: &ExactDot) -> $t {
+                d.$round()
+            }
+            fn gen_family(family: Family, n: usize, seed: u64) -> (Vec<$t>, Vec<$t>) {
+                $family(family, n, seed)
+            }
+            fn gen_hard($h: Hard, $n: usize, $seed: u64, $out: Format) -> (Vec<$t>, Vec<$t>) {
+                $hard
+            }
+        }
+    };
 }
 
-impl Element for f32 {
-    const ROUNDING: Rounding = Rounding::F32;
-    fn round_exact(d: &ExactDot) -> f32 {
-        d.to_f32()
-    }
-    fn gen_family(family: Family, n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
-        gen_f32(family, n, seed)
-    }
-    fn gen_hard(h: Hard, n: usize, seed: u64, out: Format) -> (Vec<f32>, Vec<f32>) {
-        gen_hard_f32(h, n, seed, out)
-    }
-}
+element!(f64, Rounding::F64, to_f64, gen_f64, |h, n, seed, _out| {
+    gen_hard_f64(h, n, seed)
+});
+element!(f32, Rounding::F32, to_f32, gen_f32, |h, n, seed, out| {
+    gen_hard_f32(h, n, seed, out)
+});
