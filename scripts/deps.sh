@@ -16,8 +16,8 @@
 #
 # Open MPI is a test-only concern: Debian gives its `mpicc`/`mpiexec` a higher priority than
 # MPICH's, so installing it would silently change what the plain commands run (and a pdot
-# built with plain `mpicc` would no longer match plain `mpiexec`). When this script installs
-# Open MPI and the plain commands were MPICH's (or absent), it keeps them on MPICH
+# built with plain `mpicc` would no longer match plain `mpiexec`). While the alternatives are
+# in Debian's automatic mode (nobody chose), this script keeps the plain commands on MPICH
 # (`update-alternatives --set`); the tests reach Open MPI as mpicc.openmpi/mpiexec.openmpi.
 set -euo pipefail
 
@@ -30,27 +30,39 @@ case $set_name in
 esac
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+sudo=()
+if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null; then
+    sudo=(sudo)
+fi
+
+# Plain mpicc/mpiexec stay MPICH's when both MPIs are installed and nobody chose otherwise
+# (the alternatives are in Debian's automatic mode, which ranks Open MPI first). Checked on
+# every run, so an install that was interrupted before this step is mended by the next one.
+keep_plain_mpich() {
+    installed mpich && installed openmpi-bin || return 0
+    local query
+    query=$(update-alternatives --query mpirun 2>/dev/null) || return 0
+    grep -q '^Status: auto' <<<"$query" && grep -q '^Value: .*openmpi' <<<"$query" || return 0
+    if [[ $(id -u) -ne 0 && ${#sudo[@]} -eq 0 ]]; then
+        echo "deps.sh: plain mpiexec is Open MPI's; run as root: update-alternatives --set mpirun /usr/bin/mpirun.mpich" >&2
+        return 0
+    fi
+    "${sudo[@]}" update-alternatives --quiet --set mpi /usr/bin/mpicc.mpich
+    "${sudo[@]}" update-alternatives --quiet --set mpirun /usr/bin/mpirun.mpich
+    echo "deps.sh: plain mpicc and mpiexec are MPICH's (Open MPI: mpicc.openmpi, mpiexec.openmpi)"
+}
+
 missing=()
 for p in "${packages[@]}"; do
     installed "$p" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null || { echo "deps.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-    sudo=(sudo)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    if [[ $(id -u) -ne 0 && ${#sudo[@]} -eq 0 ]]; then
+        echo "deps.sh: need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "deps.sh: installing ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
 fi
-# What plain `mpiexec` runs before: MPICH's, or nothing yet.
-plain_was_mpich=0
-if ! command -v mpiexec >/dev/null || [[ $(readlink -f "$(command -v mpiexec)") == *mpich* ]]; then
-    plain_was_mpich=1
-fi
-echo "deps.sh: installing ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
-if [[ $plain_was_mpich -eq 1 ]] && installed openmpi-bin; then
-    "${sudo[@]}" update-alternatives --quiet --set mpi /usr/bin/mpicc.mpich
-    "${sudo[@]}" update-alternatives --quiet --set mpirun /usr/bin/mpirun.mpich
-    echo "deps.sh: plain mpicc and mpiexec stay MPICH's (Open MPI: mpicc.openmpi, mpiexec.openmpi)"
-fi
+keep_plain_mpich
