@@ -6,7 +6,13 @@
 #                        for the other one (mpi-sys does not notice a change of MPI)
 #   mpi_cargo LIB ARGS   cargo ARGS built against LIB
 #   mpi_launcher LIB     the launch command for LIB, with Open MPI's flags: --oversubscribe
-#                        (more ranks than cores) and, as root, --allow-run-as-root
+#                        (more ranks than cores) and, as root, --allow-run-as-root.
+#                        With PDOT_MPI_NET=tcp, every message between ranks goes over TCP,
+#                        as between nodes, even on one machine: Open MPI with the ob1
+#                        messaging layer and only its tcp and self transports; MPICH (Debian's
+#                        is built with the ch4:ucx device) told that no rank is local
+#                        (MPIR_CVAR_NOLOCAL, no shared memory) and UCX restricted to tcp
+#                        (libfabric builds: FI_PROVIDER=tcp).
 
 mpi_plain() {
     case $(mpicc -show 2>/dev/null) in
@@ -26,13 +32,19 @@ mpi_cargo() {
 }
 
 mpi_launcher() {
+    local tcp=
+    [[ ${PDOT_MPI_NET:-} == tcp ]] && tcp=1
     case $1 in
-        mpich) echo "mpiexec.mpich" ;;
-        openmpi)
-            if [[ $(id -u) -eq 0 ]]; then
-                echo "mpiexec.openmpi --oversubscribe --allow-run-as-root"
+        mpich)
+            if [[ -n $tcp ]]; then
+                echo "env MPIR_CVAR_NOLOCAL=1 UCX_TLS=tcp FI_PROVIDER=tcp mpiexec.mpich"
             else
-                echo "mpiexec.openmpi --oversubscribe"
+                echo "mpiexec.mpich"
             fi ;;
+        openmpi)
+            local flags="--oversubscribe"
+            [[ $(id -u) -eq 0 ]] && flags+=" --allow-run-as-root"
+            [[ -n $tcp ]] && flags+=" --mca pml ob1 --mca btl tcp,self"
+            echo "mpiexec.openmpi $flags" ;;
     esac
 }
