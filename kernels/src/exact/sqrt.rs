@@ -116,7 +116,10 @@ mod tests {
             let r = u128::from(r);
             assert_eq!(m - r * r, rem, "m = {m}");
             // (r + 1)^2 > m, written so that it cannot overflow.
-            assert!(rem <= 2 * r, "m = {m}: remainder {rem} too large for root {r}");
+            assert!(
+                rem <= 2 * r,
+                "m = {m}: remainder {rem} too large for root {r}"
+            );
         }
     }
 

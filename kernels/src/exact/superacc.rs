@@ -187,7 +187,11 @@ impl Superacc {
     /// −inf) and bits shifted out above are lost.
     pub(crate) fn shifted(&self, k: i32) -> Superacc {
         let digits = self.digits();
-        let fill = if digits[LIMBS - 1] >> 31 != 0 { u32::MAX } else { 0 };
+        let fill = if digits[LIMBS - 1] >> 31 != 0 {
+            u32::MAX
+        } else {
+            0
+        };
         // Bit j of the source, sign-extended above and zero below.
         let bit = |j: i64| -> u32 {
             if j < 0 {

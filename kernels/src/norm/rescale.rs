@@ -36,7 +36,10 @@ pub(crate) fn second_pass<P: Partial, I: Input<P::Output>>(
     }
     if inf {
         let inf = [I::infinity()];
-        return NormPartial::from_parts(0, P::of_strided_on(backend, inf[..].into(), inf[..].into()));
+        return NormPartial::from_parts(
+            0,
+            P::of_strided_on(backend, inf[..].into(), inf[..].into()),
+        );
     }
     if nan || max == 0.0 {
         return NormPartial::from_parts(0, first);

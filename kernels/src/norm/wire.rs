@@ -91,11 +91,7 @@ impl<P: Partial> NormPartial<P> {
         }
         if bytes[..4] != MAGIC {
             return Err(WireError::Kind {
-                expected: format!(
-                    "norm of {} f{}",
-                    P::ACCURACY,
-                    8 * size_of::<P::Output>()
-                ),
+                expected: format!("norm of {} f{}", P::ACCURACY, 8 * size_of::<P::Output>()),
                 found: "bytes without the norm prefix NRM2".to_owned(),
             });
         }
