@@ -92,10 +92,10 @@ fn cmp(a: &[u64], b: &[u64]) -> Ordering {
 /// `a -= b`, for `a >= b` (both trimmed; `a` stays trimmed).
 fn sub(a: &mut Vec<u64>, b: &[u64]) {
     let mut borrow = false;
-    for i in 0..a.len() {
-        let (s1, c1) = a[i].overflowing_sub(b.get(i).copied().unwrap_or(0));
+    for (i, l) in a.iter_mut().enumerate() {
+        let (s1, c1) = l.overflowing_sub(b.get(i).copied().unwrap_or(0));
         let (s2, c2) = s1.overflowing_sub(u64::from(borrow));
-        a[i] = s2;
+        *l = s2;
         borrow = c1 || c2;
     }
     debug_assert!(!borrow, "sub: a < b");

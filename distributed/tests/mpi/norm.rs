@@ -48,14 +48,17 @@ fn expected<O: Real, E: Input<O>>(accuracy: Accuracy, whole: &[E], pieces: &[Vec
     }
 }
 
+/// A named data set of one vector: element `i`, computed in `f64`.
+type NormData = (&'static str, Box<dyn Fn(usize) -> f64>);
+
 /// The data sets of the dot products (their `x`), and two whose squares leave the range of
 /// the input type: near its largest value, and near its smallest normal one.
-fn data_sets<E: Real>() -> Vec<(&'static str, Box<dyn Fn(usize) -> f64>)> {
+fn data_sets<E: Real>() -> Vec<NormData> {
     let max = E::max_value().to_f64().unwrap_or(f64::MAX);
     let tiny = E::min_positive_value()
         .to_f64()
         .unwrap_or(f64::MIN_POSITIVE);
-    let mut sets: Vec<(&'static str, Box<dyn Fn(usize) -> f64>)> = DATA
+    let mut sets: Vec<NormData> = DATA
         .iter()
         .map(|d| {
             let f = d.element;

@@ -134,10 +134,11 @@ impl<P: Partial> NormPartial<P> {
         if P::ACCURACY == Accuracy::Exact || in_range(squares.finish()) {
             return NormPartial { scale: 0, squares };
         }
-        second_pass(backend, x, squares)
+        let (scale, squares) = second_pass(backend, x, squares);
+        NormPartial { scale, squares }
     }
 
-    /// A state from its parts (for the second pass and the wire form).
+    /// A state from its parts (for the wire form).
     pub(super) fn from_parts(scale: i32, squares: P) -> Self {
         NormPartial { scale, squares }
     }

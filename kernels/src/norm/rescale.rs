@@ -1,5 +1,6 @@
-//! The second pass of a norm whose sum of squares left the range of one pass: the largest
-//! magnitude, then the squares of the elements scaled by a power of two.
+//! The second pass of a norm ([`super::NormPartial`]) whose sum of squares left the range
+//! of one pass: the largest magnitude, then the squares of the elements scaled by a power
+//! of two.
 
 use crate::backend::Backend;
 use crate::input::Input;
@@ -7,13 +8,11 @@ use crate::partial::Partial;
 use crate::pow2::{exponent, ldexp};
 use crate::strided::Strided;
 
-use super::partial::NormPartial;
-
 /// Logical elements per chunk of the scaled pass: copied, scaled, into a stack buffer (a
 /// multiple of every lane count).
 const CHUNK: usize = 512;
 
-/// The state of `‖x‖₂` when one pass gave `first`, a sum of squares that is not finite or
+/// The scale and squares of `‖x‖₂` when one pass gave `first`, a sum of squares that is not finite or
 /// is too small to be accurate: +inf if an element is infinite, `first` (NaN) if one is
 /// NaN, `first` (zero) if all are zero; otherwise, with `2^k <= max |x_i| < 2^(k+1)`, scale
 /// `k` and the level's sum of `(x_i / 2^k)²` (each quotient rounded once), over chunks of
@@ -22,7 +21,7 @@ pub(crate) fn second_pass<P: Partial, I: Input<P::Output>>(
     backend: Backend,
     x: Strided<'_, I>,
     first: P,
-) -> NormPartial<P> {
+) -> (i32, P) {
     let (mut max, mut inf, mut nan) = (0.0f64, false, false);
     for v in x.iter() {
         let a = v.widen().abs();
@@ -36,13 +35,10 @@ pub(crate) fn second_pass<P: Partial, I: Input<P::Output>>(
     }
     if inf {
         let inf = [I::infinity()];
-        return NormPartial::from_parts(
-            0,
-            P::of_strided_on(backend, inf[..].into(), inf[..].into()),
-        );
+        return (0, P::of_strided_on(backend, inf[..].into(), inf[..].into()));
     }
     if nan || max == 0.0 {
-        return NormPartial::from_parts(0, first);
+        return (0, first);
     }
     let k = exponent(max);
     let mut squares = P::new();
@@ -63,5 +59,5 @@ pub(crate) fn second_pass<P: Partial, I: Input<P::Output>>(
             break;
         }
     }
-    NormPartial::from_parts(k, squares)
+    (k, squares)
 }

@@ -329,7 +329,7 @@ fn splits<O: Real + Element, E: Input<O> + Element>(
 /// A vector of `kind`, with special values sprinkled in one case in eight.
 fn data<E: Element>(kind: Kind, n: usize, seed: u64) -> Vec<E> {
     let mut x = generate::<E>(kind, n, seed);
-    if seed % 8 == 0 {
+    if seed.is_multiple_of(8) {
         sprinkle(
             &mut x,
             1 + (seed >> 8) as usize % 3,
