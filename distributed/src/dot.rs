@@ -320,7 +320,7 @@ fn check_pair(x: &Partition, y: &Partition) -> Result<(), Error> {
 }
 
 /// The statement of a partition's counts: their digest, or 0 for a [`Layout`].
-fn counts_code(p: &Partition) -> u64 {
+pub(crate) fn counts_code(p: &Partition) -> u64 {
     p.counts().map_or(0, |c| c.digest())
 }
 

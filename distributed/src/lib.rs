@@ -16,6 +16,8 @@
 //! rank's pieces as plain slices of any length, [`LocalDots`] reduces several dot products
 //! in one message at an accuracy chosen at run time, and [`Counts`] describes a split by
 //! per-rank lengths ([`Partition::from_counts`], [`DistVector::from_local_counts`]).
+//! Euclidean norms: [`nrm2`] / [`nrm2_as`] of a [`DistVector`], [`nrm2_local`] of local
+//! pieces (Exact: the correctly rounded norm for every split and `P`).
 //!
 //! ```no_run
 //! use pdot_kernels::Accuracy;
@@ -60,6 +62,7 @@ mod dot;
 mod error;
 mod layout;
 mod local_dots;
+mod norm;
 mod partition;
 mod private;
 mod reduce;
@@ -76,6 +79,7 @@ pub use dot::{
 pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use local_dots::LocalDots;
+pub use norm::{nrm2, nrm2_as, nrm2_local};
 pub use partition::Partition;
 pub use private::private_communicators;
 pub use reduce::{allreduce, allreduce_slice};

@@ -3,7 +3,7 @@
 //! Nothing here communicates; [`simulate`] runs the [schedule](crate::schedule) on one
 //! thread with this combine.
 
-use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, Partial, Real};
+use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, NormPartial, Partial, Real};
 
 use crate::schedule::simulate_with;
 
@@ -12,7 +12,7 @@ use crate::schedule::simulate_with;
 /// of different kinds).
 ///
 /// Implemented for the kernels' partials ([`FastPartial`], [`CompensatedPartial`],
-/// [`ExactPartial`]), for arrays and for tuples of up to four, so that several dot products,
+/// [`ExactPartial`]) and norm partials ([`NormPartial`]), for arrays and for tuples of up to four, so that several dot products,
 /// or a solver's own values, travel in one message. The combine need not be associative or
 /// commutative: the reduction evaluates the same expression on every rank. Implement it for
 /// your own type:
@@ -96,6 +96,30 @@ macro_rules! reducible_partial {
 }
 
 reducible_partial!(FastPartial "Fast", CompensatedPartial "Compensated", ExactPartial "Exact");
+
+/// A norm partial combines by [`NormPartial::merge`]; its kind is that of its squares:
+///
+/// ```
+/// use pdot_kernels::{ExactPartial, NormPartial};
+/// use pdot_mpi::Reducible;
+/// assert_eq!(NormPartial::<ExactPartial<f32>>::kind_name(), "norm of Exact partial of f32");
+/// ```
+impl<P: Partial + Reducible> Reducible for NormPartial<P> {
+    const WIRE_LEN: usize = NormPartial::<P>::WIRE_LEN;
+    fn write_wire(&self, out: &mut [u8]) {
+        // The length is right (the trait's contract); nothing else can fail.
+        let _ = NormPartial::write_wire(self, out);
+    }
+    fn read_wire(bytes: &[u8]) -> Option<Self> {
+        NormPartial::from_wire(bytes).ok()
+    }
+    fn combine(&mut self, right: &Self) {
+        self.merge(right);
+    }
+    fn kind_name() -> String {
+        format!("norm of {}", P::kind_name())
+    }
+}
 
 impl<R: Reducible, const N: usize> Reducible for [R; N] {
     const WIRE_LEN: usize = N * R::WIRE_LEN;

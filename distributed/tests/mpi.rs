@@ -23,6 +23,9 @@
 //! Rank 0 prints one `digest` line per result; the script compares them across P (Exact) and
 //! across runs and MPI libraries (all levels).
 
+#[path = "mpi/norm.rs"]
+mod norm;
+
 use std::any::Any;
 
 use mpi::collective::SystemOperation;
@@ -929,6 +932,7 @@ fn main() {
     for precision in Precision::ALL {
         precision.visit(Results(&suite));
         precision.visit(LocalSlices(&suite));
+        precision.visit(norm::Norms(&suite));
     }
     aliases(&suite);
     collective_errors(&suite);

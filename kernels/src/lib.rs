@@ -19,7 +19,10 @@
 //!   order, split or backend;
 //! - [`Partial`] ([`FastPartial`], [`CompensatedPartial`], [`ExactPartial`]): mergeable
 //!   states of a dot over part of the elements, with a plain-bytes wire form, for the
-//!   distributed layer and for solvers that split the work themselves.
+//!   distributed layer and for solvers that split the work themselves;
+//! - [`nrm2`], [`nrm2_as`], [`nrm2_strided`], [`nrm2_strided_as`]: Euclidean norms at every
+//!   level (Exact: the correctly rounded norm), protected against overflow and underflow,
+//!   and their mergeable state [`NormPartial`].
 //!
 //! ## The canonical order
 //!
@@ -58,7 +61,10 @@ mod dot;
 mod exact;
 mod input;
 mod kernel;
+mod norm;
+mod nrm2;
 mod partial;
+mod pow2;
 mod real;
 mod simd;
 mod strided;
@@ -66,6 +72,8 @@ mod strided;
 pub use accuracy::{Accuracy, ParseAccuracyError};
 pub use backend::{Backend, FORCE_ISA_VAR, Isa, IsaError};
 pub use input::{Input, ParsePrecisionError, Precision, VisitPrecision};
+pub use norm::NormPartial;
+pub use nrm2::{nrm2, nrm2_as, nrm2_strided, nrm2_strided_as};
 pub use partial::{CompensatedPartial, ExactPartial, FastPartial, Partial, WireError};
 pub use real::Real;
 pub use strided::{StrideError, Strided};

@@ -9,6 +9,7 @@ use crate::exact::ExactSum;
 use crate::families::{Family, gen_f32, gen_f64};
 use crate::float::Float;
 use crate::hard::{Format, Hard, gen_hard_f32, gen_hard_f64};
+use crate::norm::ExactNorm;
 
 /// An element type of the tests: `f64` or `f32` (sealed through [`Float`]).
 ///
@@ -28,6 +29,10 @@ pub trait Element: Float {
 
     /// The reference rounded once to this format.
     fn round_exact(d: &ExactDot) -> Self;
+
+    /// The norm reference rounded once to this format ([`ExactNorm::to_f64`],
+    /// [`ExactNorm::to_f32`]).
+    fn round_norm(n: &ExactNorm) -> Self;
 
     /// [`gen_f64`] or [`gen_f32`].
     fn gen_family(family: Family, n: usize, seed: u64) -> (Vec<Self>, Vec<Self>);
@@ -71,6 +76,9 @@ macro_rules! element {
             const ROUNDING: Rounding = $rounding;
             fn round_exact(d: &ExactDot) -> $t {
                 d.$round()
+            }
+            fn round_norm(n: &ExactNorm) -> $t {
+                n.$round()
             }
             fn gen_family(family: Family, n: usize, seed: u64) -> (Vec<$t>, Vec<$t>) {
                 $family(family, n, seed)

@@ -334,6 +334,29 @@ impl ExactSum {
         r.is_finite() && ExactSum::from_f64(r) == *self
     }
 
+    /// The integer `N` of `|self| = N · 2^-FRAC_BITS`, as little-endian limbs.
+    pub(crate) fn magnitude_limbs(&self) -> Vec<u64> {
+        self.abs().limbs.to_vec()
+    }
+
+    /// The non-negative value `N · 2^-FRAC_BITS` of the integer `N` (little-endian limbs).
+    ///
+    /// # Panics
+    /// If it is out of range.
+    pub(crate) fn from_magnitude_limbs(n: &[u64]) -> ExactSum {
+        let mut s = ExactSum::new();
+        for (i, &l) in n.iter().enumerate() {
+            if l != 0 {
+                assert!(
+                    i < LIMBS - 1 || (i == LIMBS - 1 && l >> 63 == 0),
+                    "ExactSum: value out of range"
+                );
+                s.limbs[i] = l;
+            }
+        }
+        s
+    }
+
     /// Bit position (from the least significant bit of the integer) of a value 2^e.
     fn position(e: i64) -> usize {
         usize::try_from(e + FRAC_BITS as i64).expect("exponent below 2^-2148")

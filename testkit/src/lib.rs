@@ -5,6 +5,8 @@
 //!
 //! - [`exact`] and [`dot`]: a slow, obviously correct, exact reference for dot products of
 //!   `f64` and `f32` (a big fixed-point integer), independent of the code under test;
+//! - [`norm`] and [`isqrt`]: the same for Euclidean norms ([`ExactNorm`]: the exact sum of
+//!   squares, a big-integer square root, one rounding);
 //! - [`rng`]: the one pseudo-random generator, [`SplitMix64`];
 //! - [`families`], [`special`] and [`hard`]: seeded test vectors, from uniform to
 //!   ill-conditioned, special values, and the hard cases of an exact dot product;
@@ -29,7 +31,9 @@ pub mod families;
 pub mod float;
 mod gendot;
 pub mod hard;
+pub mod isqrt;
 pub mod layout;
+pub mod norm;
 pub mod rng;
 pub mod special;
 
@@ -53,5 +57,6 @@ pub use float::Float;
 #[cfg(feature = "kernels")]
 pub use layout::strided_view;
 pub use layout::{Placed, blas_index, blas_layout, blas_layout_padded, blas_logical};
+pub use norm::ExactNorm;
 pub use rng::SplitMix64;
 pub use special::{sprinkle_f32, sprinkle_f64};

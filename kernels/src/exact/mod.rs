@@ -4,6 +4,7 @@
 //! - [`superacc`]: the fixed-point number (carry-save `i64` limbs of 32-bit digits) that
 //!   holds any sum of products of finite `f64` exactly;
 //! - [`round`]: its one rounding to nearest-even, into `f64` or `f32`;
+//! - [`sqrt`]: its square root, rounded once the same way (the correctly rounded 2-norm);
 //! - [`state`]: the superaccumulator with the flags for special products (NaN, infinities,
 //!   signed zeros), and the scalar path that adds one product exactly.
 //!
@@ -11,6 +12,7 @@
 //! expansions per lane and only hands this module what they cannot hold exactly.
 
 pub(crate) mod round;
+pub(crate) mod sqrt;
 pub(crate) mod state;
 pub(crate) mod superacc;
 

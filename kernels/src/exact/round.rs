@@ -20,12 +20,12 @@ impl Format {
         }
     }
 
-    fn bias(self) -> i32 {
+    pub(crate) fn bias(self) -> i32 {
         (1 << (self.exponent_bits - 1)) - 1
     }
 
     /// Exponent of the least significant bit of a subnormal (-1074, -149).
-    fn lsb_min(self) -> i32 {
+    pub(crate) fn lsb_min(self) -> i32 {
         1 - self.bias() - (self.precision as i32 - 1)
     }
 }
@@ -50,7 +50,15 @@ pub(crate) fn round(digits: &[u32; LIMBS], format: Format) -> u64 {
     if half && (sticky || mant & 1 == 1) {
         mant += 1;
     }
-    let mut q = q;
+    sign | encode(mant, q, format)
+}
+
+/// The bits of the non-negative value `mant · 2^q` in `format`, where `mant` is a rounded
+/// significand of at most `precision + 1` bits (`2^precision` after a carry) and `q` is at
+/// least the exponent of the smallest subnormal (when `mant < 2^(precision - 1)`, `q` is
+/// exactly that: a subnormal); infinity beyond the range.
+pub(crate) fn encode(mut mant: u64, mut q: i32, format: Format) -> u64 {
+    let p = format.precision;
     if mant == 1 << p {
         mant >>= 1;
         q += 1;
@@ -59,17 +67,17 @@ pub(crate) fn round(digits: &[u32; LIMBS], format: Format) -> u64 {
     let field = if mant >= hidden {
         q + (p as i32 - 1) + format.bias()
     } else {
-        0 // subnormal: q is lsb_min
+        0 // subnormal (or zero): q is lsb_min
     };
     let max_field = (1 << format.exponent_bits) - 1;
     if field >= max_field {
-        return sign | (max_field as u64) << (p - 1);
+        return (max_field as u64) << (p - 1);
     }
-    sign | (field as u64) << (p - 1) | (mant & (hidden - 1))
+    (field as u64) << (p - 1) | (mant & (hidden - 1))
 }
 
 /// The two's-complement negation of `digits`.
-fn negate(digits: &[u32; LIMBS]) -> [u32; LIMBS] {
+pub(crate) fn negate(digits: &[u32; LIMBS]) -> [u32; LIMBS] {
     let mut out = [0u32; LIMBS];
     let mut carry = 1u64;
     for (o, &d) in out.iter_mut().zip(digits) {
@@ -81,13 +89,13 @@ fn negate(digits: &[u32; LIMBS]) -> [u32; LIMBS] {
 }
 
 /// Position of the highest set bit, if any.
-fn highest_bit(mag: &[u32; LIMBS]) -> Option<u32> {
+pub(crate) fn highest_bit(mag: &[u32; LIMBS]) -> Option<u32> {
     let i = mag.iter().rposition(|&d| d != 0)?;
     Some(i as u32 * 32 + 31 - mag[i].leading_zeros())
 }
 
 /// Bits `from .. from + count` (`count <= 64`) as an integer.
-fn window(mag: &[u32; LIMBS], from: u32, count: u32) -> u64 {
+pub(crate) fn window(mag: &[u32; LIMBS], from: u32, count: u32) -> u64 {
     let i = (from / 32) as usize;
     let mut w = 0u128;
     for k in (0..3).rev() {
@@ -102,7 +110,7 @@ fn window(mag: &[u32; LIMBS], from: u32, count: u32) -> u64 {
 }
 
 /// Whether any of bits `0 .. below` is set.
-fn any_below(mag: &[u32; LIMBS], below: u32) -> bool {
+pub(crate) fn any_below(mag: &[u32; LIMBS], below: u32) -> bool {
     let i = (below / 32) as usize;
     let partial = below % 32;
     mag[..i].iter().any(|&d| d != 0) || (partial > 0 && mag[i] & ((1 << partial) - 1) != 0)

@@ -2,6 +2,7 @@
 //! special products (NaN, infinities, signed zeros) were.
 
 use super::round::{Format, round};
+use super::sqrt::sqrt_round;
 use super::superacc::Superacc;
 use crate::real::Real;
 
@@ -90,5 +91,23 @@ impl ExactState {
             return T::neg_zero();
         }
         r
+    }
+
+    /// The square root of the exact sum, rounded once to nearest-even in `T`, with the
+    /// conventions of a 2-norm (`hypot`): an infinite product (an infinite element) gives
+    /// +inf even beside a NaN; otherwise a NaN, a −inf product or a negative sum (states no
+    /// sum of squares has) give NaN; zero gives +0.
+    pub(crate) fn finish_sqrt<T: Real>(&self) -> T {
+        let f = self.flags;
+        if f & POS_INF != 0 {
+            return T::infinity();
+        }
+        if f & (NAN | NEG_INF) != 0 {
+            return T::nan();
+        }
+        match sqrt_round(&self.acc.digits(), Format::of::<T>()) {
+            Some(bits) => T::from_raw_bits(bits),
+            None => T::nan(),
+        }
     }
 }

@@ -180,6 +180,41 @@ impl Superacc {
     }
 }
 
+impl Superacc {
+    /// The value times `2^k`: an arithmetic shift of the fixed-point number by `k` bits.
+    /// Exact when the result is still a multiple of 2^-[`BIAS`] and within the
+    /// accumulator's range; otherwise bits shifted out below are dropped (rounding toward
+    /// −inf) and bits shifted out above are lost.
+    pub(crate) fn shifted(&self, k: i32) -> Superacc {
+        let digits = self.digits();
+        let fill = if digits[LIMBS - 1] >> 31 != 0 {
+            u32::MAX
+        } else {
+            0
+        };
+        // Bit j of the source, sign-extended above and zero below.
+        let bit = |j: i64| -> u32 {
+            if j < 0 {
+                0
+            } else if j >= 32 * LIMBS as i64 {
+                fill & 1
+            } else {
+                (digits[(j / 32) as usize] >> (j % 32)) & 1
+            }
+        };
+        let mut out = [0u32; LIMBS];
+        for (i, o) in out.iter_mut().enumerate() {
+            let from = 32 * i as i64 - i64::from(k);
+            if from % 32 == 0 && (0..LIMBS as i64).contains(&(from / 32)) {
+                *o = digits[(from / 32) as usize];
+            } else {
+                *o = (0..32).fold(0, |acc, b| acc | bit(from + b) << b);
+            }
+        }
+        Superacc::from_digits(&out)
+    }
+}
+
 /// `v = mant * 2^exp` with a 53-bit integer `mant`, for finite nonzero `v`.
 #[inline(always)]
 fn split(v: f64) -> Option<(u64, i32)> {
@@ -191,5 +226,28 @@ fn split(v: f64) -> Option<(u64, i32)> {
         0 if frac == 0 => None,
         0 => Some((frac, -1074)),
         _ => Some((frac | 1 << 52, field - 1075)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Superacc;
+
+    /// Shifting by `k` scales by 2^k exactly within range, for both signs.
+    #[test]
+    fn shifts_scale_by_powers_of_two() {
+        for v in [3.0, -3.0, 0.75, -1e-300, 1e300, 5e-324] {
+            let mut a = Superacc::new();
+            a.add_f64(v);
+            for k in [-40, -33, -32, -1, 0, 1, 31, 32, 64, 100] {
+                let want = v * 2f64.powi(k);
+                if want == 0.0 || !want.is_finite() || want.abs() < f64::MIN_POSITIVE {
+                    continue;
+                }
+                let mut b = Superacc::new();
+                b.add_f64(want);
+                assert_eq!(a.shifted(k).digits(), b.digits(), "{v:e} * 2^{k}");
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
 use crate::kernel::CompensatedDot;
+use crate::pow2::ldexp;
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
@@ -85,6 +86,10 @@ impl<O: Real> Partial for CompensatedPartial<O> {
             self.hi
         };
         canonical_nan(O::from_f64_rounded(r))
+    }
+
+    fn scale_pow2(&mut self, k: i32) {
+        *self = Self::from_parts(ldexp(self.hi, k), ldexp(self.lo, k));
     }
 
     fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {

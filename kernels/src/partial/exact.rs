@@ -82,6 +82,14 @@ impl<O: Real> Partial for ExactPartial<O> {
         self.state.finish::<O>()
     }
 
+    fn scale_pow2(&mut self, k: i32) {
+        self.state.acc = self.state.acc.shifted(k);
+    }
+
+    fn sqrt_finish(&self) -> O {
+        self.state.finish_sqrt::<O>()
+    }
+
     fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {
         check_out(out, Self::WIRE_LEN)?;
         write_header::<O>(out, Self::ACCURACY, self.state.flags);

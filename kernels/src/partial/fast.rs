@@ -7,6 +7,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
 use crate::kernel::FastDot;
+use crate::pow2::ldexp;
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
@@ -60,6 +61,10 @@ impl<O: Real> Partial for FastPartial<O> {
 
     fn finish(&self) -> O {
         canonical_nan(self.sum)
+    }
+
+    fn scale_pow2(&mut self, k: i32) {
+        self.sum = ldexp(self.sum, k);
     }
 
     fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {

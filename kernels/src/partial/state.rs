@@ -2,10 +2,12 @@
 
 use core::fmt::Debug;
 
+use num_traits::{Float as _, Zero as _};
+
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::real::Real;
+use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
 use super::wire::WireError;
@@ -75,6 +77,26 @@ pub trait Partial: Clone + Debug + PartialEq + Send + Sync + 'static {
 
     /// The result, rounded to `Output`.
     fn finish(&self) -> Self::Output;
+
+    /// Multiplies the value of the state by `2^k` (hidden: what [`crate::NormPartial`] needs
+    /// to bring squares of differently scaled pieces to one scale). Floating-point states
+    /// round each of their numbers once (exact unless subnormal or out of range); the exact
+    /// state shifts its fixed-point number (exact within its range).
+    #[doc(hidden)]
+    fn scale_pow2(&mut self, k: i32);
+
+    /// The square root of the result, as a 2-norm finishes a sum of squares (hidden: for
+    /// [`crate::NormPartial`]): `√finish()` rounded once (IEEE `sqrt`), +0 for a zero,
+    /// NaN below zero. The exact state overrides it with the correctly rounded root of its
+    /// exact value, where an infinite square gives +inf even beside a NaN.
+    #[doc(hidden)]
+    fn sqrt_finish(&self) -> Self::Output {
+        let s = self.finish();
+        if s == Self::Output::zero() {
+            return Self::Output::zero();
+        }
+        canonical_nan(s.sqrt())
+    }
 
     /// Writes the wire form into `out`, which must be [`Partial::WIRE_LEN`] bytes long.
     ///
