@@ -41,9 +41,10 @@ impl Ghosts {
         let first = &local[..m];
         let last = &local[local.len() - m..];
         request::scope(|scope| {
-            let to_up = grid
-                .up
-                .map(|r| comm.process_at_rank(r).immediate_send_with_tag(scope, first, TAG_TO_UP));
+            let to_up = grid.up.map(|r| {
+                comm.process_at_rank(r)
+                    .immediate_send_with_tag(scope, first, TAG_TO_UP)
+            });
             let to_down = grid.down.map(|r| {
                 comm.process_at_rank(r)
                     .immediate_send_with_tag(scope, last, TAG_TO_DOWN)

@@ -55,14 +55,29 @@ impl Operator {
     }
 }
 
-/// One grid row of `A u`: `u` the row, `up` and `down` the rows around it.
+/// One grid row of `A u`: `u` the row, `up` and `down` the rows around it. The columns
+/// outside the grid count as 0, as in [`Point::apply`] for every point.
 #[inline(always)]
-fn row<'a>(point: impl Fn(usize) -> &'a Point, u: &[f64], up: &[f64], down: &[f64], out: &mut [f64]) {
+fn row<'a>(
+    point: impl Fn(usize) -> &'a Point,
+    u: &[f64],
+    up: &[f64],
+    down: &[f64],
+    out: &mut [f64],
+) {
     let m = u.len();
     let (up, down, out) = (&up[..m], &down[..m], &mut out[..m]);
-    for j in 0..m {
-        let west = if j == 0 { 0.0 } else { u[j - 1] };
-        let east = if j + 1 == m { 0.0 } else { u[j + 1] };
-        out[j] = point(j).apply(u[j], west, east, up[j], down[j]);
+    if m == 1 {
+        out[0] = point(0).apply(u[0], 0.0, 0.0, up[0], down[0]);
+        return;
     }
+    out[0] = point(0).apply(u[0], 0.0, u[1], up[0], down[0]);
+    let inner = out[1..m - 1]
+        .iter_mut()
+        .zip(u.windows(3))
+        .zip(up[1..].iter().zip(&down[1..]));
+    for (j, ((out, w), (&up, &down))) in inner.enumerate() {
+        *out = point(j + 1).apply(w[1], w[0], w[2], up, down);
+    }
+    out[m - 1] = point(m - 1).apply(u[m - 1], u[m - 2], 0.0, up[m - 1], down[m - 1]);
 }

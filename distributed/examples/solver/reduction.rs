@@ -68,10 +68,9 @@ pub fn finish(handle: Handle) -> Result<Vec<f64>, Error> {
 pub fn finish_array<const N: usize>(handle: Handle) -> Result<[f64; N], Error> {
     let values = finish(handle)?;
     let found = values.len();
-    values.try_into().map_err(|_| Error::CountMismatch {
-        expected: N,
-        found,
-    })
+    values
+        .try_into()
+        .map_err(|_| Error::CountMismatch { expected: N, found })
 }
 
 /// The dot products of `dots`, reduced in one message (collective).
