@@ -56,7 +56,7 @@ pub fn solve<C: Communicator>(
             let estimate = rotate(&mut h, &mut rotations, &mut g);
             columns.push(h);
             history.record(estimate);
-            if h_next == 0.0 || !(estimate > target) {
+            if h_next == 0.0 || estimate <= target || estimate.is_nan() {
                 break; // an invariant subspace, or the estimate is within the tolerance
             }
             divide(&mut w, h_next);
