@@ -1,7 +1,8 @@
 # pdot: the two commands of the README, and a few more.
 #   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...`, built with
 #                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
-#   make test       everything CI checks: format, lints, docs, tests, MPI tests, short fuzzing
+#   make test       everything CI checks: format, lints, docs, tests, MPI tests, solver
+#                   examples (Exact iteration counts independent of P), short fuzzing
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
 #   make bench-mpi  the distributed figures: scaling, all-reduce latency, memory per rank
@@ -9,7 +10,7 @@
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 30
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi fuzz
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz
 RANKS ?= 2
 N ?= 1e7
 
@@ -31,6 +32,7 @@ bench-mpi: deps
 
 lint: deps
 	python3 scripts/check-cycles.py
+	python3 scripts/check-cycles.py distributed/examples/solver
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
@@ -43,8 +45,11 @@ unit: deps
 mpi: deps
 	bash scripts/mpi-tests.sh
 
+solvers: deps
+	bash scripts/solver-tests.sh
+
 fuzz:
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-test: lint doc unit mpi fuzz
+test: lint doc unit mpi solvers fuzz
 	@echo "make test: all checks passed"

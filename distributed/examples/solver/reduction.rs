@@ -1,0 +1,116 @@
+//! The one place where the solvers reduce dot products over the ranks: pdot's
+//! [`LocalDots`] at an accuracy, or the usual `MPI_Allreduce` sum of local dots.
+//!
+//! The split-phase reduction ([`begin`] / [`finish`]) is blocking for now: [`begin`] does
+//! the whole reduction. Swapping in a non-blocking pdot reduction means editing [`begin`],
+//! [`finish`] and [`Handle`] only. Likewise the fused multi-dot of classical Gram–Schmidt
+//! lives in [`dots_against`] and the norm in [`nrm2`].
+
+use mpi::collective::SystemOperation;
+use mpi::traits::{Communicator, CommunicatorCollectives};
+use pdot_kernels::Accuracy;
+use pdot_mpi::{Error, LocalDots};
+
+use crate::args::Reduction;
+
+/// Dot products of this rank's pieces, to reduce together in one message.
+pub enum Dots {
+    /// pdot's partials at an accuracy.
+    Pdot(LocalDots<f64>),
+    /// This rank's dot products by the Fast kernel, to sum by `MPI_Allreduce`.
+    Mpi(Vec<f64>),
+}
+
+impl Dots {
+    /// No dot products yet, to be reduced by `reduction`.
+    pub fn new(reduction: Reduction) -> Dots {
+        match reduction {
+            Reduction::Pdot(accuracy) => Dots::Pdot(LocalDots::new(accuracy)),
+            Reduction::Mpi => Dots::Mpi(Vec::new()),
+        }
+    }
+
+    /// Adds this rank's pieces of the next dot product.
+    pub fn push(&mut self, x: &[f64], y: &[f64]) {
+        match self {
+            Dots::Pdot(dots) => dots.push(x, y),
+            Dots::Mpi(local) => local.push(pdot_kernels::dot_with(Accuracy::Fast, x, y)),
+        }
+    }
+}
+
+/// A reduction under way. For now, its result (the reduction is done at [`begin`]).
+pub struct Handle {
+    values: Result<Vec<f64>, Error>,
+}
+
+/// Starts reducing `dots` over the ranks of `comm` (collective). For now it does the whole
+/// reduction (a blocking `LocalDots::allreduce`, or `MPI_Allreduce`).
+pub fn begin<C: Communicator>(comm: &C, dots: Dots) -> Handle {
+    let values = match dots {
+        Dots::Pdot(mut dots) => dots.allreduce(comm),
+        Dots::Mpi(local) => {
+            let mut global = vec![0.0; local.len()];
+            comm.all_reduce_into(&local[..], &mut global[..], SystemOperation::sum());
+            Ok(global)
+        }
+    };
+    Handle { values }
+}
+
+/// Waits for the reduction `handle` and returns the dot products, in push order: the same
+/// on every rank (an error too).
+pub fn finish(handle: Handle) -> Result<Vec<f64>, Error> {
+    handle.values
+}
+
+/// [`finish`] for a number of dot products known at compile time.
+pub fn finish_array<const N: usize>(handle: Handle) -> Result<[f64; N], Error> {
+    let values = finish(handle)?;
+    let found = values.len();
+    values
+        .try_into()
+        .map_err(|_| Error::CountMismatch { expected: N, found })
+}
+
+/// The dot products of `dots`, reduced in one message (collective).
+pub fn allreduce<C: Communicator>(comm: &C, dots: Dots) -> Result<Vec<f64>, Error> {
+    finish(begin(comm, dots))
+}
+
+/// `x · y` over the ranks (collective).
+pub fn dot<C: Communicator>(
+    comm: &C,
+    reduction: Reduction,
+    x: &[f64],
+    y: &[f64],
+) -> Result<f64, Error> {
+    match reduction {
+        Reduction::Pdot(accuracy) => pdot_mpi::dot_local(comm, accuracy, x, y),
+        Reduction::Mpi => {
+            let mut dots = Dots::new(reduction);
+            dots.push(x, y);
+            Ok(allreduce(comm, dots)?[0])
+        }
+    }
+}
+
+/// `‖x‖₂` over the ranks (collective): for now the square root of `x · x`.
+pub fn nrm2<C: Communicator>(comm: &C, reduction: Reduction, x: &[f64]) -> Result<f64, Error> {
+    Ok(dot(comm, reduction, x, x)?.sqrt())
+}
+
+/// `vᵢ · w` for every `vᵢ` of `basis`, in one reduction message (collective): the
+/// projections of classical Gram–Schmidt. For now one push per basis vector.
+pub fn dots_against<C: Communicator>(
+    comm: &C,
+    reduction: Reduction,
+    basis: &[Vec<f64>],
+    w: &[f64],
+) -> Result<Vec<f64>, Error> {
+    let mut dots = Dots::new(reduction);
+    for v in basis {
+        dots.push(v, w);
+    }
+    allreduce(comm, dots)
+}
