@@ -4,7 +4,7 @@
 //! The split-phase reduction ([`begin`] / [`finish`]) is blocking for now: [`begin`] does
 //! the whole reduction. Swapping in a non-blocking pdot reduction means editing [`begin`],
 //! [`finish`] and [`Handle`] only. Likewise the fused multi-dot of classical Gram–Schmidt
-//! lives in [`dots_against`] and the norm in [`nrm2`].
+//! lives in [`dots_against`].
 
 use mpi::collective::SystemOperation;
 use mpi::traits::{Communicator, CommunicatorCollectives};
@@ -95,9 +95,14 @@ pub fn dot<C: Communicator>(
     }
 }
 
-/// `‖x‖₂` over the ranks (collective): for now the square root of `x · x`.
+/// `‖x‖₂` over the ranks (collective): pdot's norm at the accuracy (at Exact the correctly
+/// rounded norm of the whole vector), or the square root of the `MPI_Allreduce` sum of the
+/// local `x · x`.
 pub fn nrm2<C: Communicator>(comm: &C, reduction: Reduction, x: &[f64]) -> Result<f64, Error> {
-    Ok(dot(comm, reduction, x, x)?.sqrt())
+    match reduction {
+        Reduction::Pdot(accuracy) => pdot_mpi::nrm2_local(comm, accuracy, x),
+        Reduction::Mpi => Ok(dot(comm, reduction, x, x)?.sqrt()),
+    }
 }
 
 /// `vᵢ · w` for every `vᵢ` of `basis`, in one reduction message (collective): the
