@@ -17,6 +17,10 @@
 //! in one message at an accuracy chosen at run time, and [`Counts`] describes a split by
 //! per-rank lengths ([`Partition::from_counts`], [`DistVector::from_local_counts`]).
 //!
+//! Split-phase reductions overlap the reduction with other work: [`allreduce_begin`],
+//! [`LocalDots::begin`] and [`dot_local_begin`] start one and return a handle ([`Pending`],
+//! [`PendingDots`], [`PendingDot`]) whose `finish` gives the blocking call's bits.
+//!
 //! ```no_run
 //! use pdot_kernels::Accuracy;
 //! use pdot_mpi::LocalDots;
@@ -60,8 +64,13 @@ mod dot;
 mod error;
 mod layout;
 mod local_dots;
+mod outbox;
+mod outstanding;
 mod partition;
+mod pending;
+mod pending_dots;
 mod private;
+mod progress;
 mod reduce;
 mod reducible;
 pub mod schedule;
@@ -70,13 +79,15 @@ mod transport;
 pub use counts::Counts;
 pub use dist_vector::DistVector;
 pub use dot::{
-    dot, dot_as, dot_local, dot_local_as, dot_replicated, dot_replicated_as, dsdot,
-    dsdot_replicated, local_partial,
+    dot, dot_as, dot_local, dot_local_as, dot_local_begin, dot_replicated, dot_replicated_as,
+    dsdot, dsdot_replicated, local_partial,
 };
 pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use local_dots::LocalDots;
 pub use partition::Partition;
+pub use pending::{Pending, allreduce_begin};
+pub use pending_dots::{PendingDot, PendingDots};
 pub use private::private_communicators;
 pub use reduce::{allreduce, allreduce_slice};
 pub use reducible::{Reducible, simulate};
