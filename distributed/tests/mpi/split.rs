@@ -11,7 +11,10 @@
 //! - disagreeing counts, lengths, accuracies and kinds: the same `Err` on every rank from
 //!   `finish`, with other handles outstanding;
 //! - a `Reducible` whose combine panics (P a power of two, where every rank meets it in the
-//!   same round): the panic reaches the caller, and later reductions work.
+//!   same round): the panic reaches the caller, and later reductions work;
+//! - at P = 2, a reduction abandoned by a panic on one rank while its large message is still
+//!   in flight: the peer receives that message intact afterwards (the buffer of a send in
+//!   flight outlives the handle).
 
 use mpi::point_to_point::{Destination, Source};
 use mpi::traits::{Communicator, CommunicatorCollectives};
@@ -34,6 +37,7 @@ pub(super) fn split(suite: &Suite) {
     dropped(suite);
     errors(suite);
     panics(suite);
+    abandoned_send(suite);
 }
 
 /// [`same_bits`] for the types of the visited precision.
@@ -495,4 +499,84 @@ fn panics(suite: &Suite) {
     suite.check(got.is_ok() && got == e, || {
         format!("split after a panic: {got:x?}, blocking {e:x?}")
     });
+}
+
+/// The length of a [`Heavy`] value: beyond every eager limit, so that its send stays in
+/// flight until the receiver takes it.
+const HEAVY: usize = 1 << 22;
+
+/// Set on the rank whose [`Heavy::combine`] panics.
+static HEAVY_PANICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A large value, combined byte by byte (wrapping sums); its combine panics where
+/// [`HEAVY_PANICS`] is set.
+#[derive(Clone)]
+struct Heavy(Vec<u8>);
+
+impl Heavy {
+    fn of(rank: u64) -> Heavy {
+        Heavy(
+            (0..HEAVY)
+                .map(|i| mix(rank ^ mix(i as u64)) as u8)
+                .collect(),
+        )
+    }
+}
+
+impl Reducible for Heavy {
+    const WIRE_LEN: usize = HEAVY;
+    fn write_wire(&self, out: &mut [u8]) {
+        out.copy_from_slice(&self.0);
+    }
+    fn read_wire(bytes: &[u8]) -> Option<Self> {
+        Some(Heavy(bytes.to_vec()))
+    }
+    fn combine(&mut self, right: &Self) {
+        assert!(
+            !HEAVY_PANICS.load(std::sync::atomic::Ordering::Relaxed),
+            "heavy"
+        );
+        for (a, b) in self.0.iter_mut().zip(&right.0) {
+            *a = a.wrapping_add(*b);
+        }
+    }
+}
+
+/// P = 2: rank 0 abandons the reduction (its combine panics) while its large message is
+/// still in flight, rank 1 waiting outside pdot for a message of the caller's; then rank 1
+/// finishes and must combine rank 0's message intact: the handle's drop released the send to
+/// MPI and kept its buffer, instead of freeing it under MPI or waiting for a peer that
+/// waits for it.
+fn abandoned_send(suite: &Suite) {
+    let world = &suite.world;
+    if world.size() != 2 {
+        return;
+    }
+    let rank = world.rank();
+    let heavy = vec![Heavy::of(rank as u64)];
+    if rank == 0 {
+        HEAVY_PANICS.store(true, std::sync::atomic::Ordering::Relaxed);
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = pdot_mpi::allreduce_begin(world, heavy).finish();
+        }));
+        std::panic::set_hook(hook);
+        HEAVY_PANICS.store(false, std::sync::atomic::Ordering::Relaxed);
+        suite.check(caught.is_err(), || "heavy: the panic was lost".to_string());
+        world.process_at_rank(1).send(&1u8);
+    } else {
+        let mut handle = pdot_mpi::allreduce_begin(world, heavy);
+        let (_, _status) = world.process_at_rank(0).receive::<u8>();
+        handle.test();
+        let got = handle.finish();
+        let want: Vec<u8> = Heavy::of(0)
+            .0
+            .iter()
+            .zip(&Heavy::of(1).0)
+            .map(|(a, b)| a.wrapping_add(*b))
+            .collect();
+        let ok = matches!(&got, Ok(v) if v.len() == 1 && v[0].0 == want);
+        suite.check(ok, || "heavy: rank 0's message arrived damaged".to_string());
+    }
 }
