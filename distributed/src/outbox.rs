@@ -119,20 +119,19 @@ impl Drop for Outbox {
     /// that could hang, no request left on freed memory.
     fn drop(&mut self) {
         if !self.test() {
-            let State::InFlight { request, parts } =
-                std::mem::replace(&mut self.state, State::Moving)
+            let State::InFlight { request, .. } = std::mem::replace(&mut self.state, State::Moving)
             else {
                 return;
             };
             // SAFETY: `into_raw` hands over the live request, whose completion is no longer
             // awaited by anyone: `MPI_Request_free` marks it for deallocation once the send
-            // completes (MPI 4.1, 3.7.3), and its buffer is never freed (`parts` is
-            // forgotten), so MPI may read it for as long as it needs.
+            // completes (MPI 4.1, 3.7.3), and its buffer is never freed (its `RawVec`, plain
+            // parts with no drop, is discarded without rebuilding the `Vec`), so MPI may read
+            // it for as long as it needs.
             unsafe {
                 let (mut raw, _, _) = request.into_raw();
                 mpi::ffi::MPI_Request_free(&mut raw);
             }
-            std::mem::forget(parts);
         }
     }
 }

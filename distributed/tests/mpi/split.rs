@@ -24,7 +24,7 @@ use pdot_kernels::{
 };
 use pdot_mpi::{Error, LocalDots, Quantity, Reducible, allreduce_slice};
 
-use super::{DATA, Suite, bits, input, mix, random_split, unit};
+use super::{DATA, DataSet, Suite, bits, input, mix, random_split, unit};
 
 /// Every split-phase check.
 pub(super) fn split(suite: &Suite) {
@@ -59,13 +59,13 @@ fn partial_bits<P: Partial>(r: Result<Vec<P>, Error>) -> Result<Vec<u64>, Error>
 }
 
 /// This rank's pieces of a data set of `n` elements split by `seed`.
-fn pieces<E: Real>(suite: &Suite, data: usize, n: usize, seed: u64) -> (Vec<E>, Vec<E>) {
+fn pieces<E: Real>(suite: &Suite, data: DataSet, n: usize, seed: u64) -> (Vec<E>, Vec<E>) {
     let (ranks, rank) = (suite.world.size() as usize, suite.world.rank() as usize);
     let counts = random_split(n, ranks, seed);
     let start: usize = counts[..rank].iter().sum();
     (start..start + counts[rank])
         .map(|i| {
-            let (a, b) = (DATA[data].element)(i);
+            let (a, b) = (data.element)(i);
             (input::<E>(a), input::<E>(b))
         })
         .unzip()
@@ -91,11 +91,11 @@ fn typed<P: Partial + Reducible, E: Input<P::Output>>(suite: &Suite, x: &[E], y:
 fn same_bits<O: Real, E: Input<O>>(suite: &Suite) {
     let world = &suite.world;
     let name = <E as Input<O>>::PRECISION.name();
-    for data in 0..DATA.len() {
+    for data in DATA {
         for (n, seed) in [(0, 1), (1, 2), (1000, 3), (30_011, 4)] {
             let (x, y) = pieces::<E>(suite, data, n, seed);
             for &accuracy in Accuracy::ALL {
-                let what = format!("split {name} {} n={n} {}", DATA[data].name, accuracy.name());
+                let what = format!("split {name} {} n={n} {}", data.name, accuracy.name());
                 let one = pdot_mpi::dot_local_begin::<O, E>(world, accuracy, &x, &y);
                 let mut dots = LocalDots::<O>::new(accuracy);
                 for (a, b) in [(&x, &y), (&x, &x), (&y, &y)] {
@@ -234,7 +234,7 @@ fn any_order(suite: &Suite) {
         };
         for (at, &i) in order.iter().enumerate() {
             let Some(h) = handles[i].take() else { continue };
-            if round % 3 == 2 && (mix(rank ^ round ^ i as u64) % 3 == 0) {
+            if round % 3 == 2 && mix(rank ^ round ^ i as u64).is_multiple_of(3) {
                 drop(h);
                 continue;
             }
