@@ -9,7 +9,9 @@ use crate::agreement::{Agreement, Problem};
 use crate::dist_vector::DistVector;
 use crate::error::{Error, Quantity, accuracy_code};
 use crate::layout::{Layout, layout_code};
+use crate::local_dots::LocalDots;
 use crate::partition::Partition;
+use crate::pending_dots::PendingDot;
 use crate::reduce;
 use crate::reducible::Reducible;
 
@@ -271,6 +273,35 @@ pub fn dot_local<T: Input<T>>(
     y_local: &[T],
 ) -> Result<T, Error> {
     dot_local_as(comm, accuracy, x_local, y_local)
+}
+
+/// Starts [`dot_local_as`] and returns at once: a split-phase reduction ([`crate::Pending`])
+/// whose [`finish`](PendingDot::finish) gives the bits and errors `dot_local_as` gives for
+/// the same pieces. The partial is computed here, so the pieces are not borrowed afterwards.
+///
+/// Collective: every rank of `comm` must call it (see [`crate::Pending`] for the order of
+/// calls, progress and dropping).
+///
+/// ```no_run
+/// use pdot_kernels::Accuracy;
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let (r, z) = (vec![1.0f64; 100], vec![0.5f64; 100]);
+/// let rz = pdot_mpi::dot_local_begin::<f64, f64>(&world, Accuracy::Compensated, &r, &z);
+/// // ... other work ...
+/// let rz = rz.finish()?;
+/// # Ok::<(), pdot_mpi::Error>(())
+/// ```
+pub fn dot_local_begin<O: Real, E: Input<O>>(
+    comm: &impl Communicator,
+    accuracy: Accuracy,
+    x_local: &[E],
+    y_local: &[E],
+) -> PendingDot<O> {
+    let mut dots = LocalDots::new(accuracy);
+    dots.push(x_local, y_local);
+    PendingDot(dots.begin(comm))
 }
 
 /// This rank's partial of `x · y` at level `P`, to reduce with others in one message

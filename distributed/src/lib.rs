@@ -19,6 +19,10 @@
 //! Euclidean norms: [`nrm2`] / [`nrm2_as`] of a [`DistVector`], [`nrm2_local`] of local
 //! pieces (Exact: the correctly rounded norm for every split and `P`).
 //!
+//! Split-phase reductions overlap the reduction with other work: [`allreduce_begin`],
+//! [`LocalDots::begin`] and [`dot_local_begin`] start one and return a handle ([`Pending`],
+//! [`PendingDots`], [`PendingDot`]) whose `finish` gives the blocking call's bits.
+//!
 //! ```no_run
 //! use pdot_kernels::Accuracy;
 //! use pdot_mpi::LocalDots;
@@ -63,8 +67,13 @@ mod error;
 mod layout;
 mod local_dots;
 mod norm;
+mod outbox;
+mod outstanding;
 mod partition;
+mod pending;
+mod pending_dots;
 mod private;
+mod progress;
 mod reduce;
 mod reducible;
 pub mod schedule;
@@ -73,14 +82,16 @@ mod transport;
 pub use counts::Counts;
 pub use dist_vector::DistVector;
 pub use dot::{
-    dot, dot_as, dot_local, dot_local_as, dot_replicated, dot_replicated_as, dsdot,
-    dsdot_replicated, local_partial,
+    dot, dot_as, dot_local, dot_local_as, dot_local_begin, dot_replicated, dot_replicated_as,
+    dsdot, dsdot_replicated, local_partial,
 };
 pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use local_dots::LocalDots;
 pub use norm::{nrm2, nrm2_as, nrm2_local};
 pub use partition::Partition;
+pub use pending::{Pending, allreduce_begin};
+pub use pending_dots::{PendingDot, PendingDots};
 pub use private::private_communicators;
 pub use reduce::{allreduce, allreduce_slice};
 pub use reducible::{Reducible, simulate};

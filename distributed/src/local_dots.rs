@@ -6,6 +6,7 @@ use pdot_kernels::{Accuracy, CompensatedPartial, ExactPartial, FastPartial, Inpu
 
 use crate::agreement::{Agreement, Problem};
 use crate::error::{Error, Quantity, accuracy_code};
+use crate::pending_dots::PendingDots;
 use crate::reduce;
 use crate::reducible::Reducible;
 
@@ -176,24 +177,63 @@ impl<O: Real> LocalDots<O> {
     /// # Ok::<(), pdot_mpi::Error>(())
     /// ```
     pub fn allreduce<C: Communicator>(&mut self, comm: &C) -> Result<Vec<O>, Error> {
-        let rank = comm.rank() as usize;
-        let problem = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
-            x: x as u64,
-            y: y as u64,
-        });
-        let facts = [(Quantity::Accuracy, accuracy_code(self.accuracy))];
-        let agreement = Agreement::new(rank, &facts, problem);
+        let agreement = self.agreement(comm.rank() as usize);
         match &mut self.partials {
             Partials::Fast(v) => reduce_finish(comm, agreement, v),
             Partials::Compensated(v) => reduce_finish(comm, agreement, v),
             Partials::Exact(v) => reduce_finish(comm, agreement, v),
             Partials::Unsupported(n) => {
-                let mut agreement = agreement;
-                agreement.report(rank, Problem::UnsupportedAccuracy);
                 let mut placeholders = vec![FastPartial::<O>::new(); *n];
                 reduce_finish(comm, agreement, &mut placeholders)
             }
         }
+    }
+
+    /// Starts the reduction of [`LocalDots::allreduce`] and returns at once: a split-phase
+    /// reduction ([`crate::Pending`]), which owns the partials. Its
+    /// [`finish`](PendingDots::finish) gives the bits and errors `allreduce` gives.
+    ///
+    /// Collective: every rank of `comm` must call it (see [`crate::Pending`] for the order
+    /// of calls, progress and dropping).
+    ///
+    /// ```no_run
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let universe = mpi::initialize().unwrap();
+    /// let world = universe.world();
+    /// let (r, ar) = (vec![1.0f64; 10], vec![2.0f64; 10]);
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Exact);
+    /// dots.push(&r, &r);
+    /// dots.push(&r, &ar);
+    /// let pending = dots.begin(&world);
+    /// // ... other work ...
+    /// let [rr, rar] = pending.finish_array()?;
+    /// # Ok::<(), pdot_mpi::Error>(())
+    /// ```
+    pub fn begin<C: Communicator>(self, comm: &C) -> PendingDots<O> {
+        let agreement = self.agreement(comm.rank() as usize);
+        match self.partials {
+            Partials::Fast(v) => PendingDots::fast(comm, agreement, v),
+            Partials::Compensated(v) => PendingDots::compensated(comm, agreement, v),
+            Partials::Exact(v) => PendingDots::exact(comm, agreement, v),
+            Partials::Unsupported(n) => {
+                PendingDots::fast(comm, agreement, vec![FastPartial::new(); n])
+            }
+        }
+    }
+
+    /// This rank's statements: the accuracy, and its problem if it has one.
+    fn agreement(&self, rank: usize) -> Agreement {
+        let problem = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
+            x: x as u64,
+            y: y as u64,
+        });
+        let facts = [(Quantity::Accuracy, accuracy_code(self.accuracy))];
+        let mut agreement = Agreement::new(rank, &facts, problem);
+        if let Partials::Unsupported(_) = self.partials {
+            agreement.report(rank, Problem::UnsupportedAccuracy);
+        }
+        agreement
     }
 
     /// [`LocalDots::allreduce`] for a number of dot products known at compile time.

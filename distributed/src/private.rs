@@ -12,8 +12,16 @@
 //! Duplicating is collective. The lookup takes the same branch on every rank: a rank finds the
 //! attribute if and only if pdot has already communicated on this communicator, and pdot's
 //! functions are collective, so every rank has called them equally often.
+//!
+//! The cached state also numbers the reductions started on the communicator: each one, blocking
+//! or split-phase ([`crate::Pending`]), takes the next of [`TAGS`] message tags in turn, so
+//! that the messages of reductions outstanding at the same time never match each other's
+//! receives. Every rank starts pdot's collectives in the same order, so every rank gives a
+//! reduction the same tag.
 
+use std::cell::Cell;
 use std::ffi::{c_int, c_void};
+use std::rc::Rc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -33,12 +41,38 @@ static ALIVE: AtomicUsize = AtomicUsize::new(0);
 /// uses it) and the delete callback, which drops the boxed value, hence the duplicate.
 /// `Clone` is what [`CommAttribute`] asks for; nothing clones it (it is never copied).
 #[derive(Clone)]
-struct Private(std::rc::Rc<Duplicate>);
+struct Private(Rc<Duplicate>);
 
 impl CommAttribute for Private {}
 
-/// A duplicated communicator, counted while alive.
-struct Duplicate(SimpleCommunicator);
+/// The number of message tags the reductions on one communicator take in turn: tags
+/// `0..TAGS`, within the `MPI_TAG_UB` of every MPI library (the standard guarantees at least
+/// 32767). A reduction's tag is taken again by the reduction started `TAGS` later, so a
+/// split-phase reduction must be finished (or dropped) before `TAGS` more reductions start on
+/// its communicator (see [`crate::Pending`]).
+pub(crate) const TAGS: u32 = 32768;
+
+/// A duplicated communicator, counted while alive, and the number of reductions started on
+/// it.
+pub(crate) struct Duplicate {
+    comm: SimpleCommunicator,
+    started: Cell<u32>,
+}
+
+impl Duplicate {
+    /// The private communicator.
+    pub(crate) fn comm(&self) -> &SimpleCommunicator {
+        &self.comm
+    }
+
+    /// The tag of the next reduction on this communicator (every rank gets the same, since
+    /// every rank starts the same reductions in the same order).
+    pub(crate) fn next_tag(&self) -> i32 {
+        let n = self.started.get();
+        self.started.set((n + 1) % TAGS);
+        n as i32
+    }
+}
 
 impl Drop for Duplicate {
     fn drop(&mut self) {
@@ -50,13 +84,22 @@ impl Drop for Duplicate {
 /// pdot's private communicator for `comm`: the cached duplicate, or a new one, cached.
 /// Collective the first time for a communicator (it calls `MPI_Comm_dup`).
 pub(crate) fn communicator<C: Communicator + ?Sized>(comm: &C) -> &SimpleCommunicator {
+    &shared(comm).comm
+}
+
+/// The cached state of `comm`'s private communicator (made on first use, as
+/// [`communicator`]), shared: a split-phase reduction keeps it while it is outstanding.
+pub(crate) fn shared<C: Communicator + ?Sized>(comm: &C) -> &Rc<Duplicate> {
     let key = key();
     if let Some(private) = cached(comm, key) {
-        return &private.0.0;
+        return &private.0;
     }
-    let duplicate = Duplicate(comm.duplicate());
+    let duplicate = Duplicate {
+        comm: comm.duplicate(),
+        started: Cell::new(0),
+    };
     ALIVE.fetch_add(1, Ordering::Relaxed);
-    let value = Box::into_raw(Box::new(Private(std::rc::Rc::new(duplicate))));
+    let value = Box::into_raw(Box::new(Private(Rc::new(duplicate))));
     // SAFETY: `comm.as_raw()` is a live communicator (borrowed for this call) and `key` is the
     // keyval rsmpi created for `Private` with `MPI_Comm_create_keyval`. The value is a
     // `Box<Private>` turned into a raw pointer, which is the form the key's delete callback
@@ -67,7 +110,7 @@ pub(crate) fn communicator<C: Communicator + ?Sized>(comm: &C) -> &SimpleCommuni
         ffi::MPI_Comm_set_attr(comm.as_raw(), key, value.cast::<c_void>());
     }
     match cached(comm, key) {
-        Some(private) => &private.0.0,
+        Some(private) => &private.0,
         // The attribute was set just above; MPI errors abort (the default error handler).
         None => unreachable!("MPI lost pdot's communicator attribute"),
     }

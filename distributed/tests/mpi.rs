@@ -25,6 +25,8 @@
 
 #[path = "mpi/norm.rs"]
 mod norm;
+#[path = "mpi/split.rs"]
+mod split;
 
 use std::any::Any;
 
@@ -938,6 +940,7 @@ fn main() {
     collective_errors(&suite);
     private_messages(&suite);
     user_partials(&suite);
+    split::split(&suite);
     let mine = suite.failures.get() as u64;
     let mut total = 0u64;
     suite

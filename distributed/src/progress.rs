@@ -1,0 +1,262 @@
+//! The deterministic all-reduce as a state machine: the [schedule](crate::schedule) of one
+//! rank, executed step by step as far as the messages that have arrived allow, then resumed
+//! by the next call. Blocking reductions drive it to the end at once ([`crate::reduce`]);
+//! split-phase ones ([`crate::Pending`]) drive it from `test` and `finish`. Both run the same
+//! steps on the same messages, so they give the same bits.
+//!
+//! Two passes. The first, which is all a correct call needs, carries with the values only a
+//! 64-bit digest of the rank's statements ([`Agreement`]) and a flag "something is wrong":
+//! combining two messages sets the flag if the digests or the message lengths differ. The
+//! flag is the same on every rank at the end (it is part of the same tree expression), so
+//! when it is set, every rank goes on to the second pass, which reduces the full statements
+//! and yields the same detailed error everywhere.
+
+use std::borrow::BorrowMut;
+use std::marker::PhantomData;
+
+use mpi::topology::{Communicator, SimpleCommunicator};
+
+use crate::agreement::{Agreement, Problem};
+use crate::error::Quantity;
+use crate::outbox::Outbox;
+use crate::reducible::{Reducible, combine_in_order, decode_values, encode_values};
+use crate::schedule::{Step, steps};
+use crate::transport::try_receive;
+
+/// Where a reduction stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// The values, with the digest and the doubt flag.
+    Values,
+    /// The full statements (only when the first pass ended in doubt).
+    Statements,
+    /// Nothing left to do on this rank.
+    Done,
+}
+
+/// One rank's part of one reduction of the values `V` (a slice of `R`, owned or borrowed).
+pub(crate) struct Reduction<R, V> {
+    values: V,
+    agreement: Agreement,
+    tag: i32,
+    rank: usize,
+    steps: Vec<Step>,
+    /// The current step.
+    at: usize,
+    pass: Pass,
+    /// Whether the current step's message has been sent (posted) / received (and combined).
+    sent: bool,
+    received: bool,
+    /// The length of a first-pass message of this rank.
+    expected: usize,
+    digest: u64,
+    doubt: bool,
+    corrupt: Option<(usize, Problem)>,
+    outbox: Outbox,
+    incoming: Vec<u8>,
+    /// Set while code of the values' type runs (wire forms, combine): still set afterwards
+    /// only if that code panicked, which abandons the reduction.
+    poisoned: bool,
+    kind: PhantomData<fn() -> R>,
+}
+
+impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
+    /// This rank's part of the reduction of `values` over the ranks of `comm` (a private
+    /// communicator), with messages of tag `tag` and the statements `agreement`. Sends
+    /// nothing yet.
+    pub(crate) fn new(
+        comm: &SimpleCommunicator,
+        tag: i32,
+        mut agreement: Agreement,
+        values: V,
+    ) -> Self {
+        let (ranks, rank) = (comm.size() as usize, comm.rank() as usize);
+        let count = values.borrow().len();
+        agreement.add_facts(rank, &[(Quantity::Count, count as u64)]);
+        // The digest of the kind is that of the Rust type (the same string in every rank of
+        // one program, and no allocation); its readable name is made only if the second pass
+        // runs.
+        agreement.add_kind(rank, core::any::type_name::<R>(), R::WIRE_LEN);
+        let expected = 16 + count * R::WIRE_LEN;
+        Reduction {
+            values,
+            digest: agreement.fingerprint(),
+            doubt: agreement.has_problem(),
+            agreement,
+            tag,
+            rank,
+            steps: steps(ranks, rank),
+            at: 0,
+            pass: Pass::Values,
+            sent: false,
+            received: false,
+            expected,
+            corrupt: None,
+            outbox: Outbox::with_capacity(expected),
+            incoming: Vec::with_capacity(expected),
+            poisoned: false,
+            kind: PhantomData,
+        }
+    }
+
+    /// Performs every step it can without waiting: sends, receives the messages that have
+    /// arrived, combines. Returns whether this rank's part is done (also when abandoned, see
+    /// [`Reduction::abandoned`]).
+    pub(crate) fn advance(&mut self, comm: &SimpleCommunicator) -> bool {
+        if self.poisoned {
+            return true;
+        }
+        self.poisoned = true;
+        let done = self.run_steps(comm);
+        self.poisoned = false;
+        done
+    }
+
+    /// Whether code of the values' type panicked in an earlier [`Reduction::advance`]: the
+    /// reduction stopped there on this rank.
+    pub(crate) fn abandoned(&self) -> bool {
+        self.poisoned
+    }
+
+    /// The combined statements, the same on every rank once done: their verdict says whether
+    /// the values are meaningful.
+    pub(crate) fn agreement(&self) -> &Agreement {
+        &self.agreement
+    }
+
+    /// The values (combined, once done).
+    pub(crate) fn values_mut(&mut self) -> &mut V {
+        &mut self.values
+    }
+
+    fn run_steps(&mut self, comm: &SimpleCommunicator) -> bool {
+        loop {
+            if self.pass == Pass::Done {
+                return true;
+            }
+            let Some(&step) = self.steps.get(self.at) else {
+                self.end_pass();
+                continue;
+            };
+            let peer = comm.process_at_rank(step.peer() as i32);
+            let (sends, receives) = match step {
+                Step::Send { .. } => (true, false),
+                Step::Receive { .. } | Step::Replace { .. } => (false, true),
+                Step::Exchange { .. } => (true, true),
+            };
+            if sends && !self.sent {
+                // The previous step's send has completed (a step ends only then).
+                let Some(bytes) = self.outbox.write() else {
+                    return false;
+                };
+                match self.pass {
+                    Pass::Values => {
+                        bytes.extend_from_slice(&u64::from(self.doubt).to_le_bytes());
+                        bytes.extend_from_slice(&self.digest.to_le_bytes());
+                        encode_values(self.values.borrow(), bytes);
+                    }
+                    _ => self.agreement.encode(bytes),
+                }
+                self.outbox.post(&peer, self.tag);
+                self.sent = true;
+            }
+            if receives && !self.received {
+                if !try_receive(&peer, self.tag, &mut self.incoming) {
+                    return false;
+                }
+                self.received = true;
+                match self.pass {
+                    Pass::Values => self.take_values(step),
+                    _ => self.take_statements(step),
+                }
+            }
+            if !self.outbox.test() {
+                return false;
+            }
+            self.at += 1;
+            self.sent = false;
+            self.received = false;
+        }
+    }
+
+    /// The end of a pass: done, or the second pass if the first ended in doubt.
+    fn end_pass(&mut self) {
+        self.at = 0;
+        if self.pass == Pass::Statements {
+            self.pass = Pass::Done;
+            return;
+        }
+        if let Some((low, problem)) = self.corrupt {
+            self.agreement.report(low, problem);
+        }
+        if self.doubt {
+            self.agreement.name_kind(&R::kind_name());
+            self.pass = Pass::Statements;
+        } else {
+            self.pass = Pass::Done;
+        }
+    }
+
+    /// Combines the first-pass message just received for `step`.
+    fn take_values(&mut self, step: Step) {
+        let received = &self.incoming;
+        let word =
+            |i: usize| u64::from_le_bytes(received[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]));
+        if received.len() != self.expected {
+            // Another count or kind of values (the second pass says which), symmetric: the
+            // partner sees a length it does not expect either.
+            self.doubt = true;
+            return;
+        }
+        let (their_doubt, their_digest) = (word(0) != 0, word(1));
+        let values = self.values.borrow_mut();
+        let Some(mut theirs) = decode_values::<R>(&received[16..], values.len()) else {
+            // Bytes of the right length that do not decode: a corrupted message, seen by
+            // this rank only (reported at the end of the pass).
+            let (low, high) = (self.rank.min(step.peer()), self.rank.max(step.peer()));
+            self.corrupt.get_or_insert((
+                low,
+                Problem::Corrupt {
+                    low: low as u64,
+                    high: high as u64,
+                },
+            ));
+            return;
+        };
+        if let Step::Replace { .. } = step {
+            self.doubt = their_doubt;
+            values.clone_from_slice(&theirs);
+        } else {
+            self.doubt |= their_doubt || their_digest != self.digest;
+            let mine_first = !matches!(
+                step,
+                Step::Exchange {
+                    mine_first: false,
+                    ..
+                }
+            );
+            combine_in_order(values, &mut theirs, mine_first);
+        }
+    }
+
+    /// Combines the second-pass message (statements alone) just received for `step`.
+    fn take_statements(&mut self, step: Step) {
+        let theirs = Agreement::decode(&self.incoming).filter(|(_, rest)| rest.is_empty());
+        let combined = match (step, theirs) {
+            (Step::Replace { .. }, Some((theirs, _))) => {
+                self.agreement = theirs;
+                Some(())
+            }
+            (_, Some((theirs, _))) => self.agreement.combine(&theirs),
+            (_, None) => None,
+        };
+        if combined.is_none() {
+            let (low, high) = (self.rank.min(step.peer()), self.rank.max(step.peer()));
+            let corrupt = Problem::Corrupt {
+                low: low as u64,
+                high: high as u64,
+            };
+            self.agreement.report(low, corrupt);
+        }
+    }
+}
