@@ -6,6 +6,9 @@ use crate::grid::Grid;
 use crate::halo::Ghosts;
 use crate::stencil::{Point, Stencil};
 
+/// How many rows [`Operator::apply_with`] computes between two calls of its hook.
+pub const ROWS_PER_CALL: usize = 16;
+
 /// `A`: the stencil on this rank's rows, with its ghost rows.
 pub struct Operator {
     /// This rank's rows.
@@ -28,9 +31,25 @@ impl Operator {
     /// `out = A u` on this rank's rows (`u`, `out`: local pieces). Collective over the
     /// neighbours: exchanges ghost rows on `comm`.
     pub fn apply<C: Communicator>(&mut self, comm: &C, u: &[f64], out: &mut [f64]) {
+        self.apply_with(comm, u, out, || {});
+    }
+
+    /// [`Operator::apply`], calling `now_and_then` after the ghost exchange and every
+    /// [`ROWS_PER_CALL`] rows (to advance a reduction that overlaps the product).
+    pub fn apply_with<C: Communicator>(
+        &mut self,
+        comm: &C,
+        u: &[f64],
+        out: &mut [f64],
+        mut now_and_then: impl FnMut(),
+    ) {
         self.ghosts.exchange(comm, &self.grid, u);
+        now_and_then();
         let m = self.grid.m;
         for r in 0..self.grid.rows {
+            if r % ROWS_PER_CALL == ROWS_PER_CALL - 1 {
+                now_and_then();
+            }
             let up = if r == 0 {
                 &self.ghosts.up[..]
             } else {

@@ -39,8 +39,8 @@ pub fn solve<C: Communicator>(
         let mut dots = Dots::new(s.reduction);
         dots.push(&r, &r);
         dots.push(&w, &r);
-        let reduction = begin(s.comm, dots);
-        a.apply(s.comm, &w, &mut n);
+        let mut reduction = begin(s.comm, dots);
+        a.apply_with(s.comm, &w, &mut n, || reduction.test());
         let [gamma, delta] = finish_array(reduction)?;
         let norm = gamma.sqrt();
         history.record(norm);

@@ -1,15 +1,14 @@
 //! The one place where the solvers reduce dot products over the ranks: pdot's
 //! [`LocalDots`] at an accuracy, or the usual `MPI_Allreduce` sum of local dots.
 //!
-//! The split-phase reduction ([`begin`] / [`finish`]) is blocking for now: [`begin`] does
-//! the whole reduction. Swapping in a non-blocking pdot reduction means editing [`begin`],
-//! [`finish`] and [`Handle`] only. Likewise the fused multi-dot of classical Gram–Schmidt
-//! lives in [`dots_against`].
+//! The split-phase reduction ([`begin`], [`Handle::test`], [`finish`]) is pdot's
+//! `LocalDots::begin`; the fused multi-dot of classical Gram–Schmidt lives in
+//! [`dots_against`].
 
 use mpi::collective::SystemOperation;
 use mpi::traits::{Communicator, CommunicatorCollectives};
 use pdot_kernels::Accuracy;
-use pdot_mpi::{Error, LocalDots};
+use pdot_mpi::{Error, LocalDots, PendingDots};
 
 use crate::args::Reduction;
 
@@ -39,29 +38,46 @@ impl Dots {
     }
 }
 
-/// A reduction under way. For now, its result (the reduction is done at [`begin`]).
-pub struct Handle {
-    values: Result<Vec<f64>, Error>,
+/// A reduction under way: pdot's split-phase reduction, or the result of a blocking
+/// `MPI_Allreduce` (the usual way has no split phase here).
+pub enum Handle {
+    /// pdot's reduction, started at [`begin`]; [`Handle::test`] advances it.
+    Pdot(PendingDots<f64>),
+    /// The `MPI_Allreduce` sums, done at [`begin`].
+    Done(Vec<f64>),
 }
 
-/// Starts reducing `dots` over the ranks of `comm` (collective). For now it does the whole
-/// reduction (a blocking `LocalDots::allreduce`, or `MPI_Allreduce`).
+impl Handle {
+    /// Advances the reduction without waiting (call it now and then during the work that
+    /// overlaps the reduction: with more than two ranks, its later rounds start only then).
+    pub fn test(&mut self) {
+        if let Handle::Pdot(pending) = self {
+            pending.test();
+        }
+    }
+}
+
+/// Starts reducing `dots` over the ranks of `comm` (collective): pdot's split-phase
+/// reduction (the local partials are already computed; the messages go out now), or a
+/// blocking `MPI_Allreduce`.
 pub fn begin<C: Communicator>(comm: &C, dots: Dots) -> Handle {
-    let values = match dots {
-        Dots::Pdot(mut dots) => dots.allreduce(comm),
+    match dots {
+        Dots::Pdot(dots) => Handle::Pdot(dots.begin(comm)),
         Dots::Mpi(local) => {
             let mut global = vec![0.0; local.len()];
             comm.all_reduce_into(&local[..], &mut global[..], SystemOperation::sum());
-            Ok(global)
+            Handle::Done(global)
         }
-    };
-    Handle { values }
+    }
 }
 
 /// Waits for the reduction `handle` and returns the dot products, in push order: the same
 /// on every rank (an error too).
 pub fn finish(handle: Handle) -> Result<Vec<f64>, Error> {
-    handle.values
+    match handle {
+        Handle::Pdot(pending) => pending.finish(),
+        Handle::Done(values) => Ok(values),
+    }
 }
 
 /// [`finish`] for a number of dot products known at compile time.
