@@ -23,6 +23,8 @@
 //! Rank 0 prints one `digest` line per result; the script compares them across P (Exact) and
 //! across runs and MPI libraries (all levels).
 
+mod mdot;
+
 use std::any::Any;
 
 use mpi::collective::SystemOperation;
@@ -934,6 +936,7 @@ fn main() {
     collective_errors(&suite);
     private_messages(&suite);
     user_partials(&suite);
+    mdot::run(&suite);
     let mine = suite.failures.get() as u64;
     let mut total = 0u64;
     suite
