@@ -76,7 +76,7 @@ where
     I: Input<P::Output>,
 {
     let rank = comm.rank() as usize;
-    let mut partials = Vec::with_capacity(ys.len());
+    let mut partials: Vec<P> = Vec::with_capacity(ys.len());
     if let Some(lengths) = push_partials(x, ys, &mut partials) {
         agreement.report(rank, lengths);
     }

@@ -23,6 +23,7 @@
 //! Rank 0 prints one `digest` line per result; the script compares them across P (Exact) and
 //! across runs and MPI libraries (all levels).
 
+#[path = "mpi/mdot.rs"]
 mod mdot;
 
 use std::any::Any;
