@@ -478,7 +478,7 @@ impl<O: Real, E: Input<O>> Kernel for ExactMany<'_, O, E> {
     #[inline(always)]
     fn run<S: Simd>(self, s: S) {
         let (x, ys) = (*self.xy.x, self.xy.ys);
-        if x.len() > 0 {
+        if !x.is_empty() {
             for state in self.out.iter_mut() {
                 state.flags |= crate::exact::state::NONEMPTY;
             }
