@@ -14,7 +14,8 @@
 //!
 //! For solvers that keep their own distribution: [`dot_local`] / [`dot_local_as`] take each
 //! rank's pieces as plain slices of any length, [`LocalDots`] reduces several dot products
-//! in one message at an accuracy chosen at run time, and [`Counts`] describes a split by
+//! in one message at an accuracy chosen at run time, [`mdot_local`] computes
+//! `x · y_1, ..., x · y_k` reading `x` once, and [`Counts`] describes a split by
 //! per-rank lengths ([`Partition::from_counts`], [`DistVector::from_local_counts`]).
 //! Euclidean norms: [`nrm2`] / [`nrm2_as`] of a [`DistVector`], [`nrm2_local`] of local
 //! pieces (Exact: the correctly rounded norm for every split and `P`).
@@ -66,6 +67,7 @@ mod dot;
 mod error;
 mod layout;
 mod local_dots;
+mod mdot;
 mod norm;
 mod outbox;
 mod outstanding;
@@ -88,6 +90,7 @@ pub use dot::{
 pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use local_dots::LocalDots;
+pub use mdot::mdot_local;
 pub use norm::{nrm2, nrm2_as, nrm2_local};
 pub use partition::Partition;
 pub use pending::{Pending, allreduce_begin};

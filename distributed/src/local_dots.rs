@@ -6,6 +6,7 @@ use pdot_kernels::{Accuracy, CompensatedPartial, ExactPartial, FastPartial, Inpu
 
 use crate::agreement::{Agreement, Problem};
 use crate::error::{Error, Quantity, accuracy_code};
+use crate::mdot::push_partials;
 use crate::pending_dots::PendingDots;
 use crate::reduce;
 use crate::reducible::Reducible;
@@ -147,6 +148,48 @@ impl<O: Real> LocalDots<O> {
             Partials::Compensated(v) => v.push(CompensatedPartial::of(x, y)),
             Partials::Exact(v) => v.push(ExactPartial::of(x, y)),
             Partials::Unsupported(n) => *n += 1,
+        }
+    }
+
+    /// Adds the partials of `x_local · y_j` for every `y_j` of `ys_local` (this rank's
+    /// pieces of `k` dot products sharing `x`, as the projections of classical Gram–Schmidt),
+    /// computed by the fused multi-dot kernel, which reads `x` once
+    /// ([`pdot_kernels::mdot_as`]): each has the bits [`LocalDots::push`] gives for the same
+    /// pair.
+    ///
+    /// Pieces of different lengths are not a panic: they count as empty pieces here, and
+    /// [`LocalDots::allreduce`] reports them on every rank.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let (w, v1, v2) = ([1.0f64, 2.0], [3.0f64, 4.0], [0.5f64, 0.25]);
+    /// let mut fused = LocalDots::<f64>::new(Accuracy::Compensated);
+    /// fused.push_many(&w, &[&v1, &v2]);
+    /// let mut one_by_one = LocalDots::<f64>::new(Accuracy::Compensated);
+    /// one_by_one.push(&w, &v1);
+    /// one_by_one.push(&w, &v2);
+    /// assert_eq!(fused, one_by_one);
+    /// ```
+    pub fn push_many<E: Input<O>>(&mut self, x_local: &[E], ys_local: &[&[E]]) {
+        let index = self.len();
+        let problem = match &mut self.partials {
+            Partials::Fast(v) => push_partials(x_local, ys_local, v),
+            Partials::Compensated(v) => push_partials(x_local, ys_local, v),
+            Partials::Exact(v) => push_partials(x_local, ys_local, v),
+            Partials::Unsupported(n) => {
+                *n += ys_local.len();
+                None
+            }
+        };
+        if problem.is_some()
+            && let Some((j, y)) = ys_local
+                .iter()
+                .enumerate()
+                .find(|(_, y)| y.len() != x_local.len())
+        {
+            self.problem
+                .get_or_insert((index + j, x_local.len(), y.len()));
         }
     }
 

@@ -12,6 +12,8 @@
 //!   rank's share of a block-cyclic distribution, read in place);
 //! - [`dsdot`], [`dsdot_with`], [`dsdot_strided`]: aliases of [`dot_as::<f64, f32>`](dot_as)
 //!   for BLAS users (`f32` inputs accumulated in `f64`);
+//! - [`mdot`], [`mdot_as`], [`mdot_strided_as`]: `x · y_1, ..., x · y_k` in one pass over
+//!   `x` (PETSc `VecMDot`), each result with the bits of the single dot;
 //! - [`Backend`] and [`Isa`]: the run-time dispatch, chosen once per process
 //!   (`PDOT_FORCE_ISA=portable|avx2|avx512` forces one; a name that cannot be honoured is
 //!   reported by [`Backend::active_override_error`], never printed);
@@ -61,6 +63,7 @@ mod dot;
 mod exact;
 mod input;
 mod kernel;
+mod mdot;
 mod norm;
 mod nrm2;
 mod partial;
@@ -72,6 +75,7 @@ mod strided;
 pub use accuracy::{Accuracy, ParseAccuracyError};
 pub use backend::{Backend, FORCE_ISA_VAR, Isa, IsaError};
 pub use input::{Input, ParsePrecisionError, Precision, VisitPrecision};
+pub use mdot::{mdot, mdot_as, mdot_strided_as};
 pub use norm::NormPartial;
 pub use nrm2::{nrm2, nrm2_as, nrm2_strided, nrm2_strided_as};
 pub use partial::{CompensatedPartial, ExactPartial, FastPartial, Partial, WireError};

@@ -122,7 +122,7 @@ pub fn nrm2<C: Communicator>(comm: &C, reduction: Reduction, x: &[f64]) -> Resul
 }
 
 /// `vᵢ · w` for every `vᵢ` of `basis`, in one reduction message (collective): the
-/// projections of classical Gram–Schmidt. For now one push per basis vector.
+/// projections of classical Gram–Schmidt, by pdot's fused multi-dot.
 pub fn dots_against<C: Communicator>(
     comm: &C,
     reduction: Reduction,
@@ -130,8 +130,17 @@ pub fn dots_against<C: Communicator>(
     w: &[f64],
 ) -> Result<Vec<f64>, Error> {
     let mut dots = Dots::new(reduction);
-    for v in basis {
-        dots.push(v, w);
+    match &mut dots {
+        // The fused multi-dot: w is read once for all the basis vectors.
+        Dots::Pdot(local) => {
+            let basis: Vec<&[f64]> = basis.iter().map(Vec::as_slice).collect();
+            local.push_many(w, &basis);
+        }
+        Dots::Mpi(_) => {
+            for v in basis {
+                dots.push(w, v);
+            }
+        }
     }
     allreduce(comm, dots)
 }

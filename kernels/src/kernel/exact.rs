@@ -90,7 +90,7 @@ const fn groups<E: Real>() -> usize {
 
 /// Steps per block: each lane adds at most this many products to its accumulators
 /// before they are flushed (the bounds of the module documentation assume 2^9).
-const BLOCK_STEPS: usize = 512;
+pub(crate) const BLOCK_STEPS: usize = 512;
 
 /// Products of the fast path are at least 2^-SPREAD times the block's bound (see the module
 /// documentation: at most 44 for 2^9 products per lane).
@@ -102,8 +102,12 @@ const SPREAD: i32 = 40;
 /// `x.len() == y.len()`. Meant to be inlined into a function with `s`'s target features
 /// enabled ([`ExactDot`], run by [`Simd::vectorize`]); elsewhere it is correct but slow.
 #[inline(always)]
-unsafe fn accumulate<S, E>(s: S, x: Strided<'_, E>, y: Strided<'_, E>, state: &mut ExactState)
-where
+pub(crate) unsafe fn accumulate<S, E>(
+    s: S,
+    x: Strided<'_, E>,
+    y: Strided<'_, E>,
+    state: &mut ExactState,
+) where
     S: Load<E, f64> + Flags,
     E: Real,
 {
@@ -150,42 +154,116 @@ where
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
+    let mut progress = Progress::new();
+    let mut i = 0;
+    while let Some(end) = next_block::<S, E, X, Y>(n, i, BLOCK_STEPS) {
+        // SAFETY: `next_block` leaves `slack` elements after `end <= n`.
+        unsafe { progress.block(s, x, y, i..end, state) };
+        i = end;
+    }
+    // SAFETY: i <= n.
+    unsafe { scalar_end(x, y, i, n, state) };
+}
+
+/// Where the block from element `i` of a sweep of `n` elements ends (at most `steps`
+/// steps, a whole number of them, followed by at least `slack` elements), if one fits.
+#[inline(always)]
+pub(crate) fn next_block<S, E, X, Y>(n: usize, i: usize, steps: usize) -> Option<usize>
+where
+    S: Load<E, f64> + Flags,
+    E: Real,
+    X: Source<S, E, f64>,
+    Y: Source<S, E, f64>,
+{
     let step = groups::<E>() * S::W;
     let slack = X::SLACK.max(Y::SLACK);
-    // What the scalar path adds during a block, kept apart until the block succeeds.
-    let mut spills = ExactState::new();
-    // The scale of the previous block, if it can serve for the next one.
-    let mut hint = None;
-    let mut i = 0;
-    while n - i >= step + slack {
-        let steps = ((n - i - slack) / step).min(BLOCK_STEPS);
-        let end = i + steps * step;
-        // SAFETY: end + slack <= n.
-        let mut outcome = unsafe { block(s, x, y, i..end, hint, state, &mut spills) };
+    (n - i >= step + slack).then(|| i + ((n - i - slack) / step).min(steps) * step)
+}
+
+/// The elements `from..n` added one by one on the scalar path (the ragged end).
+///
+/// # Safety
+/// `x` and `y` are sources of `n` elements each; `from <= n`.
+#[inline(always)]
+pub(crate) unsafe fn scalar_end<S, E, X, Y>(
+    x: X,
+    y: Y,
+    from: usize,
+    n: usize,
+    state: &mut ExactState,
+) where
+    S: Load<E, f64> + Flags,
+    E: Real,
+    X: Source<S, E, f64>,
+    Y: Source<S, E, f64>,
+{
+    for j in from..n {
+        // SAFETY: j < n.
+        unsafe { state.add_product(x.element(j), y.element(j)) };
+    }
+}
+
+/// The running state of one exact dot product from block to block: what the scalar path
+/// added during the current block, and the scale of the previous block.
+#[derive(Clone)]
+pub(crate) struct Progress {
+    /// What the scalar path adds during a block, kept apart until the block succeeds.
+    spills: ExactState,
+    /// The scale of the previous block, if it can serve for the next one.
+    hint: Option<i32>,
+}
+
+impl Progress {
+    /// Before the first block.
+    pub(crate) const fn new() -> Self {
+        Progress {
+            spills: ExactState::new(),
+            hint: None,
+        }
+    }
+
+    /// Adds the products of the elements `range` (a block from [`next_block`]) to `state`
+    /// exactly: on the fast path with the previous block's scale, or a fresh one, or on the
+    /// scalar path.
+    ///
+    /// # Safety
+    /// `range.end + SLACK` of both sources is at most their length; the length of `range` is
+    /// a multiple of `groups::<E>() * W`.
+    #[inline(always)]
+    pub(crate) unsafe fn block<S, E, X, Y>(
+        &mut self,
+        s: S,
+        x: X,
+        y: Y,
+        range: core::ops::Range<usize>,
+        state: &mut ExactState,
+    ) where
+        S: Load<E, f64> + Flags,
+        E: Real,
+        X: Source<S, E, f64>,
+        Y: Source<S, E, f64>,
+    {
+        let (i, end) = (range.start, range.end);
+        let spills = &mut self.spills;
+        // SAFETY: forwarded from the caller.
+        let mut outcome = unsafe { block(s, x, y, i..end, self.hint, state, spills) };
         if outcome == Outcome::Restart {
             // The block's products outgrew the previous block's bound: bound them afresh.
-            spills = ExactState::new();
+            *spills = ExactState::new();
             // SAFETY: as above.
-            outcome = unsafe { block(s, x, y, i..end, None, state, &mut spills) };
+            outcome = unsafe { block(s, x, y, i..end, None, state, spills) };
         }
-        hint = match outcome {
+        self.hint = match outcome {
             Outcome::Done(next) => next,
             _ => None,
         };
         // A restart without a hint (only a NaN can hide a product from the first pass)
         // goes to the scalar path too.
         if !matches!(outcome, Outcome::Done(_)) {
-            spills = ExactState::new();
-            for j in i..end {
-                // SAFETY: j < end <= n.
-                unsafe { state.add_product(x.element(j), y.element(j)) };
-            }
+            *spills = ExactState::new();
+            // SAFETY: end <= n.
+            unsafe { scalar_end(x, y, i, end, state) };
         }
-        i = end;
-    }
-    for j in i..n {
-        // SAFETY: j < n.
-        unsafe { state.add_product(x.element(j), y.element(j)) };
     }
 }
 

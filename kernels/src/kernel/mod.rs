@@ -7,6 +7,8 @@
 //! - [`ordered`]: [`FastDot`] and [`CompensatedDot`], the levels that follow the canonical
 //!   order;
 //! - [`exact`]: [`ExactDot`], every product added exactly to an exact state;
+//! - [`multi`]: [`FastMany`], [`CompensatedMany`], [`ExactMany`], `x · y_j` for several
+//!   `y_j` in one pass over `x`, each with the bits of the single dot;
 //! - [`sweep`] walks two logical vectors in the canonical order and hands register-wide
 //!   groups of lanes to an accumulation [`method::Method`];
 //! - [`method`] holds the per-lane arithmetic of each accuracy level and the fixed pairwise
@@ -36,10 +38,12 @@ macro_rules! unrolled {
 
 pub(crate) mod exact;
 pub(crate) mod method;
+pub(crate) mod multi;
 pub(crate) mod operands;
 pub(crate) mod ordered;
 pub(crate) mod source;
 pub(crate) mod sweep;
 
 pub(crate) use exact::ExactDot;
+pub(crate) use multi::{CompensatedMany, ExactMany, FastMany, MAX_DOTS};
 pub(crate) use ordered::{CompensatedDot, FastDot};

@@ -60,7 +60,7 @@ impl<'a, O: Real, E: Input<O>> CompensatedDot<'a, O, E> {
     /// `f64` FMA accumulation errs by at most about `n * 2^-53 * |x|.|y|`, and one rounding
     /// to `f32` adds `u * |x.y|`: within Dot2's bound `u*|x.y| + gamma_n^2 * |x|.|y|` for
     /// every `n`, cheaper than Dot2 in `f32`, and free of TwoSum's `inf - inf`.
-    const WIDE_FAST: bool = 2 * O::PRECISION <= <f64 as Real>::PRECISION;
+    pub(crate) const WIDE_FAST: bool = 2 * O::PRECISION <= <f64 as Real>::PRECISION;
 }
 
 impl<O: Real, E: Input<O>> Kernel for CompensatedDot<'_, O, E> {
@@ -97,11 +97,17 @@ impl<E: Real> Operands<'_, E> {
     {
         let (x, y) = self.get();
         // SAFETY: x.len() == y.len(), checked by `Operands::new`, the only constructor.
-        let (hi, lo) = unsafe { sweep::<S, E, A, M>(s, x, y) };
-        if hi.is_finite() {
-            (hi, lo)
-        } else {
-            (canonical_nan(hi), A::zero())
-        }
+        settle(unsafe { sweep::<S, E, A, M>(s, x, y) })
+    }
+}
+
+/// A sweep's `(hi, lo)` as the kernels return it: `hi` NaN canonical, and `lo = 0` when `hi`
+/// is not finite.
+#[inline(always)]
+pub(crate) fn settle<A: Real>((hi, lo): (A, A)) -> (A, A) {
+    if hi.is_finite() {
+        (hi, lo)
+    } else {
+        (canonical_nan(hi), A::zero())
     }
 }

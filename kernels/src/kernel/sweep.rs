@@ -12,7 +12,7 @@ use crate::real::Real;
 use crate::simd::Load;
 use crate::strided::{Layout, Strided};
 
-use super::method::Method;
+use super::method::{MAX_REGS, Method};
 use super::source::{Contiguous, Every, Gathered, Runs, Source};
 
 /// `x · y` by method `M`, in the canonical order.
@@ -60,7 +60,7 @@ where
 /// How many leading elements to peel so that loads from `p` are aligned to a whole vector,
 /// or 0 for vectors too short to gain from it.
 #[inline(always)]
-fn peel<S: Load<E, A>, E: Real, A: Real>(p: *const E, n: usize) -> usize {
+pub(crate) fn peel<S: Load<E, A>, E: Real, A: Real>(p: *const E, n: usize) -> usize {
     let size = core::mem::size_of::<E>();
     let bytes = S::W * size;
     let misaligned = (p as usize) % bytes;
@@ -71,9 +71,21 @@ fn peel<S: Load<E, A>, E: Real, A: Real>(p: *const E, n: usize) -> usize {
 }
 
 /// Blocks of `LANES` elements per chunk when a method's registers are split in halves.
-const CHUNK: usize = 8;
+pub(crate) const CHUNK: usize = 8;
 
-/// The traversal proper; see the module documentation.
+/// The register state of one dot product in a sweep: `K = LANES / W` register groups
+/// (the first `K` of the array are used).
+pub(crate) type Regs<M, A, S> = [<M as Method<A, S>>::Reg; MAX_REGS];
+
+/// Where the middle of a sweep of `n` elements that peeled `rot` ends: the middle reads
+/// whole passes of `LANES` elements, each followed by at least `slack` more, from `rot` on.
+#[inline(always)]
+pub(crate) fn middle_end(n: usize, rot: usize, lanes: usize, slack: usize) -> usize {
+    rot + (n - rot).saturating_sub(slack) / lanes * lanes
+}
+
+/// The traversal proper; see the module documentation: [`begin`], [`middle`] over
+/// `rot..middle_end`, [`end`], then the method's fixed tree.
 ///
 /// # Safety
 /// `x` and `y` are sources of `n` elements each; `rot < W`, `rot < n`.
@@ -87,36 +99,94 @@ where
     X: Source<S, E, A>,
     Y: Source<S, E, A>,
 {
+    let k = const { A::LANES / S::W };
+    let slack = X::SLACK.max(Y::SLACK);
+    let ctx = M::context(s);
+    let mut regs = [M::zero(s); MAX_REGS];
+    let mid = middle_end(n, rot, A::LANES, slack);
+    // SAFETY: rot < W, rot < n (caller); rot..mid is a whole number of passes followed by
+    // at least `slack` elements (`middle_end`); x and y have n elements (caller).
+    unsafe {
+        begin::<S, E, A, M, X, Y>(s, ctx, x, y, rot, &mut regs);
+        middle::<S, E, A, M, X, Y>(s, ctx, x, y, rot, mid, &mut regs);
+        end::<S, E, A, M, X, Y>(s, ctx, n, x, y, mid, &mut regs);
+    }
+    M::finish(s, &regs[..k], rot)
+}
+
+/// The peeled prologue: elements `0..rot` are the first of canonical lanes `0..rot`, which
+/// sit in the last register's top `rot` lanes.
+///
+/// # Safety
+/// `x` and `y` are sources of at least `rot` elements; `rot < W`.
+#[inline(always)]
+pub(crate) unsafe fn begin<S, E, A, M, X, Y>(
+    s: S,
+    ctx: M::Ctx,
+    x: X,
+    y: Y,
+    rot: usize,
+    regs: &mut Regs<M, A, S>,
+) where
+    S: Load<E, A>,
+    E: Real,
+    A: Real,
+    M: Method<A, S>,
+    X: Source<S, E, A>,
+    Y: Source<S, E, A>,
+{
+    let (w, k) = (S::W, const { A::LANES / S::W });
+    if rot > 0 {
+        // SAFETY: elements 0..rot exist (caller) and land in lanes w - rot..w.
+        let (px, py) = unsafe {
+            (
+                x.part(s, 0, rot, w - rot, E::neg_zero()),
+                y.part(s, 0, rot, w - rot, E::zero()),
+            )
+        };
+        regs[k - 1] = M::step(s, ctx, regs[k - 1], px, py);
+    }
+}
+
+/// The middle of a sweep: elements `from..to`, whole passes of `LANES` elements, added to
+/// `regs` (resumable: a range can be split anywhere at a pass boundary, with the same
+/// result).
+///
+/// # Safety
+/// `(to - from) % LANES == 0`, `from <= to`, and `x` and `y` have at least `to + slack`
+/// elements (`slack` the larger `SLACK` of the two).
+#[inline(always)]
+pub(crate) unsafe fn middle<S, E, A, M, X, Y>(
+    s: S,
+    ctx: M::Ctx,
+    x: X,
+    y: Y,
+    from: usize,
+    to: usize,
+    regs: &mut Regs<M, A, S>,
+) where
+    S: Load<E, A>,
+    E: Real,
+    A: Real,
+    M: Method<A, S>,
+    X: Source<S, E, A>,
+    Y: Source<S, E, A>,
+{
     let w = S::W;
     let l = A::LANES;
     let k = const { A::LANES / S::W };
-    const { assert!(A::LANES % S::W == 0 && A::LANES / S::W <= 8 && S::W <= 16) };
-
-    let slack = X::SLACK.max(Y::SLACK);
-    // The padding of partial vectors (see the module documentation).
-    let (x_pad, y_pad) = (E::neg_zero(), E::zero());
-    let ctx = M::context(s);
-    let mut regs = [M::zero(s); 8];
-    let mut i = 0;
-    // SAFETY: each source read below is of logical elements < n (the loop bounds say so),
-    // `vector` is used only with at least `slack` elements after the vector, a pointer from
-    // `contiguous_at(locate(i), l)` is read only for elements i..i + l (l = LANES <= 64),
-    // and `rot < W <= n` (caller).
+    const { assert!(A::LANES % S::W == 0 && A::LANES / S::W <= MAX_REGS && S::W <= 16) };
+    let mut i = from;
+    // SAFETY: each source read below is of logical elements < to, with `slack` more
+    // elements after them (caller); a pointer from `contiguous_at(locate(i), l)` is read
+    // only for elements i..i + l (l = LANES <= 64).
     unsafe {
-        if rot > 0 {
-            // Elements 0..rot are the first of canonical lanes 0..rot, which sit in the last
-            // register's top `rot` lanes.
-            let px = x.part(s, 0, rot, w - rot, x_pad);
-            let py = y.part(s, 0, rot, w - rot, y_pad);
-            regs[k - 1] = M::step(s, ctx, regs[k - 1], px, py);
-            i = rot;
-        }
         if M::SPLIT && k == 8 && X::CONTIGUOUS && Y::CONTIGUOUS {
             // Lanes are independent, so any schedule that keeps each lane's elements in
             // order gives the same bits. With 8 registers of two-vector state (16 of
             // AVX2's 16 vector registers), run registers 0..4 over a chunk of blocks, then
             // registers 4..8 over the same chunk: each half fits in registers.
-            while n - i >= CHUNK * l + slack {
+            while to - i >= CHUNK * l {
                 for half in [0, 4] {
                     for b in 0..CHUNK {
                         let base = i + b * l;
@@ -133,7 +203,7 @@ where
         if X::GROUPS || Y::GROUPS {
             // Runs (blocked views): one look-up per operand and pass of the lanes; a pass
             // within one run of each operand is read with plain loads.
-            while n - i >= l + slack {
+            while i < to {
                 let (ax, ay) = (x.locate(i), y.locate(i));
                 if let (Some(px), Some(py)) = (x.contiguous_at(ax, l), y.contiguous_at(ay, l)) {
                     unrolled!(k, |j| {
@@ -150,14 +220,49 @@ where
                 i += l;
             }
         }
-        while n - i >= l + slack {
+        while i < to {
             unrolled!(k, |j| {
                 let at = i + j * w;
                 regs[j] = M::step(s, ctx, regs[j], x.vector(s, at), y.vector(s, at));
             });
             i += l;
         }
-        // The ragged end: fewer than LANES + slack elements.
+    }
+}
+
+/// The ragged end of a sweep of `n` elements: elements `from..n`, fewer than
+/// `LANES + slack`, the last ones in partial vectors.
+///
+/// # Safety
+/// `x` and `y` are sources of `n` elements each; `from <= n`, and `from` is `rot` plus a
+/// whole number of passes.
+#[inline(always)]
+pub(crate) unsafe fn end<S, E, A, M, X, Y>(
+    s: S,
+    ctx: M::Ctx,
+    n: usize,
+    x: X,
+    y: Y,
+    from: usize,
+    regs: &mut Regs<M, A, S>,
+) where
+    S: Load<E, A>,
+    E: Real,
+    A: Real,
+    M: Method<A, S>,
+    X: Source<S, E, A>,
+    Y: Source<S, E, A>,
+{
+    let w = S::W;
+    let l = A::LANES;
+    let k = const { A::LANES / S::W };
+    let slack = X::SLACK.max(Y::SLACK);
+    // The padding of partial vectors (see the module documentation).
+    let (x_pad, y_pad) = (E::neg_zero(), E::zero());
+    let mut i = from;
+    // SAFETY: every element read is < n; `vector` is used only with at least `slack`
+    // elements after the vector.
+    unsafe {
         while i < n {
             unrolled!(k, |j| {
                 let at = i + j * w;
@@ -174,5 +279,4 @@ where
             i += l;
         }
     }
-    M::finish(s, &regs[..k], rot)
 }

@@ -8,7 +8,9 @@ use super::wire::{HEADER_LEN, check_out, f64_at, read_header, write_header};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::kernel::CompensatedDot;
+
+use crate::kernel::{CompensatedDot, CompensatedMany, MAX_DOTS};
+use crate::mdot::check_many;
 use crate::pow2::ldexp;
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
@@ -69,6 +71,24 @@ impl<O: Real> Partial for CompensatedPartial<O> {
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
         let (hi, lo) = backend.vectorize(CompensatedDot::<O, I>::new(&x, &y));
         Self::from_parts(hi, lo)
+    }
+
+    #[track_caller]
+    fn of_many_strided_on<I: Input<O>>(
+        backend: Backend,
+        x: Strided<'_, I>,
+        ys: &[Strided<'_, I>],
+        out: &mut [Self],
+    ) {
+        check_many(x.len(), ys.iter().map(|y| y.len()), out.len());
+        for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
+            let mut sums = [(0.0, 0.0); MAX_DOTS];
+            let sums = &mut sums[..ys.len()];
+            backend.vectorize(CompensatedMany::<O, I>::new(&x, ys, sums));
+            for (o, &(hi, lo)) in out.iter_mut().zip(sums.iter()) {
+                *o = Self::from_parts(hi, lo);
+            }
+        }
     }
 
     fn merge(&mut self, other: &Self) {

@@ -11,7 +11,8 @@ use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
 use crate::exact::superacc::{BIAS, LIMBS, Superacc};
 use crate::input::Input;
-use crate::kernel::ExactDot;
+use crate::kernel::{ExactDot, ExactMany, MAX_DOTS};
+use crate::mdot::check_many;
 use crate::real::Real;
 use crate::strided::Strided;
 
@@ -72,6 +73,24 @@ impl<O: Real> Partial for ExactPartial<O> {
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
         Self::from_state(backend.vectorize(ExactDot::<O, I>::new(&x, &y)))
+    }
+
+    #[track_caller]
+    fn of_many_strided_on<I: Input<O>>(
+        backend: Backend,
+        x: Strided<'_, I>,
+        ys: &[Strided<'_, I>],
+        out: &mut [Self],
+    ) {
+        check_many(x.len(), ys.iter().map(|y| y.len()), out.len());
+        for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
+            let mut states: [ExactState; MAX_DOTS] = core::array::from_fn(|_| ExactState::new());
+            let states = &mut states[..ys.len()];
+            backend.vectorize(ExactMany::<O, I>::new(&x, ys, states));
+            for (o, state) in out.iter_mut().zip(states.iter_mut()) {
+                *o = Self::from_state(core::mem::take(state));
+            }
+        }
     }
 
     fn merge(&mut self, other: &Self) {

@@ -6,7 +6,9 @@ use super::wire::{HEADER_LEN, check_out, read_header, write_header};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::kernel::FastDot;
+
+use crate::kernel::{FastDot, FastMany, MAX_DOTS};
+use crate::mdot::check_many;
 use crate::pow2::ldexp;
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
@@ -52,6 +54,24 @@ impl<O: Real> Partial for FastPartial<O> {
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
         FastPartial {
             sum: backend.vectorize(FastDot::<O, I>::new(&x, &y)),
+        }
+    }
+
+    #[track_caller]
+    fn of_many_strided_on<I: Input<O>>(
+        backend: Backend,
+        x: Strided<'_, I>,
+        ys: &[Strided<'_, I>],
+        out: &mut [Self],
+    ) {
+        check_many(x.len(), ys.iter().map(|y| y.len()), out.len());
+        for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
+            let mut sums = [O::zero(); MAX_DOTS];
+            let sums = &mut sums[..ys.len()];
+            backend.vectorize(FastMany::<O, I>::new(&x, ys, sums));
+            for (o, &sum) in out.iter_mut().zip(sums.iter()) {
+                *o = FastPartial { sum };
+            }
         }
     }
 

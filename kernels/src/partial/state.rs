@@ -72,6 +72,62 @@ pub trait Partial: Clone + Debug + PartialEq + Send + Sync + 'static {
         y: Strided<'_, I>,
     ) -> Self;
 
+    /// The partials of `x · ys[j]` into `out[j]`, on the backend the free functions use:
+    /// each equal to [`Partial::of`]`(x, ys[j])`, with `x` read once for up to eight `ys[j]`.
+    ///
+    /// # Panics
+    /// If some `ys[j].len() != x.len()`, or if `out.len() != ys.len()`; the message names
+    /// the lengths.
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, Partial};
+    /// let x = [1.0f64, 2.0];
+    /// let (a, b) = ([3.0, 4.0], [1e300, -1e300]);
+    /// let mut out = [ExactPartial::new(), ExactPartial::new()];
+    /// ExactPartial::<f64>::of_many(&x, &[&a, &b], &mut out);
+    /// assert_eq!(out[0], ExactPartial::of(&x, &a));
+    /// assert_eq!(out[1].finish(), -1e300);
+    /// ```
+    #[track_caller]
+    fn of_many<I: Input<Self::Output>>(x: &[I], ys: &[&[I]], out: &mut [Self]) {
+        crate::mdot::check_many(x.len(), ys.iter().map(|y| y.len()), out.len());
+        let backend = Backend::active();
+        crate::mdot::for_groups(ys, |at, group| {
+            let out = &mut out[at..at + group.len()];
+            Self::of_many_strided_on(backend, x.into(), group, out);
+        });
+    }
+
+    /// The partials of the strided views `x · ys[j]` into `out[j]` on `backend`: each equal
+    /// to [`Partial::of_strided_on`]`(backend, x, ys[j])`. The partials of pdot read `x`
+    /// once for up to eight `ys[j]`; this default computes them one by one.
+    ///
+    /// # Panics
+    /// If some `ys[j].len() != x.len()`, or if `out.len() != ys.len()`; the message names
+    /// the lengths.
+    ///
+    /// ```
+    /// use pdot_kernels::{Backend, FastPartial, Partial, Strided};
+    /// let a = [1.0f32, 2.0, 3.0];
+    /// let x = Strided::new(&a, 3, -1)?; // 3, 2, 1
+    /// let mut out = [FastPartial::<f64>::new(); 2];
+    /// FastPartial::of_many_strided_on(Backend::detect(), x, &[a[..].into(), x], &mut out);
+    /// assert_eq!(out.map(|p| p.finish()), [10.0, 14.0]);
+    /// # Ok::<(), pdot_kernels::StrideError>(())
+    /// ```
+    #[track_caller]
+    fn of_many_strided_on<I: Input<Self::Output>>(
+        backend: Backend,
+        x: Strided<'_, I>,
+        ys: &[Strided<'_, I>],
+        out: &mut [Self],
+    ) {
+        crate::mdot::check_many(x.len(), ys.iter().map(|y| y.len()), out.len());
+        for (o, &y) in out.iter_mut().zip(ys) {
+            *o = Self::of_strided_on(backend, x, y);
+        }
+    }
+
     /// Adds the elements of `other` to `self`.
     fn merge(&mut self, other: &Self);
 

@@ -14,6 +14,7 @@ mod canonical_order;
 mod errors;
 mod exact_mode;
 mod exact_reference;
+mod mdot;
 mod norms;
 mod partials;
 mod special_values;
