@@ -8,7 +8,7 @@
 #   make bench-mpi  the distributed figures: scaling, all-reduce latency, memory per rank
 
 SHELL := /bin/bash
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 15
 
 .PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz
 RANKS ?= 2

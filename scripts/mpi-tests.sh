@@ -43,7 +43,7 @@ for line in sys.stdin:
 digests() { grep '^digest ' "$1" | sort; }
 
 # finalize_grace LIMIT LOG CMD...: runs CMD with its output in LOG, under `timeout LIMIT`, but
-# once the suite's summary line is out, gives it only 30 s more to exit; exit status 124 if it
+# once the suite's summary line is out, gives it only 5 s more to exit; exit status 124 if it
 # was stopped.
 finalize_grace() {
     local limit=$1 log=$2
@@ -53,7 +53,7 @@ finalize_grace() {
     while kill -0 "$job" 2>/dev/null; do
         if grep -q '^mpi suite' "$log" 2>/dev/null; then
             waited=$((waited + 1))
-            if [[ $waited -gt 30 ]]; then
+            if [[ $waited -gt 5 ]]; then
                 pkill -TERM -P "$job" 2>/dev/null || true
                 wait "$job" 2>/dev/null || true
                 return 124
