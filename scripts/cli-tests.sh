@@ -27,7 +27,7 @@ keys="result result_bits n ranks layout accuracy precision data seed seconds sec
 
 # Data files and their single-core Exact results.
 source scripts/mpi-env.sh
-mpi_cargo "$(mpi_plain)" run --release -q -p pdot-mpi \
+mpi_cargo "$(mpi_plain)" run --profile ci -q -p pdot-mpi \
     --example npy_files -- "$out/data" 100003 >"$out/expected.txt"
 expected() { grep "^exact-$1 " "$out/expected.txt" | cut -d' ' -f2; }
 
@@ -36,7 +36,7 @@ for lib in "${libraries[@]}"; do
         mpich) other_lib=openmpi ;;
         openmpi) other_lib=mpich ;;
     esac
-    pdot=$(mpi_target "$lib")/release/pdot
+    pdot=$(mpi_out "$lib")/pdot
     read -r -a run <<<"$(mpi_launcher "$lib")"
     read -r -a other <<<"$(mpi_launcher "$other_lib")"
     [[ -x $pdot ]] || { failed "$lib: $pdot not built"; continue; }

@@ -5,6 +5,9 @@
 #                        plain `mpicc` names (what a plain `cargo build` links), target-LIB
 #                        for the other one (mpi-sys does not notice a change of MPI)
 #   mpi_cargo LIB ARGS   cargo ARGS built against LIB
+#   mpi_out LIB          where the test scripts' builds against LIB land: the target dir's
+#                        folder of the `ci` profile (Cargo.toml), which they build with
+#                        `mpi_cargo LIB build --profile ci ...`
 #   mpi_launcher LIB     the launch command for LIB, with Open MPI's flags: --oversubscribe
 #                        (more ranks than cores) and, as root, --allow-run-as-root.
 #                        With PDOT_MPI_NET=tcp, every message between ranks goes over TCP,
@@ -23,6 +26,10 @@ mpi_plain() {
 
 mpi_target() {
     if [[ $1 == "$(mpi_plain)" ]]; then echo "${CARGO_TARGET_DIR:-target}"; else echo "target-$1"; fi
+}
+
+mpi_out() {
+    echo "$(mpi_target "$1")/ci"
 }
 
 mpi_cargo() {

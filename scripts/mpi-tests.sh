@@ -30,8 +30,8 @@ source scripts/mpi-env.sh
 # Builds the suite and pdot against library $1; prints the suite's path.
 build() {
     local lib=$1
-    mpi_cargo "$lib" build --release -q -p pdot-mpi --bin pdot >&2
-    mpi_cargo "$lib" test --release -q -p pdot-mpi --test mpi \
+    mpi_cargo "$lib" build --profile ci -q -p pdot-mpi --bin pdot >&2
+    mpi_cargo "$lib" test --profile ci -q -p pdot-mpi --test mpi \
         --no-run --message-format=json 2>/dev/null |
         python3 -c 'import json, sys
 for line in sys.stdin:

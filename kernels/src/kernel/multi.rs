@@ -255,10 +255,38 @@ where
                 sweep::begin::<S, E, A, M, X, Y>(s, ctx, x, y, rot, state);
             }
             let mut regs = [M::zero(s); MAX_REGS];
+            let group = const { group_len::<S, E, A, M>() };
             let mut i = rot;
             while i < mid {
                 let to = mid.min(i + chunk);
-                for (state, &y) in states.iter_mut().zip(ys).take(g) {
+                let mut t = 0;
+                if X::CONTIGUOUS && Y::CONTIGUOUS {
+                    while group >= 4 && g - t >= 4 {
+                        middle_group::<S, E, A, M, X, Y, 4>(
+                            s,
+                            ctx,
+                            x,
+                            &ys[t..],
+                            i,
+                            to,
+                            &mut states[t..],
+                        );
+                        t += 4;
+                    }
+                    while group >= 2 && g - t >= 2 {
+                        middle_group::<S, E, A, M, X, Y, 2>(
+                            s,
+                            ctx,
+                            x,
+                            &ys[t..],
+                            i,
+                            to,
+                            &mut states[t..],
+                        );
+                        t += 2;
+                    }
+                }
+                for (state, &y) in states[t..g].iter_mut().zip(&ys[t..g]) {
                     unrolled!(k, |r| {
                         regs[r] = state[r];
                     });
@@ -275,6 +303,76 @@ where
             }
         }
     }
+}
+
+/// How many dots [`middle_group`] runs side by side: as many as keep their registers in half
+/// of the backend's vector registers (32 of 64 bytes, else 16), at most 4, at least 1.
+const fn group_len<S, E, A, M>() -> usize
+where
+    S: Load<E, A>,
+    E: Real,
+    A: Real,
+    M: Method<A, S>,
+{
+    let vector = core::mem::size_of::<S::V>();
+    let registers = if vector >= 64 { 32 } else { 16 };
+    let per_dot = (A::LANES / S::W) * core::mem::size_of::<M::Reg>().div_ceil(vector);
+    let g = registers / 2 / per_dot;
+    if g >= 4 {
+        4
+    } else if g >= 2 {
+        2
+    } else {
+        1
+    }
+}
+
+/// The middle of the sweeps of `x` with `ys[..G]` over `from..to`, side by side: each
+/// vector of `x` is loaded once and stepped into the `G` dots, so that `G` streams of `y`
+/// are in flight at once (more memory-level parallelism than one `y_j` at a time). Each
+/// register of each dot still takes its elements in increasing order, as in
+/// [`sweep::middle`]: the same bits.
+///
+/// # Safety
+/// As [`sweep::middle`] for `x` and each of `ys[..G]`, which are contiguous sources;
+/// `ys.len() >= G`, `states.len() >= G`.
+#[inline(always)]
+unsafe fn middle_group<S, E, A, M, X, Y, const G: usize>(
+    s: S,
+    ctx: M::Ctx,
+    x: X,
+    ys: &[Y],
+    from: usize,
+    to: usize,
+    states: &mut [sweep::Regs<M, A, S>],
+) where
+    S: Load<E, A>,
+    E: Real,
+    A: Real,
+    M: Method<A, S>,
+    X: Source<S, E, A>,
+    Y: Source<S, E, A>,
+{
+    let (w, l) = (S::W, A::LANES);
+    let k = const { A::LANES / S::W };
+    let ys: [Y; G] = core::array::from_fn(|q| ys[q]);
+    let mut regs: [sweep::Regs<M, A, S>; G] = core::array::from_fn(|q| states[q]);
+    let mut i = from;
+    // SAFETY: every vector read is of logical elements < to, with `slack` more after them,
+    // in sources of contiguous elements (caller).
+    unsafe {
+        while i < to {
+            unrolled!(k, |j| {
+                let at = i + j * w;
+                let vx = x.vector(s, at);
+                unrolled!(G, |q| {
+                    regs[q][j] = M::step(s, ctx, regs[q][j], vx, ys[q].vector(s, at));
+                });
+            });
+            i += l;
+        }
+    }
+    states[..G].copy_from_slice(&regs);
 }
 
 /// The fused sweeps of `x` with each of `ys` by method `M`, each settled as the single dot's
