@@ -255,34 +255,29 @@ where
                 sweep::begin::<S, E, A, M, X, Y>(s, ctx, x, y, rot, state);
             }
             let mut regs = [M::zero(s); MAX_REGS];
-            let group = const { group_len::<S, E, A, M>() };
+            let (group, halves) = const { group_plan::<S, E, A, M>() };
             let mut i = rot;
             while i < mid {
                 let to = mid.min(i + chunk);
                 let mut t = 0;
                 if X::CONTIGUOUS && Y::CONTIGUOUS {
+                    let (ys, states) = (&ys[..g], &mut states[..g]);
                     while group >= 4 && g - t >= 4 {
-                        middle_group::<S, E, A, M, X, Y, 4>(
-                            s,
-                            ctx,
-                            x,
-                            &ys[t..],
-                            i,
-                            to,
-                            &mut states[t..],
-                        );
+                        let (y, st) = (&ys[t..], &mut states[t..]);
+                        if halves {
+                            middle_group::<S, E, A, M, X, Y, 4, true>(s, ctx, x, y, i, to, st);
+                        } else {
+                            middle_group::<S, E, A, M, X, Y, 4, false>(s, ctx, x, y, i, to, st);
+                        }
                         t += 4;
                     }
                     while group >= 2 && g - t >= 2 {
-                        middle_group::<S, E, A, M, X, Y, 2>(
-                            s,
-                            ctx,
-                            x,
-                            &ys[t..],
-                            i,
-                            to,
-                            &mut states[t..],
-                        );
+                        let (y, st) = (&ys[t..], &mut states[t..]);
+                        if halves {
+                            middle_group::<S, E, A, M, X, Y, 2, true>(s, ctx, x, y, i, to, st);
+                        } else {
+                            middle_group::<S, E, A, M, X, Y, 2, false>(s, ctx, x, y, i, to, st);
+                        }
                         t += 2;
                     }
                 }
@@ -305,19 +300,8 @@ where
     }
 }
 
-/// How many dots [`middle_group`] runs side by side: as many as keep their registers in half
-/// of the backend's vector registers (32 of 64 bytes, else 16), at most 4, at least 1.
-const fn group_len<S, E, A, M>() -> usize
-where
-    S: Load<E, A>,
-    E: Real,
-    A: Real,
-    M: Method<A, S>,
-{
-    let vector = core::mem::size_of::<S::V>();
-    let registers = if vector >= 64 { 32 } else { 16 };
-    let per_dot = (A::LANES / S::W) * core::mem::size_of::<M::Reg>().div_ceil(vector);
-    let g = registers / 2 / per_dot;
+/// 4, 2 or 1: the largest of them that is at most `g` (1 for `g == 0`).
+const fn pow2_at_most_4(g: usize) -> usize {
     if g >= 4 {
         4
     } else if g >= 2 {
@@ -327,17 +311,45 @@ where
     }
 }
 
+/// How [`middle_group`] runs dots side by side: how many (4, 2, or 1 for not at all), and
+/// whether in halves. The registers of the group must fit in half of the backend's vector
+/// registers (32 of 64 bytes, else 16), next to the loaded vectors: whole (AVX-512 Fast: 4
+/// dots of 4 registers), or, when a dot's registers do not leave room for two, each half of
+/// them at a time (AVX2 Fast: 2 dots of 8 registers, 4 at a time).
+const fn group_plan<S, E, A, M>() -> (usize, bool)
+where
+    S: Load<E, A>,
+    E: Real,
+    A: Real,
+    M: Method<A, S>,
+{
+    let vector = core::mem::size_of::<S::V>();
+    let budget = if vector >= 64 { 16 } else { 8 };
+    let k = A::LANES / S::W;
+    let per_dot = k * core::mem::size_of::<M::Reg>().div_ceil(vector);
+    if budget / per_dot >= 2 {
+        (pow2_at_most_4(budget / per_dot), false)
+    } else if k % 2 == 0 && budget / (per_dot / 2) >= 2 {
+        (pow2_at_most_4(budget / (per_dot / 2)), true)
+    } else {
+        (1, false)
+    }
+}
+
 /// The middle of the sweeps of `x` with `ys[..G]` over `from..to`, side by side: each
 /// vector of `x` is loaded once and stepped into the `G` dots, so that `G` streams of `y`
-/// are in flight at once (more memory-level parallelism than one `y_j` at a time). Each
+/// are in flight at once (more memory-level parallelism than one `y_j` at a time). With
+/// `HALVES`, registers `0..K/2` of every dot run over [`CHUNK`] passes, then registers
+/// `K/2..K` over the same passes (as [`sweep::middle`] does for a large state). Each
 /// register of each dot still takes its elements in increasing order, as in
 /// [`sweep::middle`]: the same bits.
 ///
 /// # Safety
 /// As [`sweep::middle`] for `x` and each of `ys[..G]`, which are contiguous sources;
 /// `ys.len() >= G`, `states.len() >= G`.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn middle_group<S, E, A, M, X, Y, const G: usize>(
+unsafe fn middle_group<S, E, A, M, X, Y, const G: usize, const HALVES: bool>(
     s: S,
     ctx: M::Ctx,
     x: X,
@@ -361,6 +373,25 @@ unsafe fn middle_group<S, E, A, M, X, Y, const G: usize>(
     // SAFETY: every vector read is of logical elements < to, with `slack` more after them,
     // in sources of contiguous elements (caller).
     unsafe {
+        if HALVES {
+            while to - i >= CHUNK * l {
+                for half in [0, k / 2] {
+                    for b in 0..CHUNK {
+                        let base = i + b * l;
+                        unrolled!(k / 2, |jj| {
+                            let j = half + jj;
+                            let at = base + j * w;
+                            let vx = x.vector(s, at);
+                            unrolled!(G, |q| {
+                                let vy = ys[q].vector(s, at);
+                                regs[q][j] = M::step(s, ctx, regs[q][j], vx, vy);
+                            });
+                        });
+                    }
+                }
+                i += CHUNK * l;
+            }
+        }
         while i < to {
             unrolled!(k, |j| {
                 let at = i + j * w;
