@@ -2,7 +2,9 @@
 //! message.
 
 use mpi::topology::Communicator;
-use pdot_kernels::{Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real};
+use pdot_kernels::{
+    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real, Strided,
+};
 
 use crate::agreement::{Agreement, Problem};
 use crate::error::{Error, Quantity, accuracy_code};
@@ -135,19 +137,87 @@ impl<O: Real> LocalDots<O> {
     /// assert_eq!(dots.len(), 2);
     /// ```
     pub fn push<E: Input<O>>(&mut self, x_local: &[E], y_local: &[E]) {
+        self.push_strided(x_local.into(), y_local.into());
+    }
+
+    /// [`LocalDots::push`] on strided views of this rank's pieces (any [`Strided`] view:
+    /// BLAS increments, negative ones included, or blocked runs); nothing is copied. The
+    /// partial has the bits [`LocalDots::push`] gives for the contiguous copies.
+    ///
+    /// Views of different lengths are not a panic: they count as empty pieces here, and
+    /// [`LocalDots::allreduce`] reports them on every rank.
+    ///
+    /// ```
+    /// # use pdot_kernels::{Accuracy, Strided};
+    /// # use pdot_mpi::LocalDots;
+    /// let a = [1.0f64, 2.0, 3.0, 4.0];
+    /// let mut strided = LocalDots::<f64>::new(Accuracy::Exact);
+    /// strided.push_strided(Strided::new(&a, 2, -2)?, a[..2].into()); // (3, 1) · (1, 2)
+    /// let mut copied = LocalDots::<f64>::new(Accuracy::Exact);
+    /// copied.push(&[3.0, 1.0], &[1.0, 2.0]);
+    /// assert_eq!(strided, copied);
+    /// # Ok::<(), pdot_kernels::StrideError>(())
+    /// ```
+    pub fn push_strided<E: Input<O>>(&mut self, x_local: Strided<'_, E>, y_local: Strided<'_, E>) {
         let index = self.len();
         let (x, y) = if x_local.len() == y_local.len() {
             (x_local, y_local)
         } else {
             self.problem
                 .get_or_insert((index, x_local.len(), y_local.len()));
-            (&x_local[..0], &y_local[..0])
+            (Strided::from(&[][..]), Strided::from(&[][..]))
         };
         match &mut self.partials {
-            Partials::Fast(v) => v.push(FastPartial::of(x, y)),
-            Partials::Compensated(v) => v.push(CompensatedPartial::of(x, y)),
-            Partials::Exact(v) => v.push(ExactPartial::of(x, y)),
+            Partials::Fast(v) => v.push(FastPartial::of_strided(x, y)),
+            Partials::Compensated(v) => v.push(CompensatedPartial::of_strided(x, y)),
+            Partials::Exact(v) => v.push(ExactPartial::of_strided(x, y)),
             Partials::Unsupported(n) => *n += 1,
+        }
+    }
+
+    /// [`LocalDots::push_many`] on strided views: the partials of `x_local · y_j` for every
+    /// `y_j` of `ys_local`, by the fused multi-dot kernel (reading `x` once), each with the
+    /// bits [`LocalDots::push`] gives for the contiguous copies.
+    ///
+    /// Views of different lengths are not a panic: they count as empty pieces here, and
+    /// [`LocalDots::allreduce`] reports them on every rank.
+    ///
+    /// ```
+    /// # use pdot_kernels::{Accuracy, Strided};
+    /// # use pdot_mpi::LocalDots;
+    /// let a = [1.0f64, 2.0, 3.0, 4.0];
+    /// let x = Strided::new(&a, 2, 2)?; // 1, 3
+    /// let mut fused = LocalDots::<f64>::new(Accuracy::Compensated);
+    /// fused.push_many_strided(x, &[Strided::new(&a, 2, -1)?, a[2..].into()]);
+    /// let mut one_by_one = LocalDots::<f64>::new(Accuracy::Compensated);
+    /// one_by_one.push(&[1.0, 3.0], &[2.0, 1.0]);
+    /// one_by_one.push(&[1.0, 3.0], &[3.0, 4.0]);
+    /// assert_eq!(fused, one_by_one);
+    /// # Ok::<(), pdot_kernels::StrideError>(())
+    /// ```
+    pub fn push_many_strided<E: Input<O>>(
+        &mut self,
+        x_local: Strided<'_, E>,
+        ys_local: &[Strided<'_, E>],
+    ) {
+        let index = self.len();
+        if let Some((j, y)) = ys_local
+            .iter()
+            .enumerate()
+            .find(|(_, y)| y.len() != x_local.len())
+        {
+            self.problem
+                .get_or_insert((index + j, x_local.len(), y.len()));
+            for _ in ys_local {
+                self.push_strided::<E>(Strided::from(&[][..]), Strided::from(&[][..]));
+            }
+            return;
+        }
+        match &mut self.partials {
+            Partials::Fast(v) => many_strided(x_local, ys_local, v),
+            Partials::Compensated(v) => many_strided(x_local, ys_local, v),
+            Partials::Exact(v) => many_strided(x_local, ys_local, v),
+            Partials::Unsupported(n) => *n += ys_local.len(),
         }
     }
 
@@ -336,4 +406,12 @@ where
 {
     reduce::run(comm, agreement, values).verdict()?;
     Ok(values.iter().map(Partial::finish).collect())
+}
+
+/// Appends the partials of `x · y_j` for every `y_j` of `ys` (all of `x`'s length) to `out`,
+/// by the fused multi-dot kernel.
+fn many_strided<P: Partial, I: Input<P::Output>>(x: Strided<'_, I>, ys: &[Strided<'_, I>], out: &mut Vec<P>) {
+    let start = out.len();
+    out.resize(start + ys.len(), P::new());
+    P::of_many_strided_on(Backend::active(), x, ys, &mut out[start..]);
 }
