@@ -45,6 +45,8 @@ pub struct LocalDots<O: Real> {
     partials: Partials<O>,
     /// The first pair of pieces of different lengths: its index and the two lengths.
     problem: Option<(usize, usize, usize)>,
+    /// The caller's code of [`LocalDots::reject`], if it rejected its input.
+    rejected: Option<u64>,
 }
 
 /// The partials, of the type of the accuracy level.
@@ -79,6 +81,7 @@ impl<O: Real> LocalDots<O> {
             accuracy,
             partials,
             problem: None,
+            rejected: None,
         }
     }
 
@@ -173,6 +176,35 @@ impl<O: Real> LocalDots<O> {
             Partials::Exact(v) => v.push(ExactPartial::of_strided(x, y)),
             Partials::Unsupported(n) => *n += 1,
         }
+    }
+
+    /// Marks this rank's input as unusable, with a code of the caller's choosing: the next
+    /// [`LocalDots::allreduce`] (or [`LocalDots::begin`]) still takes part in the reduction,
+    /// so no rank waits, and returns [`Error::Rejected`] naming the lowest rank that
+    /// rejected (with its code) on every rank, whatever this rank pushed. For bindings that
+    /// check their input (types, shapes) before computing: a rank whose input is bad must not
+    /// skip the collective call.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Exact);
+    /// dots.reject(3); // say, this rank was given integers
+    /// assert!(dots.is_rejected());
+    /// ```
+    pub fn reject(&mut self, code: u64) {
+        self.rejected.get_or_insert(code);
+    }
+
+    /// Whether [`LocalDots::reject`] was called.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// assert!(!LocalDots::<f32>::new(Accuracy::Fast).is_rejected());
+    /// ```
+    pub fn is_rejected(&self) -> bool {
+        self.rejected.is_some()
     }
 
     /// [`LocalDots::push_many`] on strided views: the partials of `x_local · y_j` for every
@@ -337,13 +369,17 @@ impl<O: Real> LocalDots<O> {
 
     /// This rank's statements: the accuracy, and its problem if it has one.
     fn agreement(&self, rank: usize) -> Agreement {
-        let problem = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
+        let lengths = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
             x: x as u64,
             y: y as u64,
         });
+        let rejected = self.rejected.map(|code| Problem::Rejected { code });
+        let problem = rejected.or(lengths);
         let facts = [(Quantity::Accuracy, accuracy_code(self.accuracy))];
         let mut agreement = Agreement::new(rank, &facts, problem);
-        if let Partials::Unsupported(_) = self.partials {
+        if let Partials::Unsupported(_) = self.partials
+            && problem.is_none()
+        {
             agreement.report(rank, Problem::UnsupportedAccuracy);
         }
         agreement
