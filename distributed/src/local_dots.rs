@@ -446,7 +446,11 @@ where
 
 /// Appends the partials of `x · y_j` for every `y_j` of `ys` (all of `x`'s length) to `out`,
 /// by the fused multi-dot kernel.
-fn many_strided<P: Partial, I: Input<P::Output>>(x: Strided<'_, I>, ys: &[Strided<'_, I>], out: &mut Vec<P>) {
+fn many_strided<P: Partial, I: Input<P::Output>>(
+    x: Strided<'_, I>,
+    ys: &[Strided<'_, I>],
+    out: &mut Vec<P>,
+) {
     let start = out.len();
     out.resize(start + ys.len(), P::new());
     P::of_many_strided_on(Backend::active(), x, ys, &mut out[start..]);
