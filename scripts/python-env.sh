@@ -43,7 +43,13 @@ fi
 # 2. Build with mpi4py's MPI, lint, install.
 mpicc=$("$py" python/mpicc.py)
 echo "python-env: mpi4py uses $("$py" -c 'import mpi4py; print(mpi4py.get_config().get("mpicc", "a binary wheel"))'); building pdot with MPICC=$mpicc"
-export MPICC=$mpicc
+# Plain mpicc's library: leave MPICC unset, as the workspace's builds do (setting it would make
+# the MPI crates rebuild here and again for them).
+if [[ $(readlink -f "$(command -v "$mpicc")") == $(readlink -f "$(command -v mpicc)") ]]; then
+    unset MPICC
+else
+    export MPICC=$mpicc
+fi
 if [[ ${PDOT_PY_LINT:-0} == 1 ]]; then
     cargo fmt --manifest-path python/Cargo.toml -- --check
     cargo clippy --manifest-path python/Cargo.toml --release --all-targets -q -- -D warnings
