@@ -2,7 +2,8 @@
 #   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...`, built with
 #                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
 #   make test       everything CI checks: format, lints, docs, tests, MPI tests, solver
-#                   examples (Exact iteration counts independent of P), short fuzzing
+#                   examples (Exact iteration counts independent of P), the Python package
+#                   (scripts/python-tests.sh), short fuzzing
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
 #   make bench-mpi  the distributed figures: scaling, all-reduce latency, memory per rank
@@ -10,7 +11,7 @@
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 15
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz python
 RANKS ?= 2
 N ?= 1e7
 
@@ -51,5 +52,8 @@ solvers: deps
 fuzz:
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-test: lint doc unit mpi solvers fuzz
+python: deps
+	bash scripts/python-tests.sh
+
+test: lint doc unit mpi solvers python fuzz
 	@echo "make test: all checks passed"

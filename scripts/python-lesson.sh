@@ -29,7 +29,7 @@ for case in ("lesson", "ill-conditioned"):
         cells = []
         for w in ways:
             (r,) = [r for r in rows if int(r[1]) == p and r[2] == case and r[3] == w]
-            cells.append(f"{r[4]} `{r[5][-6:]}`")
+            cells.append(f"{r[4]} `{r[5]}`")
         print(f"| {p} | " + " | ".join(cells) + " |")
     for w in ways:
         distinct = {r[5] for r in rows if r[2] == case and r[3] == w}
