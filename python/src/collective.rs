@@ -2,16 +2,14 @@
 //! while the kernels run and while waiting on MPI. A rank whose arguments are bad still
 //! joins the reduction (`LocalDots::reject`), so every rank raises the same exception.
 
-use std::any::Any;
-
 use pdot_kernels::{Accuracy, Input, Real, Strided};
-use pdot_mpi::{BorrowedComm, LocalDots, PendingDots};
+use pdot_mpi::{BorrowedComm, LocalDots};
 use pyo3::prelude::*;
 
 use crate::arrays::Bad;
 use crate::comm::{self, Locked};
 use crate::errors;
-use crate::pending::Pending;
+use crate::pending::{Pending, Started};
 use crate::request::{Job, Kind, Request};
 use crate::single::wide;
 
@@ -103,14 +101,6 @@ pub fn begin(
     }
 }
 
-/// A started reduction, by result type.
-pub enum Started {
-    /// float64 results.
-    F64(PendingDots<f64>),
-    /// float32 results.
-    F32(PendingDots<f32>),
-}
-
 /// The start of a split-phase reduction.
 struct Start<'py> {
     py: Python<'py>,
@@ -133,19 +123,5 @@ impl Job for Start<'_> {
             dots.push_many_strided(x, ys);
             Locked(Started::of(dots.begin(&*comm.0)))
         })
-    }
-}
-
-impl Started {
-    /// `pending` by its result type (`O` is f64 or f32: the kernels' `Real` types).
-    fn of<O: Real>(pending: PendingDots<O>) -> Started {
-        let any: Box<dyn Any> = Box::new(pending);
-        match any.downcast::<PendingDots<f64>>() {
-            Ok(p) => Started::F64(*p),
-            Err(any) => match any.downcast::<PendingDots<f32>>() {
-                Ok(p) => Started::F32(*p),
-                Err(_) => unreachable!("pdot: a result type other than f64 and f32"),
-            },
-        }
     }
 }

@@ -1,12 +1,14 @@
 //! `pdot.Pending`: a split-phase collective dot product (or multi-dot) in flight.
 
+use std::any::Any;
 use std::sync::Mutex;
 
 use numpy::PyArray1;
+use pdot_kernels::Real;
+use pdot_mpi::PendingDots;
 use pyo3::prelude::*;
 
 use crate::arrays::{Bad, Elem};
-use crate::collective::Started;
 use crate::comm::{self, Locked};
 use crate::errors;
 use crate::single::wide;
@@ -134,4 +136,26 @@ pub fn results(
             PyArray1::from_vec(py, narrow).into_any()
         }
     })
+}
+
+/// A started reduction, by result type.
+pub enum Started {
+    /// float64 results.
+    F64(PendingDots<f64>),
+    /// float32 results.
+    F32(PendingDots<f32>),
+}
+
+impl Started {
+    /// `pending` by its result type (`O` is f64 or f32: the kernels' `Real` types).
+    pub fn of<O: Real>(pending: PendingDots<O>) -> Started {
+        let any: Box<dyn Any> = Box::new(pending);
+        match any.downcast::<PendingDots<f64>>() {
+            Ok(p) => Started::F64(*p),
+            Err(any) => match any.downcast::<PendingDots<f32>>() {
+                Ok(p) => Started::F32(*p),
+                Err(_) => unreachable!("pdot: a result type other than f64 and f32"),
+            },
+        }
+    }
 }

@@ -43,13 +43,14 @@ fn borrowed(suite: &Suite) {
     suite.check(pdot_mpi::private_communicators() == before, || {
         "freeing the owner frees the private duplicate".to_owned()
     });
-    // SAFETY: MPI_COMM_WORLD lives until MPI_Finalize.
-    let comm = unsafe { BorrowedComm::from_raw(world.as_raw()) };
-    let d = comm
-        .as_ref()
-        .map(|c| pdot_mpi::dot_local(&**c, Accuracy::Fast, &[1.0f64], &[1.0]));
-    suite.check(d == Some(Ok(ranks)), || format!("borrowed world: {d:?}"));
-    drop(comm);
+    {
+        // SAFETY: MPI_COMM_WORLD lives until MPI_Finalize.
+        let comm = unsafe { BorrowedComm::from_raw(world.as_raw()) };
+        let d = comm
+            .as_ref()
+            .map(|c| pdot_mpi::dot_local(&**c, Accuracy::Fast, &[1.0f64], &[1.0]));
+        suite.check(d == Some(Ok(ranks)), || format!("borrowed world: {d:?}"));
+    } // the borrow ends: nothing is freed
     let d = pdot_mpi::dot_local(world, Accuracy::Fast, &[1.0f64], &[1.0]);
     suite.check(d == Ok(ranks), || format!("world after its borrow: {d:?}"));
     // SAFETY: MPI_COMM_NULL is accepted (and refused with None).
