@@ -71,7 +71,7 @@ pub fn nrm2_local<O: Real, E: Input<O>>(
 /// let universe = mpi::initialize().unwrap();
 /// let world = universe.world();
 /// let rows = [3.0f64, -1.0, 4.0, -1.0]; // this rank's piece is every other element
-/// let norm = pdot_mpi::nrm2_local_strided::<f64, f64>(&world, Accuracy::Exact, Strided::new(&rows, 2, 2)?);
+/// let norm = pdot_mpi::nrm2_local_strided::<f64, f64>(&world, Accuracy::Exact, Strided::new(&rows, 2, 2)?)?;
 /// assert_eq!(norm, (25.0 * f64::from(world.size())).sqrt()); // every rank holds 3 and 4
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
