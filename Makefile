@@ -2,8 +2,9 @@
 #   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...`, built with
 #                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
 #   make test       everything CI checks: format, lints, docs, tests, MPI tests, solver
-#                   examples (Exact iteration counts independent of P); the fuzz targets are
-#                   linted, not run (cargo-fuzz's instrumented builds alone took 6 of its minutes)
+#                   examples (Exact iteration counts independent of P), the Python package
+#                   (scripts/python-tests.sh); the fuzz targets are linted, not run
+#                   (cargo-fuzz's instrumented builds alone took 6 of its minutes)
 #   make fuzz       runs every fuzz target for FUZZ_SECONDS (installs cargo-fuzz if missing)
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
@@ -12,7 +13,7 @@
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python
 RANKS ?= 2
 N ?= 1e7
 
@@ -59,5 +60,8 @@ fuzz-lint: deps
 	cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target --no-default-features \
 		--bins -- -D warnings
 
-test: lint fuzz-lint doc unit mpi solvers
+python: deps
+	bash scripts/python-tests.sh
+
+test: lint fuzz-lint doc unit mpi solvers python
 	@echo "make test: all checks passed"

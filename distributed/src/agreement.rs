@@ -36,6 +36,8 @@ pub(crate) enum Problem {
     UnsupportedAccuracy,
     /// Per-rank counts for `counts` ranks on a communicator of `ranks`.
     CountsRanks { counts: u64, ranks: u64 },
+    /// The caller rejected its own input on this rank, with its own code.
+    Rejected { code: u64 },
 }
 
 impl Problem {
@@ -48,6 +50,7 @@ impl Problem {
             Problem::Communicator { built_for } => [5, built_for, 0],
             Problem::UnsupportedAccuracy => [6, 0, 0],
             Problem::CountsRanks { counts, ranks } => [7, counts, ranks],
+            Problem::Rejected { code } => [8, code, 0],
         }
     }
 
@@ -67,6 +70,7 @@ impl Problem {
                 counts: a,
                 ranks: b,
             },
+            8 => Problem::Rejected { code: a },
             _ => return None,
         })
     }
@@ -99,6 +103,7 @@ impl Problem {
                 counts: size(counts),
                 ranks: size(ranks),
             },
+            Problem::Rejected { code } => Error::Rejected { rank, code },
         }
     }
 }
@@ -384,9 +389,16 @@ impl Agreement {
         self.problem.is_some()
     }
 
-    /// The verdict: the first quantity the ranks disagree on, else the problem of the lowest
-    /// rank that has one.
+    /// The verdict: a rejection by the caller ([`Error::Rejected`]: a rank whose input was
+    /// unusable may disagree on anything), else the first quantity the ranks disagree on,
+    /// else the problem of the lowest rank that has one.
     pub(crate) fn verdict(&self) -> Result<(), Error> {
+        if let Some((rank, Problem::Rejected { code })) = self.problem {
+            return Err(Error::Rejected {
+                rank: rank as usize,
+                code,
+            });
+        }
         if let Some(f) = self.facts().iter().find(|f| f.min != f.max) {
             if f.what == Quantity::ValueKind {
                 return Err(Error::KindDisagree {

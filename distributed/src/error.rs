@@ -206,6 +206,15 @@ pub enum Error {
         /// The global length of `y`.
         y: usize,
     },
+    /// A caller (a binding such as pdot's Python package) found this rank's input unusable
+    /// and said so with [`crate::LocalDots::reject`], with a code of its own; it wins over
+    /// any disagreement (a rank that rejects its input may pass anything).
+    Rejected {
+        /// The (lowest) rank that rejected its input.
+        rank: usize,
+        /// The caller's code for what was wrong.
+        code: u64,
+    },
 }
 
 impl fmt::Display for Error {
@@ -285,6 +294,9 @@ impl fmt::Display for Error {
                 "x and y are distributed differently: x has n = {x}, y has n = {y}, and they \
                  are not split by the same per-rank counts"
             ),
+            Error::Rejected { rank, code } => {
+                write!(f, "rank {rank} rejected its input (code {code})")
+            }
         }
     }
 }

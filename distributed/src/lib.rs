@@ -61,6 +61,7 @@
 //! ```
 
 mod agreement;
+mod borrowed;
 mod counts;
 mod dist_vector;
 mod dot;
@@ -81,6 +82,7 @@ mod reducible;
 pub mod schedule;
 mod transport;
 
+pub use borrowed::BorrowedComm;
 pub use counts::Counts;
 pub use dist_vector::DistVector;
 pub use dot::{
@@ -91,7 +93,7 @@ pub use error::{Error, Quantity};
 pub use layout::{Layout, ParseLayoutError};
 pub use local_dots::LocalDots;
 pub use mdot::mdot_local;
-pub use norm::{nrm2, nrm2_as, nrm2_local};
+pub use norm::{nrm2, nrm2_as, nrm2_local, nrm2_local_strided};
 pub use partition::Partition;
 pub use pending::{Pending, allreduce_begin};
 pub use pending_dots::{PendingDot, PendingDots};

@@ -2,7 +2,9 @@
 //! message.
 
 use mpi::topology::Communicator;
-use pdot_kernels::{Accuracy, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real};
+use pdot_kernels::{
+    Accuracy, Backend, CompensatedPartial, ExactPartial, FastPartial, Input, Partial, Real, Strided,
+};
 
 use crate::agreement::{Agreement, Problem};
 use crate::error::{Error, Quantity, accuracy_code};
@@ -43,6 +45,8 @@ pub struct LocalDots<O: Real> {
     partials: Partials<O>,
     /// The first pair of pieces of different lengths: its index and the two lengths.
     problem: Option<(usize, usize, usize)>,
+    /// The caller's code of [`LocalDots::reject`], if it rejected its input.
+    rejected: Option<u64>,
 }
 
 /// The partials, of the type of the accuracy level.
@@ -77,6 +81,7 @@ impl<O: Real> LocalDots<O> {
             accuracy,
             partials,
             problem: None,
+            rejected: None,
         }
     }
 
@@ -135,19 +140,116 @@ impl<O: Real> LocalDots<O> {
     /// assert_eq!(dots.len(), 2);
     /// ```
     pub fn push<E: Input<O>>(&mut self, x_local: &[E], y_local: &[E]) {
+        self.push_strided(x_local.into(), y_local.into());
+    }
+
+    /// [`LocalDots::push`] on strided views of this rank's pieces (any [`Strided`] view:
+    /// BLAS increments, negative ones included, or blocked runs); nothing is copied. The
+    /// partial has the bits [`LocalDots::push`] gives for the contiguous copies.
+    ///
+    /// Views of different lengths are not a panic: they count as empty pieces here, and
+    /// [`LocalDots::allreduce`] reports them on every rank.
+    ///
+    /// ```
+    /// # use pdot_kernels::{Accuracy, Strided};
+    /// # use pdot_mpi::LocalDots;
+    /// let a = [1.0f64, 2.0, 3.0, 4.0];
+    /// let mut strided = LocalDots::<f64>::new(Accuracy::Exact);
+    /// strided.push_strided(Strided::new(&a, 2, -2)?, a[..2].into()); // (3, 1) · (1, 2)
+    /// let mut copied = LocalDots::<f64>::new(Accuracy::Exact);
+    /// copied.push(&[3.0, 1.0], &[1.0, 2.0]);
+    /// assert_eq!(strided, copied);
+    /// # Ok::<(), pdot_kernels::StrideError>(())
+    /// ```
+    pub fn push_strided<E: Input<O>>(&mut self, x_local: Strided<'_, E>, y_local: Strided<'_, E>) {
         let index = self.len();
         let (x, y) = if x_local.len() == y_local.len() {
             (x_local, y_local)
         } else {
             self.problem
                 .get_or_insert((index, x_local.len(), y_local.len()));
-            (&x_local[..0], &y_local[..0])
+            (Strided::from(&[][..]), Strided::from(&[][..]))
         };
         match &mut self.partials {
-            Partials::Fast(v) => v.push(FastPartial::of(x, y)),
-            Partials::Compensated(v) => v.push(CompensatedPartial::of(x, y)),
-            Partials::Exact(v) => v.push(ExactPartial::of(x, y)),
+            Partials::Fast(v) => v.push(FastPartial::of_strided(x, y)),
+            Partials::Compensated(v) => v.push(CompensatedPartial::of_strided(x, y)),
+            Partials::Exact(v) => v.push(ExactPartial::of_strided(x, y)),
             Partials::Unsupported(n) => *n += 1,
+        }
+    }
+
+    /// Marks this rank's input as unusable, with a code of the caller's choosing: the next
+    /// [`LocalDots::allreduce`] (or [`LocalDots::begin`]) still takes part in the reduction,
+    /// so no rank waits, and returns [`Error::Rejected`] naming the lowest rank that
+    /// rejected (with its code) on every rank, whatever this rank pushed. For bindings that
+    /// check their input (types, shapes) before computing: a rank whose input is bad must not
+    /// skip the collective call.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// let mut dots = LocalDots::<f64>::new(Accuracy::Exact);
+    /// dots.reject(3); // say, this rank was given integers
+    /// assert!(dots.is_rejected());
+    /// ```
+    pub fn reject(&mut self, code: u64) {
+        self.rejected.get_or_insert(code);
+    }
+
+    /// Whether [`LocalDots::reject`] was called.
+    ///
+    /// ```
+    /// # use pdot_kernels::Accuracy;
+    /// # use pdot_mpi::LocalDots;
+    /// assert!(!LocalDots::<f32>::new(Accuracy::Fast).is_rejected());
+    /// ```
+    pub fn is_rejected(&self) -> bool {
+        self.rejected.is_some()
+    }
+
+    /// [`LocalDots::push_many`] on strided views: the partials of `x_local · y_j` for every
+    /// `y_j` of `ys_local`, by the fused multi-dot kernel (reading `x` once), each with the
+    /// bits [`LocalDots::push`] gives for the contiguous copies.
+    ///
+    /// Views of different lengths are not a panic: they count as empty pieces here, and
+    /// [`LocalDots::allreduce`] reports them on every rank.
+    ///
+    /// ```
+    /// # use pdot_kernels::{Accuracy, Strided};
+    /// # use pdot_mpi::LocalDots;
+    /// let a = [1.0f64, 2.0, 3.0, 4.0];
+    /// let x = Strided::new(&a, 2, 2)?; // 1, 3
+    /// let mut fused = LocalDots::<f64>::new(Accuracy::Compensated);
+    /// fused.push_many_strided(x, &[Strided::new(&a, 2, -1)?, a[2..].into()]);
+    /// let mut one_by_one = LocalDots::<f64>::new(Accuracy::Compensated);
+    /// one_by_one.push(&[1.0, 3.0], &[2.0, 1.0]);
+    /// one_by_one.push(&[1.0, 3.0], &[3.0, 4.0]);
+    /// assert_eq!(fused, one_by_one);
+    /// # Ok::<(), pdot_kernels::StrideError>(())
+    /// ```
+    pub fn push_many_strided<E: Input<O>>(
+        &mut self,
+        x_local: Strided<'_, E>,
+        ys_local: &[Strided<'_, E>],
+    ) {
+        let index = self.len();
+        if let Some((j, y)) = ys_local
+            .iter()
+            .enumerate()
+            .find(|(_, y)| y.len() != x_local.len())
+        {
+            self.problem
+                .get_or_insert((index + j, x_local.len(), y.len()));
+            for _ in ys_local {
+                self.push_strided::<E>(Strided::from(&[][..]), Strided::from(&[][..]));
+            }
+            return;
+        }
+        match &mut self.partials {
+            Partials::Fast(v) => many_strided(x_local, ys_local, v),
+            Partials::Compensated(v) => many_strided(x_local, ys_local, v),
+            Partials::Exact(v) => many_strided(x_local, ys_local, v),
+            Partials::Unsupported(n) => *n += ys_local.len(),
         }
     }
 
@@ -267,13 +369,17 @@ impl<O: Real> LocalDots<O> {
 
     /// This rank's statements: the accuracy, and its problem if it has one.
     fn agreement(&self, rank: usize) -> Agreement {
-        let problem = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
+        let lengths = self.problem.map(|(_, x, y)| Problem::LengthMismatch {
             x: x as u64,
             y: y as u64,
         });
+        let rejected = self.rejected.map(|code| Problem::Rejected { code });
+        let problem = rejected.or(lengths);
         let facts = [(Quantity::Accuracy, accuracy_code(self.accuracy))];
         let mut agreement = Agreement::new(rank, &facts, problem);
-        if let Partials::Unsupported(_) = self.partials {
+        if let Partials::Unsupported(_) = self.partials
+            && problem.is_none()
+        {
             agreement.report(rank, Problem::UnsupportedAccuracy);
         }
         agreement
@@ -336,4 +442,16 @@ where
 {
     reduce::run(comm, agreement, values).verdict()?;
     Ok(values.iter().map(Partial::finish).collect())
+}
+
+/// Appends the partials of `x · y_j` for every `y_j` of `ys` (all of `x`'s length) to `out`,
+/// by the fused multi-dot kernel.
+fn many_strided<P: Partial, I: Input<P::Output>>(
+    x: Strided<'_, I>,
+    ys: &[Strided<'_, I>],
+    out: &mut Vec<P>,
+) {
+    let start = out.len();
+    out.resize(start + ys.len(), P::new());
+    P::of_many_strided_on(Backend::active(), x, ys, &mut out[start..]);
 }

@@ -55,6 +55,35 @@ pub fn nrm2_local<O: Real, E: Input<O>>(
     at_level(comm, accuracy, agreement, Some(x_local.into()))
 }
 
+/// [`nrm2_local`] of a strided view of this rank's piece (BLAS increments, negative ones
+/// included, or blocked runs; nothing is copied): the bits [`nrm2_local`] gives for the
+/// contiguous copy.
+///
+/// Collective: every rank of `comm` must call it.
+///
+/// # Errors
+/// As [`nrm2_local`].
+///
+/// ```no_run
+/// use mpi::traits::Communicator;
+/// use pdot_kernels::{Accuracy, Strided};
+///
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let rows = [3.0f64, -1.0, 4.0, -1.0]; // this rank's piece is every other element
+/// let norm = pdot_mpi::nrm2_local_strided::<f64, f64>(&world, Accuracy::Exact, Strided::new(&rows, 2, 2)?)?;
+/// assert_eq!(norm, (25.0 * f64::from(world.size())).sqrt()); // every rank holds 3 and 4
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn nrm2_local_strided<O: Real, E: Input<O>>(
+    comm: &impl Communicator,
+    accuracy: Accuracy,
+    x_local: Strided<'_, E>,
+) -> Result<O, Error> {
+    let agreement = Agreement::new(comm.rank() as usize, &[], None);
+    at_level(comm, accuracy, agreement, Some(x_local))
+}
+
 /// `‖x‖₂` of a distributed vector with elements `E` and a result of type `O`, the same
 /// bits on every rank, for every pair of [`Input`] (as [`pdot_kernels::nrm2_as`] on one
 /// core). At [`Accuracy::Exact`] the correctly rounded norm, the same for every `P` and

@@ -23,6 +23,8 @@
 //! Rank 0 prints one `digest` line per result; the script compares them across P (Exact) and
 //! across runs and MPI libraries (all levels).
 
+#[path = "mpi/borrowed.rs"]
+mod borrowed;
 #[path = "mpi/mdot.rs"]
 mod mdot;
 #[path = "mpi/norm.rs"]
@@ -944,6 +946,7 @@ fn main() {
     user_partials(&suite);
     split::split(&suite);
     mdot::run(&suite);
+    borrowed::run(&suite);
     let mine = suite.failures.get() as u64;
     let mut total = 0u64;
     suite
