@@ -6,11 +6,13 @@
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
 #   make bench-mpi  the distributed figures: scaling, all-reduce latency, memory per rank
+#   make install PREFIX=... [MPI=mpich|openmpi]
+#                   libpdot for C, C++ and Fortran: libraries, pdot.h, pdot.f90, pdot.pc
 
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 15
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz install capi
 RANKS ?= 2
 N ?= 1e7
 
@@ -51,5 +53,14 @@ solvers: deps
 fuzz:
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-test: lint doc unit mpi solvers fuzz
+PREFIX ?= /usr/local
+MPI ?=
+install:
+	@bash scripts/deps.sh run
+	bash scripts/capi-install.sh $(PREFIX) $(MPI)
+
+capi: deps
+	bash scripts/capi-tests.sh
+
+test: lint doc unit mpi solvers capi fuzz
 	@echo "make test: all checks passed"

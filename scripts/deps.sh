@@ -13,6 +13,7 @@
 #   openmpi-bin, libopenmpi-dev  Open MPI, the second MPI the test suite runs against
 #   libopenblas-dev      OpenBLAS, the peer the benchmarks compare against (links -lopenblas)
 #   fonts-dejavu-core    the font of the benchmark report's PNG plot
+#   gfortran, pkg-config the Fortran compiler and pkg-config of the C/Fortran API tests
 #
 # Open MPI is a test-only concern: Debian gives its `mpicc`/`mpiexec` a higher priority than
 # MPICH's, so installing it would silently change what the plain commands run (and a pdot
@@ -25,7 +26,7 @@ set_name=${1:-all}
 packages=(gcc libc6-dev mpich libmpich-dev libclang-dev)
 case $set_name in
     run) ;;
-    all) packages+=(openmpi-bin libopenmpi-dev libopenblas-dev fonts-dejavu-core) ;;
+    all) packages+=(openmpi-bin libopenmpi-dev libopenblas-dev fonts-dejavu-core gfortran pkg-config) ;;
     *) echo "usage: scripts/deps.sh [run|all]" >&2; exit 2 ;;
 esac
 
