@@ -89,7 +89,7 @@ typedef enum pdot_status {
 /*
  An outstanding split-phase reduction, started by a `*_begin` entry (opaque). Owned by
  the caller until `pdot_wait`, a `pdot_test` that reports completion, or
- `pdot_request_free` frees it.
+ `pdot_request_free` frees it; to be completed on the thread that started it.
  */
 typedef struct pdot_request pdot_request;
 

@@ -49,7 +49,7 @@ impl<R: Finish> Outstanding for Split<R> {
 
 /// An outstanding split-phase reduction, started by a `*_begin` entry (opaque). Owned by
 /// the caller until `pdot_wait`, a `pdot_test` that reports completion, or
-/// `pdot_request_free` frees it.
+/// `pdot_request_free` frees it; to be completed on the thread that started it.
 #[allow(non_camel_case_types)]
 pub struct pdot_request {
     inner: Box<dyn Outstanding>,
