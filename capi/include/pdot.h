@@ -321,7 +321,7 @@ int pdot_mpi_ddots_begin(MPI_Comm comm,
  # Safety
  As `pdot_mpi_ddot`, `comm` a valid Fortran handle.
  */
-int pdot_mpi_ddot_f(MPI_Fint comm,
+int pdot_mpi_ddot_f(int comm,
                     int64_t n,
                     const double *x,
                     int64_t incx,
@@ -336,7 +336,7 @@ int pdot_mpi_ddot_f(MPI_Fint comm,
  # Safety
  As `pdot_mpi_sdot`, `comm` a valid Fortran handle.
  */
-int pdot_mpi_sdot_f(MPI_Fint comm,
+int pdot_mpi_sdot_f(int comm,
                     int64_t n,
                     const float *x,
                     int64_t incx,
@@ -351,7 +351,7 @@ int pdot_mpi_sdot_f(MPI_Fint comm,
  # Safety
  As `pdot_mpi_dnrm2`, `comm` a valid Fortran handle.
  */
-int pdot_mpi_dnrm2_f(MPI_Fint comm,
+int pdot_mpi_dnrm2_f(int comm,
                      int64_t n,
                      const double *x,
                      int64_t incx,
@@ -364,7 +364,7 @@ int pdot_mpi_dnrm2_f(MPI_Fint comm,
  # Safety
  As `pdot_mpi_snrm2`, `comm` a valid Fortran handle.
  */
-int pdot_mpi_snrm2_f(MPI_Fint comm,
+int pdot_mpi_snrm2_f(int comm,
                      int64_t n,
                      const float *x,
                      int64_t incx,

@@ -94,7 +94,7 @@ pub(crate) unsafe fn borrow(raw: ffi::MPI_Comm) -> Result<Borrowed, Failure> {
 
 /// The C handle of a Fortran communicator handle (`MPI_Comm_f2c`, which MPICH defines as a
 /// macro: rsmpi's C shim provides it as a function).
-pub(crate) fn from_fortran(comm: ffi::MPI_Fint) -> ffi::MPI_Comm {
+pub(crate) fn from_fortran(comm: c_int) -> ffi::MPI_Comm {
     // SAFETY: `MPI_Comm_f2c` takes any integer; an invalid handle gives an invalid
     // communicator, which the caller's contract excludes (as for a C handle).
     unsafe { ffi::RSMPI_Comm_f2c(comm) }

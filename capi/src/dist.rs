@@ -5,16 +5,14 @@
 use std::ffi::c_int;
 
 use mpi::ffi::MPI_Comm;
-use pdot_kernels::{Input, Real, Strided};
+use pdot_kernels::{Input, Real};
 
 use crate::accuracy::accuracy;
 use crate::comm::borrow;
-use crate::reduce::{Blocking, dots, norm};
+use crate::reduce::{Blocking, Pairs, dots, norm};
 use crate::request::{Begin, hand_over, pdot_request};
 use crate::status::{Failure, PDOT_ERR_NULL_POINTER, PDOT_ERR_REQUEST, entry};
 use crate::view::{length, pointers, results, strided};
-
-type Pairs<'a, E> = Result<Vec<(Strided<'a, E>, Strided<'a, E>)>, Failure>;
 
 /// The single pair `(x, y)` of `n` elements.
 ///

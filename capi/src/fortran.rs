@@ -1,10 +1,9 @@
-//! The distributed entries with a Fortran communicator handle (`MPI_Fint`, the `MPI_VAL` of
-//! a `type(MPI_Comm)`), converted with `MPI_Comm_f2c`: what the Fortran module `pdot`
-//! (`pdot.f90`) binds to.
+//! The distributed entries with a Fortran communicator handle (an `MPI_Fint`, the `MPI_VAL`
+//! of a `type(MPI_Comm)`, an `int` with MPICH and Open MPI: Open MPI's header defines
+//! `MPI_Fint` as a macro, which the bindings do not see), converted with `MPI_Comm_f2c`:
+//! what the Fortran module `pdot` (`pdot.f90`) binds to.
 
 use std::ffi::c_int;
-
-use mpi::ffi::MPI_Fint;
 
 use crate::comm::from_fortran;
 use crate::dist::{pdot_mpi_ddot, pdot_mpi_dnrm2, pdot_mpi_sdot, pdot_mpi_snrm2};
@@ -16,7 +15,7 @@ use crate::dist::{pdot_mpi_ddot, pdot_mpi_dnrm2, pdot_mpi_sdot, pdot_mpi_snrm2};
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn pdot_mpi_ddot_f(
-    comm: MPI_Fint,
+    comm: c_int,
     n: i64,
     x: *const f64,
     incx: i64,
@@ -36,7 +35,7 @@ pub unsafe extern "C" fn pdot_mpi_ddot_f(
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn pdot_mpi_sdot_f(
-    comm: MPI_Fint,
+    comm: c_int,
     n: i64,
     x: *const f32,
     incx: i64,
@@ -55,7 +54,7 @@ pub unsafe extern "C" fn pdot_mpi_sdot_f(
 /// As `pdot_mpi_dnrm2`, `comm` a valid Fortran handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pdot_mpi_dnrm2_f(
-    comm: MPI_Fint,
+    comm: c_int,
     n: i64,
     x: *const f64,
     incx: i64,
@@ -72,7 +71,7 @@ pub unsafe extern "C" fn pdot_mpi_dnrm2_f(
 /// As `pdot_mpi_snrm2`, `comm` a valid Fortran handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pdot_mpi_snrm2_f(
-    comm: MPI_Fint,
+    comm: c_int,
     n: i64,
     x: *const f32,
     incx: i64,

@@ -16,6 +16,9 @@ use pdot_mpi::{Error, Reducible};
 use crate::status::{Failure, PDOT_ERR_CORRUPT, PDOT_ERR_DISAGREE, PDOT_ERR_INTERNAL};
 use crate::verdict::Verdict;
 
+/// This rank's pairs of views, or the problem found in its arguments.
+pub(crate) type Pairs<'a, E> = Result<Vec<(Strided<'a, E>, Strided<'a, E>)>, Failure>;
+
 /// A value the entries reduce and finish into a result: a dot partial at one level, or a
 /// norm partial.
 pub(crate) trait Finish: Reducible + 'static {
@@ -152,7 +155,7 @@ pub(crate) fn first_problem<'a>(
 pub(crate) fn dots<O: Real, E: Input<O>, M: Mode<O>>(
     comm: &SimpleCommunicator,
     level: &Result<Accuracy, Failure>,
-    pairs: &Result<Vec<(Strided<'_, E>, Strided<'_, E>)>, Failure>,
+    pairs: &Pairs<'_, E>,
     count: Option<usize>,
     other: Option<&Failure>,
     mode: M,
@@ -161,9 +164,7 @@ pub(crate) fn dots<O: Real, E: Input<O>, M: Mode<O>>(
     let rank = comm.rank() as usize;
     let problem = first_problem([level.as_ref().err(), other, pairs.as_ref().err()]);
     let n = count.unwrap_or(0);
-    fn partials<P: Partial, E: Input<P::Output>>(
-        pairs: &Result<Vec<(Strided<'_, E>, Strided<'_, E>)>, Failure>,
-    ) -> Vec<P> {
+    fn partials<P: Partial, E: Input<P::Output>>(pairs: &Pairs<'_, E>) -> Vec<P> {
         pairs
             .iter()
             .flatten()

@@ -98,17 +98,25 @@ pub(crate) unsafe fn hand_over(
     Ok(())
 }
 
+/// The handle pointer in `*request` (null if `request` is).
+///
+/// # Safety
+/// `request` is null or points to a readable `pdot_request *`.
+unsafe fn peek(request: *mut *mut pdot_request) -> *mut pdot_request {
+    if request.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: not null, and readable by the caller's contract.
+    unsafe { *request }
+}
+
 /// Takes the handle out of `*request`, or the error of a null one.
 ///
 /// # Safety
 /// `request` is null or points to null or to a handle from a `*_begin` entry, not yet freed.
 unsafe fn take(request: *mut *mut pdot_request) -> Result<Box<pdot_request>, Failure> {
     // SAFETY: the caller's contract.
-    let handle = if request.is_null() {
-        std::ptr::null_mut()
-    } else {
-        unsafe { *request }
-    };
+    let handle = unsafe { peek(request) };
     if handle.is_null() {
         return Err(Failure::new(PDOT_ERR_REQUEST, "a null request"));
     }
@@ -157,11 +165,7 @@ pub unsafe extern "C" fn pdot_test(request: *mut *mut pdot_request, done: *mut c
             ));
         }
         // SAFETY: the caller's contract: `request` is null or points to a handle pointer.
-        let handle = if request.is_null() {
-            std::ptr::null_mut()
-        } else {
-            unsafe { *request }
-        };
+        let handle = unsafe { peek(request) };
         if handle.is_null() {
             return Err(Failure::new(PDOT_ERR_REQUEST, "a null request"));
         }
