@@ -9,11 +9,13 @@
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
 #   make bench-mpi  the distributed figures: scaling, all-reduce latency, memory per rank
+#   make install PREFIX=... [MPI=mpich|openmpi]
+#                   libpdot for C, C++ and Fortran: libraries, pdot.h, pdot.f90, pdot.pc
 
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python install capi
 RANKS ?= 2
 N ?= 1e7
 
@@ -60,8 +62,17 @@ fuzz-lint: deps
 	cargo clippy --manifest-path fuzz/Cargo.toml --target-dir target --no-default-features \
 		--bins -- -D warnings
 
+PREFIX ?= /usr/local
+MPI ?=
+install:
+	@bash scripts/deps.sh run
+	bash scripts/capi-install.sh $(PREFIX) $(MPI)
+
+capi: deps
+	bash scripts/capi-tests.sh
+
 python: deps
 	bash scripts/python-tests.sh
 
-test: lint fuzz-lint doc unit mpi solvers python
+test: lint fuzz-lint doc unit mpi solvers capi python
 	@echo "make test: all checks passed"

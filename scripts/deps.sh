@@ -14,6 +14,7 @@
 #   libopenblas-dev      OpenBLAS, the peer the benchmarks compare against (links -lopenblas)
 #   fonts-dejavu-core    the font of the benchmark report's PNG plot
 #   python3-venv         `python3 -m venv`, for the Python package's tests (scripts/python-env.sh)
+#   gfortran, pkg-config the Fortran compiler and pkg-config of the C/Fortran API tests
 #
 # Open MPI is a test-only concern: Debian gives its `mpicc`/`mpiexec` a higher priority than
 # MPICH's, so installing it would silently change what the plain commands run (and a pdot
@@ -26,7 +27,8 @@ set_name=${1:-all}
 packages=(gcc libc6-dev mpich libmpich-dev libclang-dev)
 case $set_name in
     run) ;;
-    all) packages+=(openmpi-bin libopenmpi-dev libopenblas-dev fonts-dejavu-core python3-venv) ;;
+    all) packages+=(openmpi-bin libopenmpi-dev libopenblas-dev fonts-dejavu-core python3-venv
+                   gfortran pkg-config) ;;
     *) echo "usage: scripts/deps.sh [run|all]" >&2; exit 2 ;;
 esac
 
