@@ -46,10 +46,31 @@ impl BorrowedComm<'_> {
     /// live communicator that stays live (not freed by its owner) for as long as the
     /// returned value is used.
     pub unsafe fn from_raw(raw: ffi::MPI_Comm) -> Option<Self> {
-        // SAFETY: rsmpi's constant, set by its C shim before any use and never written.
-        let null = unsafe { ffi::RSMPI_COMM_NULL };
+        // SAFETY: rsmpi's constants, set by its C shim before any use and never written.
+        let (null, world, this) = unsafe {
+            (
+                ffi::RSMPI_COMM_NULL,
+                ffi::RSMPI_COMM_WORLD,
+                ffi::RSMPI_COMM_SELF,
+            )
+        };
         if raw == null {
             return None;
+        }
+        // The predefined communicators have rsmpi's own wrappers, whose drop frees nothing
+        // (its `from_raw` must not be given them).
+        let predefined = if raw == world {
+            Some(SimpleCommunicator::world())
+        } else if raw == this {
+            Some(SimpleCommunicator::self_comm())
+        } else {
+            None
+        };
+        if let Some(comm) = predefined {
+            return Some(BorrowedComm {
+                comm: ManuallyDrop::new(comm),
+                owner: PhantomData,
+            });
         }
         let mut inter = 0;
         // SAFETY: `raw` is a live communicator (the caller's promise) and `inter` a place for
@@ -58,8 +79,8 @@ impl BorrowedComm<'_> {
         if inter != 0 {
             return None;
         }
-        // SAFETY: `raw` is a live intra-communicator (checked above, and the caller's
-        // promise). rsmpi's `from_raw` takes ownership in the sense that dropping the value
+        // SAFETY: `raw` is a live intra-communicator other than the predefined ones (checked
+        // above, and the caller's promise), as rsmpi's `from_raw` requires. It takes ownership in the sense that dropping the value
         // frees the handle (or, for `MPI_COMM_WORLD`, would try to): it is kept in
         // `ManuallyDrop` and never dropped, so the handle is only used, never freed.
         let comm = unsafe { SimpleCommunicator::from_raw(raw) };
