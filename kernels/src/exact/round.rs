@@ -36,21 +36,46 @@ impl Format {
 pub(crate) fn round(digits: &[u32; LIMBS], format: Format) -> u64 {
     let negative = digits[LIMBS - 1] >> 31 != 0;
     let mag = if negative { negate(digits) } else { *digits };
+    round_magnitude(&mag, 0, negative, format)
+}
+
+/// As [`round`], for the value `±mag · 2^base` (`mag` a magnitude, least significant
+/// digit first; bit `k` of it has weight 2^(k + base - BIAS)).
+pub(crate) fn round_magnitude(mag: &[u32], base: u32, negative: bool, format: Format) -> u64 {
     let sign = u64::from(negative) << (format.exponent_bits + format.precision - 1);
-    let Some(msb) = highest_bit(&mag) else {
+    let Some(msb) = highest_bit(mag) else {
         return 0;
     };
     let p = format.precision;
-    // Exponent of the unit in the last place of the result, and its bit position.
-    let q = (msb as i32 - BIAS - (p as i32 - 1)).max(format.lsb_min());
-    let u = (q + BIAS) as u32; // >= 2176 - 1074 > 0
-    let mut mant = window(&mag, u, p);
-    let half = window(&mag, u - 1, 1) == 1;
-    let sticky = any_below(&mag, u - 1);
+    // Exponent of the unit in the last place of the result, and its bit position in `mag`
+    // (negative: below the lowest digit, where every bit is zero).
+    let q = ((msb + base) as i32 - BIAS - (p as i32 - 1)).max(format.lsb_min());
+    let u = i64::from(q + BIAS) - i64::from(base);
+    let mut mant = window_signed(mag, u, p);
+    let half = window_signed(mag, u - 1, 1) == 1;
+    let sticky = u - 1 > 0 && any_below(mag, (u - 1) as u32);
     if half && (sticky || mant & 1 == 1) {
         mant += 1;
     }
     sign | encode(mant, q, format)
+}
+
+/// Bits `from .. from + count` (`count <= 64`) of `mag` for a position `from` that may be
+/// negative (bits below the lowest digit are zero).
+fn window_signed(mag: &[u32], from: i64, count: u32) -> u64 {
+    if from >= 0 {
+        return window(mag, from as u32, count);
+    }
+    let shift = from.unsigned_abs();
+    if shift >= 64 {
+        return 0;
+    }
+    let w = window(mag, 0, 64) << shift;
+    if count == 64 {
+        w
+    } else {
+        w & ((1 << count) - 1)
+    }
 }
 
 /// The bits of the non-negative value `mant · 2^q` in `format`, where `mant` is a rounded
@@ -77,8 +102,8 @@ pub(crate) fn encode(mut mant: u64, mut q: i32, format: Format) -> u64 {
 }
 
 /// The two's-complement negation of `digits`.
-pub(crate) fn negate(digits: &[u32; LIMBS]) -> [u32; LIMBS] {
-    let mut out = [0u32; LIMBS];
+pub(crate) fn negate<const N: usize>(digits: &[u32; N]) -> [u32; N] {
+    let mut out = [0u32; N];
     let mut carry = 1u64;
     for (o, &d) in out.iter_mut().zip(digits) {
         let v = u64::from(!d) + carry;
@@ -89,13 +114,13 @@ pub(crate) fn negate(digits: &[u32; LIMBS]) -> [u32; LIMBS] {
 }
 
 /// Position of the highest set bit, if any.
-pub(crate) fn highest_bit(mag: &[u32; LIMBS]) -> Option<u32> {
+pub(crate) fn highest_bit(mag: &[u32]) -> Option<u32> {
     let i = mag.iter().rposition(|&d| d != 0)?;
     Some(i as u32 * 32 + 31 - mag[i].leading_zeros())
 }
 
 /// Bits `from .. from + count` (`count <= 64`) as an integer.
-pub(crate) fn window(mag: &[u32; LIMBS], from: u32, count: u32) -> u64 {
+pub(crate) fn window(mag: &[u32], from: u32, count: u32) -> u64 {
     let i = (from / 32) as usize;
     let mut w = 0u128;
     for k in (0..3).rev() {
@@ -110,8 +135,9 @@ pub(crate) fn window(mag: &[u32; LIMBS], from: u32, count: u32) -> u64 {
 }
 
 /// Whether any of bits `0 .. below` is set.
-pub(crate) fn any_below(mag: &[u32; LIMBS], below: u32) -> bool {
-    let i = (below / 32) as usize;
+pub(crate) fn any_below(mag: &[u32], below: u32) -> bool {
+    let i = ((below / 32) as usize).min(mag.len());
     let partial = below % 32;
-    mag[..i].iter().any(|&d| d != 0) || (partial > 0 && mag[i] & ((1 << partial) - 1) != 0)
+    mag[..i].iter().any(|&d| d != 0)
+        || (partial > 0 && mag.get(i).is_some_and(|&d| d & ((1 << partial) - 1) != 0))
 }

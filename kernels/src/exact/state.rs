@@ -1,7 +1,7 @@
 //! The state of an exact dot product: the exact sum of the finite products, and what the
 //! special products (NaN, infinities, signed zeros) were.
 
-use super::round::{Format, round};
+use super::round::Format;
 use super::sqrt::sqrt_round;
 use super::superacc::Superacc;
 use crate::real::Real;
@@ -16,6 +16,11 @@ pub(crate) const NEG_INF: u8 = 4;
 pub(crate) const NOT_NEG_ZERO: u8 = 8;
 /// Some product was added at all.
 pub(crate) const NONEMPTY: u8 = 16;
+/// Products below this magnitude may have an inexact TwoProduct error term: it is exact
+/// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
+/// subnormal grid); smaller ones are added as integer products of their significands.
+pub(crate) const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968
+
 /// Every flag.
 pub(crate) const ALL_FLAGS: u8 = 31;
 
@@ -37,35 +42,67 @@ impl ExactState {
         }
     }
 
-    /// Adds the exact product `x * y`, for any values (the scalar path).
-    #[inline]
-    pub(crate) fn add_product<E: Real>(&mut self, x: E, y: E) {
-        let (x, y) = (x.widen(), y.widen());
-        self.flags |= NONEMPTY;
-        if x.is_finite() && y.is_finite() {
-            if x == 0.0 || y == 0.0 {
-                if (x.to_bits() ^ y.to_bits()) >> 63 == 0 {
-                    self.flags |= NOT_NEG_ZERO;
-                }
-                return;
-            }
-            self.flags |= NOT_NEG_ZERO;
-            if E::PRODUCT_EXACT_IN_F64 {
-                self.acc.add_f64(x * y);
-            } else {
-                self.acc.add_product_f64(x, y);
-            }
-            return;
+    /// Adds the exact product `x * y`, for any values, without floating-point arithmetic
+    /// (integer product of the significands): for callers outside the vector kernels'
+    /// target features, where an FMA would be a library call.
+    #[inline(never)]
+    pub(crate) fn add_product_integer(&mut self, x: f64, y: f64) {
+        let (flags, finite) = record_rare(self.flags, x, y);
+        self.flags = flags;
+        if finite {
+            self.acc.batch(2).add_product_f64(x, y);
         }
-        self.flags |= NOT_NEG_ZERO;
-        let p = x * y; // NaN for a NaN operand and for inf * 0
-        self.flags |= if p.is_nan() {
-            NAN
-        } else if p > 0.0 {
-            POS_INF
-        } else {
-            NEG_INF
-        };
+    }
+
+    /// Adds the exact products of the pairs `pair(j)`, `j < count`, for any values (the
+    /// scalar path).
+    ///
+    /// The common case is short: a finite product far enough from the subnormal range is
+    /// `p + e` with `p = fl(x * y)` and `e = x * y - p` (one FMA, TwoProduct), both `f64`
+    /// added exactly; for `f32` inputs `p` is the exact product itself. Everything else
+    /// (zeros, tiny and special products) takes [`record_rare`] and the integer product.
+    ///
+    /// Always inlined, so that the FMA is the instruction of the caller's target features,
+    /// not a library call.
+    #[inline(always)]
+    pub(crate) fn add_products<E: Real>(
+        &mut self,
+        count: usize,
+        mut pair: impl FnMut(usize) -> (E, E),
+    ) {
+        // Batches of at most 2^20 pairs, two additions each: far below the carries' room.
+        const CHUNK: usize = 1 << 20;
+        let mut flags = self.flags;
+        for from in (0..count).step_by(CHUNK) {
+            let to = count.min(from + CHUNK);
+            let mut batch = self.acc.batch(2 * (to - from) as u32);
+            for j in from..to {
+                let (x, y) = pair(j);
+                let (x, y) = (x.widen(), y.widen());
+                let p = x * y;
+                if E::PRODUCT_EXACT_IN_F64 {
+                    // Products of two finite nonzero `f32` are exact in `f64`, >= 2^-298.
+                    if p != 0.0 && p.is_finite() {
+                        flags |= NONEMPTY | NOT_NEG_ZERO;
+                        batch.add_f64(p);
+                        continue;
+                    }
+                } else if (TINY_PRODUCT..f64::INFINITY).contains(&p.abs()) {
+                    // TwoProduct is exact for products of at least 2^-968 (`TINY_PRODUCT`).
+                    flags |= NONEMPTY | NOT_NEG_ZERO;
+                    batch.add_f64(p);
+                    batch.add_f64(x.mul_add(y, -p));
+                    continue;
+                }
+                let (f, finite) = record_rare(flags, x, y);
+                flags = f;
+                if finite {
+                    // Tiny: the integer product of the significands.
+                    batch.add_product_f64(x, y);
+                }
+            }
+        }
+        self.flags = flags;
     }
 
     /// Adds another state.
@@ -86,7 +123,7 @@ impl ExactState {
         if f & NEG_INF != 0 {
             return T::neg_infinity();
         }
-        let r = T::from_raw_bits(round(&self.acc.digits(), Format::of::<T>()));
+        let r = T::from_raw_bits(self.acc.round(Format::of::<T>()));
         if r == T::zero() && r.is_sign_positive() && f & (NONEMPTY | NOT_NEG_ZERO) == NONEMPTY {
             return T::neg_zero();
         }
@@ -110,4 +147,32 @@ impl ExactState {
             None => T::nan(),
         }
     }
+}
+
+/// The flags `flags` with the product `x * y` recorded, for any values: zeros (their
+/// signs), NaN and infinities; and whether the product is finite and nonzero (then the
+/// caller adds it, exactly). Out of line: no accumulator passes through it, so the
+/// caller's stay in registers.
+#[cold]
+#[inline(never)]
+fn record_rare(mut flags: u8, x: f64, y: f64) -> (u8, bool) {
+    flags |= NONEMPTY;
+    if x.is_finite() && y.is_finite() {
+        if x == 0.0 || y == 0.0 {
+            if (x.to_bits() ^ y.to_bits()) >> 63 == 0 {
+                flags |= NOT_NEG_ZERO;
+            }
+            return (flags, false);
+        }
+        return (flags | NOT_NEG_ZERO, true);
+    }
+    let p = x * y; // NaN for a NaN operand and for inf * 0
+    let special = if p.is_nan() {
+        NAN
+    } else if p > 0.0 {
+        POS_INF
+    } else {
+        NEG_INF
+    };
+    (flags | NOT_NEG_ZERO | special, false)
 }

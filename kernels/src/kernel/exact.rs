@@ -30,13 +30,28 @@
 //! whose accumulators end non-finite (a NaN input), goes to the scalar path as a whole,
 //! which handles every value and records the special ones.
 //!
+//! The end of a block costs four integer additions, not one per lane and accumulator: each
+//! accumulator is an exact multiple of its grid (`2^(K-52)` for `sa - ca`, `2^(K-92)` for
+//! `a1`, `2^(K-105)` for `sb - cb`, `2^(K-145)` for `b1`) and below `2^51` grid units, so the
+//! lanes add up exactly as `i64` ([`on_grid`]).
+//!
+//! Where the products spread over more binades than the window (more than half of a block's
+//! took the scalar path), the next [`SCALAR_RUN`] blocks go to the scalar path directly,
+//! without the vector work. The scalar path adds `p` and `e` (TwoProduct, for products
+//! above 2^-968) as integers into the superaccumulator, about 10 ns a product; tiny, zero and
+//! special products take the integer product of the significands and the flags.
+//!
+//! Short ranges (the ragged end, and vectors shorter than a step) take the same method on
+//! scalars ([`window`]), one lane's worth of accumulators.
+//!
 //! Signs of zero: the fast path only adds nonzero products (at least `2^(K - SPREAD)`);
 //! zeros go to the scalar path, which records whether each is -0.
 
 use core::marker::PhantomData;
 
 use crate::exact::ExactState;
-use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
+use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO, TINY_PRODUCT};
+use crate::exact::superacc::BIAS;
 use crate::input::Input;
 use crate::real::Real;
 use crate::simd::{Flags, Kernel, Load, Simd};
@@ -73,19 +88,19 @@ impl<O: Real, E: Input<O>> Kernel for ExactDot<'_, O, E> {
     }
 }
 
-/// Products below this magnitude may have an inexact TwoProduct error term: it is exact
-/// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
-/// subnormal grid); the exact kernel leaves smaller ones to its scalar path.
-const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968
-
 /// Most independent accumulator sets (register groups of `W` lanes) a step advances.
 const U: usize = 2;
 
-/// Independent accumulator sets for elements `E`, for instruction-level parallelism: two
-/// for `f32` inputs; one for `f64`, whose four accumulators per set would otherwise not
-/// fit in AVX2's sixteen registers next to the constants and temporaries.
-const fn groups<E: Real>() -> usize {
-    if E::PRODUCT_EXACT_IN_F64 { U } else { 1 }
+/// Independent accumulator sets for elements `E` on `S`, for instruction-level
+/// parallelism: two for `f32` inputs, and for `f64` inputs on AVX-512 (32 registers); one
+/// for `f64` on narrower vectors, whose four accumulators per set would otherwise not fit
+/// in AVX2's sixteen registers next to the constants and temporaries.
+const fn groups<S: Flags, E: Real>() -> usize {
+    if E::PRODUCT_EXACT_IN_F64 || core::mem::size_of::<S::V>() >= 64 {
+        U
+    } else {
+        1
+    }
 }
 
 /// Steps per block: each lane adds at most this many products to its accumulators
@@ -175,7 +190,7 @@ where
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
-    let step = groups::<E>() * S::W;
+    let step = groups::<S, E>() * S::W;
     let slack = X::SLACK.max(Y::SLACK);
     (n - i >= step + slack).then(|| i + ((n - i - slack) / step).min(steps) * step)
 }
@@ -197,10 +212,83 @@ pub(crate) unsafe fn scalar_end<S, E, X, Y>(
     X: Source<S, E, f64>,
     Y: Source<S, E, f64>,
 {
-    for j in from..n {
-        // SAFETY: j < n.
-        unsafe { state.add_product(x.element(j), y.element(j)) };
+    // SAFETY: from + j < n.
+    let pair = |j: usize| unsafe { (x.element(from + j), y.element(from + j)) };
+    let count = n - from;
+    if (2..=BLOCK_STEPS).contains(&count) && window::<E>(count, pair, state) {
+        return;
     }
+    state.add_products(count, pair);
+}
+
+/// The products of the pairs `pair(j)`, `j < count <= BLOCK_STEPS`, added to `state` by the
+/// fast path's method on scalars (one lane of the vector kernel: the same accumulators,
+/// bounds and proofs, see the module documentation), the products below its window one by
+/// one. Returns false, having added nothing, where the products have no scale (a NaN or
+/// infinite one, all zero, or too small): then the caller adds them one by one.
+///
+/// A sum of few products is dominated by its fixed cost; one by one, every product's
+/// three integer digits go through memory (about 10 ns each), where these chains of
+/// floating-point additions take a few cycles.
+#[inline(always)]
+fn window<E: Real>(count: usize, pair: impl Fn(usize) -> (E, E), state: &mut ExactState) -> bool {
+    let two_product = !E::PRODUCT_EXACT_IN_F64;
+    let m = (0..count)
+        .map(|j| {
+            let (x, y) = pair(j);
+            (x.widen() * y.widen()).abs()
+        })
+        .fold(0.0f64, |m, p| if p > m || p.is_nan() { p } else { m });
+    let Some(k) = scale(m) else {
+        return false;
+    };
+    let (ca, cb) = (1.5 * pow2(k), 1.5 * pow2(k - 53));
+    let small = pow2(k - SPREAD);
+    let (mut sa, mut a1, mut sb, mut b1) = (ca, 0.0, cb, 0.0);
+    let mut slow = 0;
+    for j in 0..count {
+        let (x, y) = pair(j);
+        let (x, y) = (x.widen(), y.widen());
+        let mut p = x * y;
+        // |p| <= m < 2^(k - 11): only the lower end of the window needs a test. Below it,
+        // the product is left for a second pass (adding zero changes no accumulator).
+        if p.abs() < small {
+            slow += 1;
+            p = 0.0;
+        }
+        let t = sa + p;
+        a1 += p - (t - sa);
+        sa = t;
+        if two_product {
+            let e = if p == 0.0 { 0.0 } else { x.mul_add(y, -p) };
+            let t = sb + e;
+            b1 += e - (t - sb);
+            sb = t;
+        }
+    }
+    if slow > 0 {
+        for j in 0..count {
+            let (x, y) = pair(j);
+            if (x.widen() * y.widen()).abs() < small {
+                state.add_products(1, |_| (x, y));
+            }
+        }
+    }
+    let grids = [k - 52, k - 52 - SPREAD, k - 105, k - 105 - SPREAD];
+    let values = [sa - ca, a1, sb - cb, b1];
+    for (&g, &v) in grids
+        .iter()
+        .zip(&values)
+        .take(if two_product { 4 } else { 2 })
+    {
+        // As for the vector kernel's lanes (`block`).
+        state.acc.add_i64_at(on_grid(v, g), (g + BIAS) as u32);
+    }
+    if slow < count {
+        // Some product took the window, so it was not zero.
+        state.flags |= NONEMPTY | NOT_NEG_ZERO;
+    }
+    true
 }
 
 /// The running state of one exact dot product from block to block: what the scalar path
@@ -211,7 +299,15 @@ pub(crate) struct Progress {
     spills: ExactState,
     /// The scale of the previous block, if it can serve for the next one.
     hint: Option<i32>,
+    /// Blocks still to run on the scalar path directly, after a block whose products
+    /// spread so widely that most of them took it anyway.
+    scalar_blocks: u32,
 }
+
+/// Blocks that go to the scalar path directly after a block where more than half of the
+/// products did (products spread over more binades than the fast path's window): the
+/// vector work would be spent for little. Then the fast path is tried again.
+const SCALAR_RUN: u32 = 7;
 
 impl Progress {
     /// Before the first block.
@@ -219,6 +315,7 @@ impl Progress {
         Progress {
             spills: ExactState::new(),
             hint: None,
+            scalar_blocks: 0,
         }
     }
 
@@ -228,7 +325,7 @@ impl Progress {
     ///
     /// # Safety
     /// `range.end + SLACK` of both sources is at most their length; the length of `range` is
-    /// a multiple of `groups::<E>() * W`.
+    /// a multiple of `groups::<S, E>() * W`.
     #[inline(always)]
     pub(crate) unsafe fn block<S, E, X, Y>(
         &mut self,
@@ -244,6 +341,12 @@ impl Progress {
         Y: Source<S, E, f64>,
     {
         let (i, end) = (range.start, range.end);
+        if self.scalar_blocks > 0 {
+            self.scalar_blocks -= 1;
+            // SAFETY: end <= n.
+            unsafe { scalar_end(x, y, i, end, state) };
+            return;
+        }
         let spills = &mut self.spills;
         // SAFETY: forwarded from the caller.
         let mut outcome = unsafe { block(s, x, y, i..end, self.hint, state, spills) };
@@ -254,12 +357,17 @@ impl Progress {
             outcome = unsafe { block(s, x, y, i..end, None, state, spills) };
         }
         self.hint = match outcome {
-            Outcome::Done(next) => next,
+            Outcome::Done { next, .. } => next,
             _ => None,
         };
+        if let Outcome::Done { slow, .. } = outcome
+            && slow > (end - i) / 2
+        {
+            self.scalar_blocks = SCALAR_RUN;
+        }
         // A restart without a hint (only a NaN can hide a product from the first pass)
         // goes to the scalar path too.
-        if !matches!(outcome, Outcome::Done(_)) {
+        if !matches!(outcome, Outcome::Done { .. }) {
             *spills = ExactState::new();
             // SAFETY: end <= n.
             unsafe { scalar_end(x, y, i, end, state) };
@@ -275,8 +383,14 @@ fn pow2(k: i32) -> f64 {
 /// What became of a block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
-    /// Added to the state; the scale exponent for the next block, if one fits.
-    Done(Option<i32>),
+    /// Added to the state: `next` is the scale exponent for the next block, if one fits;
+    /// `slow` products took the scalar path.
+    Done {
+        /// The scale for the next block.
+        next: Option<i32>,
+        /// How many products took the scalar path.
+        slow: usize,
+    },
     /// A product exceeded the bound the block was run with (`hint`): nothing was added to
     /// the state; run it again without a hint.
     Restart,
@@ -286,6 +400,7 @@ enum Outcome {
 
 /// The scale exponent `K` for products of magnitude at most `m`, if the fast path can take
 /// them (see the module documentation).
+#[inline(always)]
 fn scale(m: f64) -> Option<i32> {
     if !(m.is_finite() && m > 0.0) {
         return None;
@@ -302,7 +417,7 @@ fn scale(m: f64) -> Option<i32> {
 ///
 /// # Safety
 /// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
-/// multiple of `groups::<E>() * W`.
+/// multiple of `groups::<S, E>() * W`.
 #[inline(always)]
 unsafe fn block<S, E, X, Y>(
     s: S,
@@ -330,13 +445,13 @@ where
             let mut mp = [s.zero(); U];
             let mut i = start;
             while i < end {
-                for (u, m) in mp.iter_mut().enumerate().take(groups::<E>()) {
+                for (u, m) in mp.iter_mut().enumerate().take(groups::<S, E>()) {
                     let at = i + u * w;
                     // SAFETY: at + W <= end, and end + SLACK <= n (caller).
                     let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
                     *m = s.max(s.abs(s.mul(vx, vy)), *m);
                 }
-                i += groups::<E>() * w;
+                i += groups::<S, E>() * w;
             }
             match scale(fold_max(s, mp)) {
                 Some(k) => k,
@@ -361,7 +476,7 @@ where
         y.prefetch(i + ahead);
         // A loop of one or two constant rounds: unrolled by the compiler, the accumulators
         // stay in registers.
-        for u in 0..groups::<E>() {
+        for u in 0..groups::<S, E>() {
             let at = i + u * w;
             // SAFETY: at + W <= end, and end + SLACK <= n (caller).
             let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
@@ -391,11 +506,11 @@ where
                 sb[u] = t;
             }
         }
-        i += groups::<E>() * w;
+        i += groups::<S, E>() * w;
     }
 
     let mut l = [[0.0f64; 16]; 4 * U];
-    for u in 0..groups::<E>() {
+    for u in 0..groups::<S, E>() {
         for (k, v) in [sa[u], a1[u], sb[u], b1[u]].into_iter().enumerate() {
             l[4 * u + k] = lanes(s, v);
         }
@@ -403,15 +518,23 @@ where
     if !l.iter().all(|v| v[..w].iter().all(|v| v.is_finite())) {
         return Outcome::Scalar;
     }
-    for group in l.chunks_exact(4).take(groups::<E>()) {
-        let [sa, a1, sb, b1] = group else { continue };
-        for (((&sa, &a1), &sb), &b1) in sa.iter().zip(a1).zip(sb).zip(b1).take(w) {
-            // sa - ca and sb - cb are exact: same binade (Sterbenz).
-            state.acc.add_f64(sa - ca);
-            state.acc.add_f64(a1);
-            state.acc.add_f64(sb - cb);
-            state.acc.add_f64(b1);
+    // Each accumulator is an exact multiple of its grid 2^g, and below 2^(g + 51) in
+    // magnitude (see `flush`): the lanes add up exactly as integers.
+    let grids = [k - 52, k - 52 - SPREAD, k - 105, k - 105 - SPREAD];
+    let offsets = [ca, 0.0, cb, 0.0];
+    for (c, (&g, &offset)) in grids.iter().zip(&offsets).enumerate() {
+        if c >= 2 && !two_product {
+            break;
         }
+        let mut sum = 0i64;
+        for group in l.chunks_exact(4).take(groups::<S, E>()) {
+            sum += group[c][..w]
+                .iter()
+                .map(|&v| on_grid(v - offset, g))
+                .sum::<i64>();
+        }
+        // g + BIAS >= -968 - 145 + 2176 > 0 (`scale`), and g + 95 + BIAS < 32 * LIMBS.
+        state.acc.add_i64_at(sum, (g + BIAS) as u32);
     }
     if slow < end - start {
         // Some product took the fast path, so it was not zero.
@@ -423,7 +546,19 @@ where
     }
     // The same bound serves the next block, unless the products shrank so much that many
     // of them had to take the scalar path.
-    Outcome::Done((slow * 16 <= end - start).then_some(k))
+    Outcome::Done {
+        next: (slow * 16 <= end - start).then_some(k),
+        slow,
+    }
+}
+
+/// `v / 2^g` for a `v` that is an integer multiple of `2^g` below `2^(g + 53)` in
+/// magnitude, `-1100 < g < 1000`: two exact scalings by powers of two (each within range,
+/// as `2^g <= |v|` or `v = 0`), then an exact conversion.
+#[inline(always)]
+fn on_grid(v: f64, g: i32) -> i64 {
+    let half = -g / 2;
+    (v * pow2(half) * pow2(-g - half)) as i64
 }
 
 /// The largest lane of `U` vectors (NaN lanes ignored).
@@ -443,7 +578,7 @@ fn lanes<S: Flags>(s: S, v: S::V) -> [f64; 16] {
 }
 
 /// Adds the products `x[j] * y[j]` of the lanes `j < w` where `out[j]` is set to `spills`,
-/// exactly; returns how many.
+/// exactly; returns how many. Out of line, away from the vector loop's registers.
 #[cold]
 #[inline(never)]
 fn scalar_lanes(
@@ -456,7 +591,7 @@ fn scalar_lanes(
     let mut count = 0;
     for j in 0..w {
         if out[j].to_bits() != 0 {
-            spills.add_product(x[j], y[j]);
+            spills.add_product_integer(x[j], y[j]);
             count += 1;
         }
     }
