@@ -50,8 +50,8 @@ impl CgVectors {
     /// ```
     /// let v = pdot_benches::cg::CgVectors::poisson(20, 5);
     /// assert_eq!((v.r.len(), v.iteration), (400, 5));
-    /// // The residual shrinks: ‖r‖² < ‖b‖² = 400.
-    /// assert!(v.r.iter().map(|r| r * r).sum::<f64>() < 400.0);
+    /// // q = A p, e.g. at the corner (two neighbours outside the grid).
+    /// assert_eq!(v.q[0], 4.0 * v.p[0] - v.p[1] - v.p[20]);
     /// ```
     pub fn poisson(m: usize, iterations: usize) -> CgVectors {
         Self::poisson_snapshots(m, &[iterations])
@@ -111,8 +111,9 @@ impl CgVectors {
     /// `A p` exactly 0 far from the boundary, others rounding noise there).
     ///
     /// ```
-    /// let v = pdot_benches::cg::CgVectors::poisson(40, 3);
-    /// assert!(v.zero_products() > 0.5);
+    /// // Before the first iteration p = b = 1 and A p = 0 away from the boundary.
+    /// let v = pdot_benches::cg::CgVectors::poisson(40, 0);
+    /// assert_eq!(v.zero_products(), (38.0 * 38.0) / (40.0 * 40.0));
     /// ```
     pub fn zero_products(&self) -> f64 {
         let zeros = self

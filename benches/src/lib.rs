@@ -10,7 +10,7 @@
 //!   Fast, Compensated and Exact, OpenBLAS, naive) as batched closures;
 //! - [`partials`]: the partial states' wire sizes and the time of merge, wire round trip and
 //!   finish;
-//! - [`spread`], [`cg`], [`exact_price`], [`exact_goals`]: the price of Exact (issue 11):
+//! - [`spread`], [`cg`], [`exact_price`], [`exact_goals`], [`exact_json`]: the price of Exact (issue 11):
 //!   data whose products spread over the exponent range, per-call and random-data rows, the
 //!   two dots of a CG iteration, and the issue's goals on them;
 //! - [`timing`]: interleaved measurement (A B A B ...) and robust summaries;
@@ -23,6 +23,7 @@
 pub mod cg;
 pub mod data;
 pub mod exact_goals;
+pub mod exact_json;
 pub mod exact_price;
 pub mod json;
 pub mod openblas;

@@ -12,7 +12,7 @@
 //! `pdot_benches::exact_price`). It prints the Markdown tables and writes `DIR/report.md`,
 //! `DIR/exact-price.md` (the last section alone), `DIR/report.json` and
 //! `DIR/throughput.png` (default `DIR`: `results`). `--exact-only` measures and writes only
-//! `DIR/exact-price.md`.
+//! `DIR/exact-price.md` and `DIR/exact-price.json`.
 //! The default run takes about 5–10 minutes, `--quick` about a minute.
 
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ struct Args {
     #[arg(long, value_name = "DIR", default_value = "results")]
     out: PathBuf,
     /// Only the price of Exact (issue 11): skips the main table and the partials, writes
-    /// DIR/exact-price.md only.
+    /// DIR/exact-price.md and DIR/exact-price.json only.
     #[arg(long)]
     exact_only: bool,
     /// The vector lengths, e.g. 1e3,1e5,1e7 (default: 1e3 ... 1e8, quick: ... 1e6).
@@ -232,7 +232,10 @@ fn run() -> Result<ExitCode, String> {
     };
     write("report.md", &md)?;
     write("exact-price.md", &price_md)?;
-    write("report.json", &json::report(&meta, &cases, &partials))?;
+    write(
+        "report.json",
+        &json::report(&meta, &cases, &partials, Some(&price)),
+    )?;
     let png = args.out.join("throughput.png");
     let title = format!(
         "pdot vs OpenBLAS, one core: {} (pdot backend {})",
@@ -248,7 +251,8 @@ fn run() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--exact-only`: the price of Exact alone, printed and written to `DIR/exact-price.md`.
+/// `--exact-only`: the price of Exact alone, printed and written to `DIR/exact-price.md` and
+/// `DIR/exact-price.json`.
 fn exact_only(args: &Args, plan: Plan) -> Result<ExitCode, String> {
     let start = Instant::now();
     let price = exact_price::measure(&plan, &Sizes::new(args.quick));
@@ -258,9 +262,15 @@ fn exact_only(args: &Args, plan: Plan) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let path = args.out.join("exact-price.md");
     std::fs::write(&path, &md).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let json_path = args.out.join("exact-price.json");
+    let text = serde_json::to_string_pretty(&pdot_benches::exact_json::record(&price))
+        .map_err(|e| format!("cannot serialize the price of Exact: {e}"))?;
+    std::fs::write(&json_path, text + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
     eprintln!(
-        "wrote {} ({:.0} s of measurement)",
+        "wrote {} and {} ({:.0} s of measurement)",
         path.display(),
+        json_path.display(),
         start.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
