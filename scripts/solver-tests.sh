@@ -12,7 +12,9 @@
 # iteration counts by P for exact | fast | mpi (each rank's local dot summed by a plain
 # MPI_Allreduce): the cases below are chosen so that fast and mpi change the iteration count
 # with P. Writes the tables to results/solvers/table.md; with SOLVER_TIMING=1, also times per
-# iteration (CG at exact, fast, mpi for P = 1, 2; pipelined CG against CG at P = 2).
+# iteration (CG at exact, fast, mpi for P = 1, 2; pipelined CG against CG at P = 2) with the
+# ratio time(exact) / time(fast) of each (issue 11's goal: <= 1.1 for CG at m = 500, P = 1
+# and 2); SOLVER_TIMING_M sets the grid side of those runs (default 256; the issue's is 500).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -119,7 +121,7 @@ for lib in "${libraries[@]}"; do
     done
 
     # With SOLVER_TIMING=1, times per iteration (printed, not asserted): Poisson,
-    # m = 256, 200 iterations, the best of five runs.
+    # m = SOLVER_TIMING_M (256), 200 iterations, the best of five runs.
     [[ ${SOLVER_TIMING:-0} == 1 ]] || continue
     for timing in "cg exact 1" "cg fast 1" "cg mpi 1" "cg exact 2" "cg fast 2" "cg mpi 2" \
         "pipelined-cg exact 2" "pipelined-cg fast 2"; do
@@ -127,7 +129,7 @@ for lib in "${libraries[@]}"; do
         best=""
         for _ in 1 2 3 4 5; do
             line=$(timeout 60 "${run[@]}" -n "$p" "$solver" --method "$method" --accuracy "$level" \
-                --problem poisson --m 256 --tol 0 --max-iter 200 2>&1) || {
+                --problem poisson --m "${SOLVER_TIMING_M:-256}" --tol 0 --max-iter 200 2>&1) || {
                 failed "$lib timing $timing: $line"
                 break
             }
@@ -138,11 +140,11 @@ for lib in "${libraries[@]}"; do
     done
 done
 
-python3 - "$runs" "$out/table.md" "${#libraries[@]}" <<'EOF' || fail=1
+python3 - "$runs" "$out/table.md" "${#libraries[@]}" "${SOLVER_TIMING_M:-256}" <<'EOF' || fail=1
 import sys
 from collections import defaultdict
 
-runs_path, table_path, nlibs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+runs_path, table_path, nlibs, timing_m = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 runs, times, order = {}, [], []
 for line in open(runs_path):
     f = line.split()
@@ -218,10 +220,17 @@ for case in order:
             lines.append(f"{level}: the iteration count varies with P: {', '.join(sorted(counts, key=int))}")
 
 if times:
-    lines += ["", "## Time per iteration (Poisson, m = 256, 200 iterations, best of 5; µs)", "",
-              "| MPI | method | accuracy | P | µs/iteration |", "|---|---|---|---|---|"]
+    lines += ["", f"## Time per iteration (Poisson, m = {timing_m}, 200 iterations, best of 5; µs)",
+              "", "Exact/Fast: time(exact) / time(fast) of the same MPI, method and P (issue 11's "
+              "goal for CG: ≤ 1.1 at m = 500, P = 1 and 2).", "",
+              "| MPI | method | accuracy | P | µs/iteration | Exact/Fast |", "|---|---|---|---|---|---|"]
+    fast = {(lib, method, p): t for lib, method, level, p, t in times if level == "fast"}
     for lib, method, level, p, t in times:
-        lines.append(f"| {lib} | {method} | {level} | {p} | {t} |")
+        ratio = ""
+        f = fast.get((lib, method, p))
+        if level == "exact" and f and t:
+            ratio = f"{float(t) / float(f):.2f}"
+        lines.append(f"| {lib} | {method} | {level} | {p} | {t} | {ratio} |")
 
 text = "\n".join(lines) + "\n"
 open(table_path, "w").write(text)

@@ -93,6 +93,24 @@ impl<T: Real> AlignedBuf<T> {
         buf
     }
 
+    /// A copy of `values` (64-byte aligned; the slack after them, read by the offset view,
+    /// repeats them from the start).
+    ///
+    /// ```
+    /// use pdot_benches::data::{ALIGN, AlignedBuf};
+    /// let b = AlignedBuf::from_slice(&[1.0f64, 2.0, 3.0]);
+    /// assert_eq!(b.aligned(), &[1.0, 2.0, 3.0]);
+    /// assert_eq!(b.aligned().as_ptr() as usize % ALIGN, 0);
+    /// ```
+    pub fn from_slice(values: &[T]) -> Self {
+        let mut buf = Self::zeroed(values.len());
+        let start = buf.start;
+        for (dst, &v) in buf.storage[start..].iter_mut().zip(values.iter().cycle()) {
+            *dst = v;
+        }
+        buf
+    }
+
     /// The number of elements of each view.
     pub fn len(&self) -> usize {
         self.len

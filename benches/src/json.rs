@@ -9,6 +9,8 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::exact_json;
+use crate::exact_price::ExactPrice;
 use crate::openblas::Info;
 use crate::partials::{Op, PartialResult};
 use crate::report::{CaseResult, Goal, Meta};
@@ -133,15 +135,23 @@ struct ReportRecord<'a> {
     elapsed_s: f64,
     cases: Vec<CaseRecord>,
     partials: Vec<PartialRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exact_price: Option<serde_json::Value>,
 }
 
 /// The whole report as pretty-printed JSON: metadata, one record per case, one per partial
-/// type (non-finite numbers as `null`, see the module documentation).
+/// type, and the price of Exact if measured ([`crate::exact_json::record`]; non-finite
+/// numbers as `null`, see the module documentation).
 ///
 /// # Panics
 /// Never in practice: the records are plain data (`serde_json` fails only on maps with
 /// non-string keys, and these have none).
-pub fn report(meta: &Meta, cases: &[CaseResult], partials: &[PartialResult]) -> String {
+pub fn report(
+    meta: &Meta,
+    cases: &[CaseResult],
+    partials: &[PartialResult],
+    price: Option<&ExactPrice>,
+) -> String {
     let record = ReportRecord {
         mode: &meta.mode,
         isa: &meta.isa,
@@ -167,6 +177,7 @@ pub fn report(meta: &Meta, cases: &[CaseResult], partials: &[PartialResult]) -> 
                 ),
             })
             .collect(),
+        exact_price: price.map(exact_json::record),
     };
     let mut text = serde_json::to_string_pretty(&record).expect("the report serializes");
     text.push('\n');

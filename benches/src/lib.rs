@@ -10,6 +10,9 @@
 //!   Fast, Compensated and Exact, OpenBLAS, naive) as batched closures;
 //! - [`partials`]: the partial states' wire sizes and the time of merge, wire round trip and
 //!   finish;
+//! - [`spread`], [`cg`], [`exact_price`], [`exact_goals`], [`exact_json`]: the price of Exact (issue 11):
+//!   data whose products spread over the exponent range, per-call and random-data rows, the
+//!   two dots of a CG iteration, and the issue's goals on them;
 //! - [`timing`]: interleaved measurement (A B A B ...) and robust summaries;
 //! - [`report`], [`json`], [`plot`]: the ratio table (Markdown), its machine-readable twin and
 //!   the throughput plot written by the `report` binary.
@@ -17,7 +20,11 @@
 //! The criterion benches live in `benches/dot.rs`:
 //! `cargo bench -p pdot-benches --bench dot`.
 
+pub mod cg;
 pub mod data;
+pub mod exact_goals;
+pub mod exact_json;
+pub mod exact_price;
 pub mod json;
 pub mod openblas;
 pub mod partials;
@@ -25,4 +32,5 @@ pub mod peer;
 pub mod plot;
 pub mod report;
 pub mod runner;
+pub mod spread;
 pub mod timing;

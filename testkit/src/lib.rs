@@ -10,6 +10,7 @@
 //! - [`rng`]: the one pseudo-random generator, [`SplitMix64`];
 //! - [`families`], [`special`] and [`hard`]: seeded test vectors, from uniform to
 //!   ill-conditioned, special values, and the hard cases of an exact dot product;
+//! - [`tiny`]: products in the subnormal range, whose rounding errors are not representable;
 //! - [`layout`]: slices at an offset and BLAS strided layouts with a filler around them;
 //! - [`bounds`]: the rounding error bounds of the Fast and Compensated levels;
 //! - [`element`]: all of the above per element type (`f64`, `f32`), for generic tests;
@@ -36,6 +37,7 @@ pub mod layout;
 pub mod norm;
 pub mod rng;
 pub mod special;
+pub mod tiny;
 
 #[cfg(feature = "kernels")]
 pub mod backends;
@@ -60,3 +62,4 @@ pub use layout::{Placed, blas_index, blas_layout, blas_layout_padded, blas_logic
 pub use norm::ExactNorm;
 pub use rng::SplitMix64;
 pub use special::{sprinkle_f32, sprinkle_f64};
+pub use tiny::gen_tiny_products;

@@ -7,8 +7,12 @@
 //! For every precision (f64, f32, f32-f64), n and layout (aligned and 16-byte offset
 //! contiguous, aligned with inc 2 and 4) it times pdot Fast, Compensated and Exact, OpenBLAS
 //! and (contiguous only) the naive iterator in interleaved rounds; then the partial states
-//! (wire size; merge, wire round trip, finish). It prints the Markdown tables and writes
-//! `DIR/report.md`, `DIR/report.json` and `DIR/throughput.png` (default `DIR`: `results`).
+//! (wire size; merge, wire round trip, finish); then the price of Exact (issue 11: Exact on
+//! data spread over the exponent range, per call, on random data, in a CG iteration; see
+//! `pdot_benches::exact_price`). It prints the Markdown tables and writes `DIR/report.md`,
+//! `DIR/exact-price.md` (the last section alone), `DIR/report.json` and
+//! `DIR/throughput.png` (default `DIR`: `results`). `--exact-only` measures and writes only
+//! `DIR/exact-price.md` and `DIR/exact-price.json`.
 //! The default run takes about 5–10 minutes, `--quick` about a minute.
 
 use std::path::PathBuf;
@@ -17,11 +21,12 @@ use std::time::Instant;
 
 use clap::Parser;
 use pdot_benches::data::Pair;
+use pdot_benches::exact_price::{self, Sizes};
 use pdot_benches::peer::{self, Peer, VisitPeer};
 use pdot_benches::report::{self, CaseResult, Meta, n_label};
 use pdot_benches::runner::{self, Contender, Layout};
 use pdot_benches::timing::{self, Plan};
-use pdot_benches::{json, openblas, partials, plot};
+use pdot_benches::{exact_goals, json, openblas, partials, plot};
 use pdot_kernels::{Backend, FORCE_ISA_VAR, Input, Precision, Real};
 
 /// pdot against OpenBLAS on one core, measured in the same run.
@@ -38,6 +43,10 @@ struct Args {
     /// Where report.md, report.json and throughput.png go.
     #[arg(long, value_name = "DIR", default_value = "results")]
     out: PathBuf,
+    /// Only the price of Exact (issue 11): skips the main table and the partials, writes
+    /// DIR/exact-price.md and DIR/exact-price.json only.
+    #[arg(long)]
+    exact_only: bool,
     /// The vector lengths, e.g. 1e3,1e5,1e7 (default: 1e3 ... 1e8, quick: ... 1e6).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_size)]
     sizes: Option<Vec<usize>>,
@@ -161,6 +170,9 @@ fn run() -> Result<ExitCode, String> {
         labels.join(", ")
     );
 
+    if args.exact_only {
+        return exact_only(&args, plan);
+    }
     let total = sizes.len() * 3 * Layout::STANDARD.len();
     let mut session = Session {
         plan,
@@ -195,6 +207,7 @@ fn run() -> Result<ExitCode, String> {
             p.rounds
         );
     }
+    let price = exact_price::measure(&plan, &Sizes::new(args.quick));
     let elapsed_s = start.elapsed().as_secs_f64();
     let precision_rank = |c: &CaseResult| c.precision as usize;
     let layout_rank = |c: &CaseResult| Layout::STANDARD.iter().position(|l| *l == c.layout);
@@ -208,7 +221,8 @@ fn run() -> Result<ExitCode, String> {
         plan,
         elapsed_s,
     };
-    let md = report::markdown(&meta, &cases, &partials);
+    let price_md = exact_goals::markdown(&price);
+    let md = report::markdown(&meta, &cases, &partials) + &price_md;
     println!("{md}");
     std::fs::create_dir_all(&args.out)
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
@@ -217,7 +231,11 @@ fn run() -> Result<ExitCode, String> {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     write("report.md", &md)?;
-    write("report.json", &json::report(&meta, &cases, &partials))?;
+    write("exact-price.md", &price_md)?;
+    write(
+        "report.json",
+        &json::report(&meta, &cases, &partials, Some(&price)),
+    )?;
     let png = args.out.join("throughput.png");
     let title = format!(
         "pdot vs OpenBLAS, one core: {} (pdot backend {})",
@@ -229,6 +247,31 @@ fn run() -> Result<ExitCode, String> {
         "wrote {0}/report.md, {0}/report.json, {0}/throughput.png ({1:.0} s of measurement)",
         args.out.display(),
         elapsed_s
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--exact-only`: the price of Exact alone, printed and written to `DIR/exact-price.md` and
+/// `DIR/exact-price.json`.
+fn exact_only(args: &Args, plan: Plan) -> Result<ExitCode, String> {
+    let start = Instant::now();
+    let price = exact_price::measure(&plan, &Sizes::new(args.quick));
+    let md = exact_goals::markdown(&price);
+    println!("{md}");
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    let path = args.out.join("exact-price.md");
+    std::fs::write(&path, &md).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let json_path = args.out.join("exact-price.json");
+    let text = serde_json::to_string_pretty(&pdot_benches::exact_json::record(&price))
+        .map_err(|e| format!("cannot serialize the price of Exact: {e}"))?;
+    std::fs::write(&json_path, text + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    eprintln!(
+        "wrote {} and {} ({:.0} s of measurement)",
+        path.display(),
+        json_path.display(),
+        start.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -261,7 +304,9 @@ mod tests {
         Args::command().debug_assert();
         let a = Args::try_parse_from(["report", "--quick", "--sizes", "1e3,2_000", "--out", "x"])
             .expect("valid arguments");
-        assert!(a.quick);
+        assert!(a.quick && !a.exact_only);
+        let e = Args::try_parse_from(["report", "--exact-only"]).expect("valid");
+        assert!(e.exact_only && !e.quick);
         assert_eq!(a.sizes, Some(vec![1000, 2000]));
         assert_eq!(a.out, std::path::PathBuf::from("x"));
         let d = Args::try_parse_from(["report"]).expect("no arguments");
