@@ -15,7 +15,7 @@
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python install capi
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python install capi avx512-emu
 RANKS ?= 2
 N ?= 1e7
 
@@ -74,5 +74,10 @@ capi: deps
 python: deps
 	bash scripts/python-tests.sh
 
-test: lint fuzz-lint doc unit mpi solvers capi python
+# The AVX-512 backend on an emulated CPU (bochscpu), every case bit for bit against native AVX2
+# and portable; `bash scripts/avx512-emu.sh --inject-bug` shows it failing on a broken fms.
+avx512-emu: deps
+	bash scripts/avx512-emu.sh
+
+test: lint fuzz-lint doc unit avx512-emu mpi solvers capi python
 	@echo "make test: all checks passed"
