@@ -3,8 +3,12 @@
 #                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
 #   make test       everything CI checks: format, lints, docs, tests, MPI tests, solver
 #                   examples (Exact iteration counts independent of P), the Python package
-#                   (scripts/python-tests.sh); the fuzz targets are linted, not run
+#                   (scripts/python-tests.sh), the AVX-512 backend on an emulated CPU
+#                   compared bit for bit with native AVX2 and portable (make avx512-emu,
+#                   whatever the host has); the fuzz targets are linted, not run
 #                   (cargo-fuzz's instrumented builds alone took 6 of its minutes)
+#   make avx512-emu the emulated AVX-512 check alone (scripts/avx512-emu.sh; --inject-bug
+#                   shows it failing on a deliberately broken AVX-512 fms)
 #   make fuzz       runs every fuzz target for FUZZ_SECONDS (installs cargo-fuzz if missing)
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
