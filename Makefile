@@ -3,8 +3,12 @@
 #                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
 #   make test       everything CI checks: format, lints, docs, tests, MPI tests, solver
 #                   examples (Exact iteration counts independent of P), the Python package
-#                   (scripts/python-tests.sh); the fuzz targets are linted, not run
+#                   (scripts/python-tests.sh), the AVX-512 backend on an emulated CPU
+#                   compared bit for bit with native AVX2 and portable (make avx512-emu,
+#                   whatever the host has); the fuzz targets are linted, not run
 #                   (cargo-fuzz's instrumented builds alone took 6 of its minutes)
+#   make avx512-emu the emulated AVX-512 check alone (scripts/avx512-emu.sh; --inject-bug
+#                   shows it failing on a deliberately broken AVX-512 fms)
 #   make fuzz       runs every fuzz target for FUZZ_SECONDS (installs cargo-fuzz if missing)
 #   make report     the single-core benchmark report against OpenBLAS (quick sizes)
 #   make bench      the full single-core report (n = 1e3 .. 1e8; about six minutes)
@@ -15,7 +19,7 @@
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python install capi
+.PHONY: run test report bench bench-mpi deps lint doc unit mpi solvers fuzz fuzz-lint python install capi avx512-emu
 RANKS ?= 2
 N ?= 1e7
 
@@ -74,5 +78,10 @@ capi: deps
 python: deps
 	bash scripts/python-tests.sh
 
-test: lint fuzz-lint doc unit mpi solvers capi python
+# The AVX-512 backend on an emulated CPU (bochscpu), every case bit for bit against native AVX2
+# and portable; `bash scripts/avx512-emu.sh --inject-bug` shows it failing on a broken fms.
+avx512-emu: deps
+	bash scripts/avx512-emu.sh
+
+test: lint fuzz-lint doc unit avx512-emu mpi solvers capi python
 	@echo "make test: all checks passed"

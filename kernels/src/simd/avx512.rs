@@ -90,6 +90,12 @@ macro_rules! same_type {
             }
             #[inline(always)]
             fn fms(self, a: $v, b: $v, c: $v) -> $v {
+                // The feature `inject-avx512-bug` (never on by default) rounds the product
+                // before subtracting: the error term of TwoProduct becomes 0, which the
+                // emulated AVX-512 check must report (scripts/avx512-emu.sh --inject-bug).
+                #[cfg(feature = "inject-avx512-bug")]
+                return values!($sub($mul(a, b), c));
+                #[cfg(not(feature = "inject-avx512-bug"))]
                 values!($fmsub(a, b, c))
             }
             #[inline(always)]
