@@ -113,3 +113,72 @@ pub(crate) fn read_digits(bytes: &[u8]) -> Result<([u32; LIMBS], usize), WireErr
     }
     Ok((digits, len))
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::exact::ExactState;
+    use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
+    use crate::exact::superacc::Superacc;
+    use crate::partial::{ExactPartial, Partial};
+
+    /// Digits of a valid state: a random run of random, zero or all-ones digits, zeros
+    /// below it, sign extension above it (at least the top two digits).
+    fn valid_digits() -> impl Strategy<Value = [u32; LIMBS]> {
+        let digit = prop_oneof![Just(0u32), Just(u32::MAX), any::<u32>()];
+        (
+            0..MAX_DIGITS,
+            0..8usize,
+            any::<bool>(),
+            proptest::collection::vec(digit, 8),
+        )
+            .prop_map(|(start, count, negative, run)| {
+                let mut d = [if negative { u32::MAX } else { 0 }; LIMBS];
+                d[..start].fill(0);
+                let end = (start + count).min(MAX_DIGITS);
+                d[start..end].copy_from_slice(&run[..end - start]);
+                d
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Digits → compact form → the same digits, in a form of the canonical length
+        /// (from the lowest nonzero digit to the highest that is not sign extension), and
+        /// the same through `ExactPartial`'s wire form, bit for bit.
+        #[test]
+        fn digits_round_trip(d in valid_digits()) {
+            let mut out = [0xa5u8; MAX_LEN];
+            let len = write_digits(&d, &mut out);
+            let fill = if d[LIMBS - 1] >> 31 == 1 { u32::MAX } else { 0 };
+            let low = d.iter().position(|&v| v != 0);
+            let high = d.iter().rposition(|&v| v != fill);
+            let count = match (low, high) {
+                (Some(l), Some(h)) if h >= l => h + 1 - l,
+                _ => 0,
+            };
+            prop_assert_eq!(len, HEAD + 4 * count);
+            prop_assert_eq!(read_digits(&out[..len]), Ok((d, len)));
+            // Cut short: a length error naming the form's length.
+            if count > 0 {
+                prop_assert_eq!(
+                    read_digits(&out[..len - 1]),
+                    Err(WireError::Length { expected: len, found: len - 1 })
+                );
+            }
+
+            let zero = d.iter().all(|&v| v == 0);
+            let flags = if zero { 0 } else { NONEMPTY | NOT_NEG_ZERO };
+            let p = ExactPartial::<f64>::from_state(ExactState { acc: Superacc::from_digits(&d), flags });
+            let wire = p.to_wire();
+            prop_assert_eq!(wire.len(), len);
+            prop_assert_eq!(&wire[HEADER_LEN..], &out[HEADER_LEN..len]);
+            let back = ExactPartial::<f64>::from_wire(&wire);
+            prop_assert!(back.as_ref() == Ok(&p), "{:?}", back);
+            prop_assert_eq!(back.unwrap().to_wire(), wire);
+        }
+    }
+}
