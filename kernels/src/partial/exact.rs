@@ -10,7 +10,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
-use crate::exact::superacc::{BIAS, LIMBS, Superacc};
+use crate::exact::superacc::{BIAS, Superacc};
 use crate::input::Input;
 use crate::kernel::{ExactDot, ExactMany, MAX_DOTS};
 use crate::mdot::check_many;
@@ -121,25 +121,25 @@ impl<O: Real> Partial for ExactPartial<O> {
 
     fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError> {
         let (flags, _) = read_header::<O>(bytes, Self::ACCURACY, HEAD)?;
-        let (digits, len) = read_digits(bytes)?;
-        validate::<O>(flags, &digits)?;
+        let form = read_digits(bytes)?;
+        validate::<O>(flags, form.lowest)?;
         let state = ExactState {
-            acc: Superacc::from_digits(&digits),
+            acc: Superacc::from_digits(&form.digits),
             flags,
         };
-        Ok((Self::from_state(state), len))
+        Ok((Self::from_state(state), form.len))
     }
 }
 
-/// Rejects states no dot product (of inputs whose products fit the accumulator) produces.
-fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> {
+/// Rejects states no dot product (of inputs whose products fit the accumulator) produces,
+/// from the flags and the lowest nonzero digit (index and value; `None` for a zero sum).
+fn validate<O: Real>(flags: u8, lowest: Option<(usize, u32)>) -> Result<(), WireError> {
     if flags & !ALL_FLAGS != 0 {
         return Err(WireError::Invalid("unknown flag bits"));
     }
     // The range (the top two digits are sign extension) and the canonical form are checked
     // by `read_digits`.
-    let nonzero = digits.iter().any(|&d| d != 0);
-    if nonzero && flags & NOT_NEG_ZERO == 0 {
+    if lowest.is_some() && flags & NOT_NEG_ZERO == 0 {
         return Err(WireError::Invalid(
             "a nonzero sum of products that are all zero",
         ));
@@ -154,9 +154,13 @@ fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> 
     }
     if O::PRODUCT_EXACT_IN_F64 {
         // Products of f32 are multiples of 2^-298 (2^-149 squared).
-        let lowest = (BIAS - 298) as usize;
-        let (whole, bits) = (lowest / 32, lowest % 32);
-        if digits[..whole].iter().any(|&d| d != 0) || digits[whole] & ((1 << bits) - 1) != 0 {
+        let smallest = (BIAS - 298) as usize;
+        let (whole, bits) = (smallest / 32, smallest % 32);
+        let below = match lowest {
+            Some((at, digit)) => at < whole || at == whole && digit & ((1 << bits) - 1) != 0,
+            None => false,
+        };
+        if below {
             return Err(WireError::Invalid(
                 "bits below the smallest product of f32 values",
             ));

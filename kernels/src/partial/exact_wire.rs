@@ -63,10 +63,21 @@ pub(crate) fn write_digits(digits: &[u32; LIMBS], out: &mut [u8]) -> usize {
     HEAD + 4 * count
 }
 
-/// The digits of the form at the start of `bytes` (header already checked, at least
-/// [`HEAD`] bytes) and its length. Rejects ranges beyond the accumulator's valid digits,
-/// forms cut short and non-canonical forms.
-pub(crate) fn read_digits(bytes: &[u8]) -> Result<([u32; LIMBS], usize), WireError> {
+/// A decoded form.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Decoded {
+    /// The digits of the sum.
+    pub(crate) digits: [u32; LIMBS],
+    /// The length of the form.
+    pub(crate) len: usize,
+    /// The lowest nonzero digit and its index; `None` for a zero sum.
+    pub(crate) lowest: Option<(usize, u32)>,
+}
+
+/// The form at the start of `bytes` (header already checked, at least [`HEAD`] bytes).
+/// Rejects ranges beyond the accumulator's valid digits, forms cut short and non-canonical
+/// forms.
+pub(crate) fn read_digits(bytes: &[u8]) -> Result<Decoded, WireError> {
     let (start, count, sign, reserved) = (
         usize::from(bytes[HEADER_LEN]),
         usize::from(bytes[HEADER_LEN + 1]),
@@ -111,7 +122,12 @@ pub(crate) fn read_digits(bytes: &[u8]) -> Result<([u32; LIMBS], usize), WireErr
             "an exact partial's digit range is not the canonical one",
         ));
     }
-    Ok((digits, len))
+    let lowest = (count > 0 || negative).then(|| (start, digits[start]));
+    Ok(Decoded {
+        digits,
+        len,
+        lowest,
+    })
 }
 
 #[cfg(test)]
@@ -161,11 +177,14 @@ mod tests {
                 _ => 0,
             };
             prop_assert_eq!(len, HEAD + 4 * count);
-            prop_assert_eq!(read_digits(&out[..len]), Ok((d, len)));
+            let back = read_digits(&out[..len]);
+            prop_assert_eq!(back.as_ref().map(|b| (b.digits, b.len)), Ok((d, len)));
+            let lowest = low.map(|l| (l, d[l]));
+            prop_assert_eq!(back.map(|b| b.lowest), Ok(lowest));
             // Cut short: a length error naming the form's length.
             if count > 0 {
                 prop_assert_eq!(
-                    read_digits(&out[..len - 1]),
+                    read_digits(&out[..len - 1]).map(|b| b.len),
                     Err(WireError::Length { expected: len, found: len - 1 })
                 );
             }

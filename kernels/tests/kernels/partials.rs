@@ -217,8 +217,14 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     prop_assert_eq!(Float::bits(back.finish()), Float::bits(want));
     let mut buf = vec![0xa5; P::<O>::WIRE_MAX + 3];
     prop_assert_eq!(whole.write_wire(&mut buf), Ok(wire.len()));
-    prop_assert!(buf[..wire.len()] == wire[..], "write_wire and to_wire differ");
-    prop_assert!(buf[wire.len()..].iter().all(|&b| b == 0xa5), "write_wire wrote past its form");
+    prop_assert!(
+        buf[..wire.len()] == wire[..],
+        "write_wire and to_wire differ"
+    );
+    prop_assert!(
+        buf[wire.len()..].iter().all(|&b| b == 0xa5),
+        "write_wire wrote past its form"
+    );
 
     // new() is the neutral element, on either side.
     let mut e = P::<O>::new();
@@ -565,7 +571,10 @@ fn wire_lengths() {
     let beyond = beyond.to_wire();
     assert!(longest.len() < beyond.len() && beyond.len() <= ExactPartial::<f64>::WIRE_MAX);
     assert_eq!(beyond, exact_wire(&head[..8], &exact_digits(&beyond)));
-    invalid(ExactPartial::<f64>::from_wire(&beyond).unwrap_err(), "range");
+    invalid(
+        ExactPartial::<f64>::from_wire(&beyond).unwrap_err(),
+        "range",
+    );
 }
 
 /// Every length but the right one, from 0 to `WIRE_MAX + 8` (a real wire form cut short or
@@ -619,7 +628,12 @@ fn wrong_lengths_are_length_errors() {
                     expected: k.len,
                     found: len,
                 };
-                assert_eq!(written, Err(want), "{}: write_wire into {len} bytes", k.name);
+                assert_eq!(
+                    written,
+                    Err(want),
+                    "{}: write_wire into {len} bytes",
+                    k.name
+                );
             } else {
                 assert_eq!(written, Ok(form), "{}: write_wire into {len} bytes", k.name);
             }
