@@ -796,10 +796,10 @@ fn variable_length_values(suite: &Suite) {
     let values_of = |r: usize| -> [ExactPartial<f64>; 3] {
         let big = 1e300 * (r as f64 + 1.0);
         let tiny = f64::from_bits(1 + r as u64);
-        let sign = if r % 2 == 0 { 1.0 } else { -1.0 };
+        let sign = if r.is_multiple_of(2) { 1.0 } else { -1.0 };
         [
             ExactPartial::of(&[big, tiny, sign], &[sign, 1e-10, 3.0]),
-            if r % 3 == 0 {
+            if r.is_multiple_of(3) {
                 ExactPartial::new()
             } else {
                 ExactPartial::of(&[-(r as f64)], &[4.0])
