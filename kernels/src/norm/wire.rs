@@ -80,9 +80,9 @@ impl<P: Partial> NormPartial<P> {
     /// use pdot_kernels::{FastPartial, NormPartial, Partial, WireError};
     /// type Norm = NormPartial<FastPartial<f64>>;
     /// let mut bytes = Norm::of(&[1.0f64]).to_wire();
+    /// assert!(matches!(Norm::from_wire(&bytes[..bytes.len() - 1]), Err(WireError::Length { .. })));
     /// bytes[..4].copy_from_slice(b"PDOT");
     /// assert!(matches!(Norm::from_wire(&bytes), Err(WireError::Kind { .. })));
-    /// assert!(matches!(Norm::from_wire(&bytes[..bytes.len() - 1]), Err(WireError::Length { .. })));
     /// ```
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
         if bytes.len() > Self::WIRE_MAX {
