@@ -467,7 +467,8 @@ fn partials_markdown(s: &mut String, partials: &[PartialResult]) {
     let _ = writeln!(
         s,
         "The mergeable states of `pdot_kernels::Partial`, each made from {} random products: \
-         bytes of the wire form (`WIRE_LEN`), and nanoseconds per `merge` (of a partial into a \
+         bytes of the wire form of the measured partial (`WIRE_MAX`; an exact partial sends \
+         only the nonzero digits of its sum), and nanoseconds per `merge` (of a partial into a \
          running accumulator, as a reduction does), per wire round trip (`to_wire` then \
          `from_wire`, with its allocation and validation) and per `finish`. Medians and \
          quartiles (IQR) of {rounds_min} to {rounds_max} interleaved rounds. Goals of the \

@@ -47,8 +47,9 @@ pub(crate) struct Reduction<R, V> {
     /// Whether the current step's message has been sent (posted) / received (and combined).
     sent: bool,
     received: bool,
-    /// The length of a first-pass message of this rank.
-    expected: usize,
+    /// The longest first-pass message of this rank's kind and count of values (wire forms
+    /// may be shorter than [`Reducible::WIRE_LEN`]).
+    longest: usize,
     digest: u64,
     doubt: bool,
     corrupt: Option<(usize, Problem)>,
@@ -77,7 +78,7 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
         // one program, and no allocation); its readable name is made only if the second pass
         // runs.
         agreement.add_kind(rank, core::any::type_name::<R>(), R::WIRE_LEN);
-        let expected = 16 + count * R::WIRE_LEN;
+        let longest = 16 + count * R::WIRE_LEN;
         Reduction {
             values,
             digest: agreement.fingerprint(),
@@ -90,10 +91,10 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             pass: Pass::Values,
             sent: false,
             received: false,
-            expected,
+            longest,
             corrupt: None,
-            outbox: Outbox::with_capacity(expected),
-            incoming: Vec::with_capacity(expected),
+            outbox: Outbox::with_capacity(longest),
+            incoming: Vec::with_capacity(longest),
             poisoned: false,
             kind: PhantomData,
         }
@@ -202,17 +203,24 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
         let received = &self.incoming;
         let word =
             |i: usize| u64::from_le_bytes(received[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]));
-        if received.len() != self.expected {
-            // Another count or kind of values (the second pass says which), symmetric: the
-            // partner sees a length it does not expect either.
+        if received.len() < 16 || received.len() > self.longest {
+            // Another count or kind of values (the second pass says which): a length no
+            // message of this rank's kind and count has.
             self.doubt = true;
             return;
         }
         let (their_doubt, their_digest) = (word(0) != 0, word(1));
         let values = self.values.borrow_mut();
         let Some(mut theirs) = decode_values::<R>(&received[16..], values.len()) else {
-            // Bytes of the right length that do not decode: a corrupted message, seen by
-            // this rank only (reported at the end of the pass).
+            if their_doubt || their_digest != self.digest {
+                // Values of another count or kind (the partner's digest differs from this
+                // rank's, and this rank's from the partner's: both doubt), or a reduction
+                // already in doubt: the second pass reports why.
+                self.doubt = true;
+                return;
+            }
+            // Bytes that do not decode under the same statements: a corrupted message, seen
+            // by this rank only (reported at the end of the pass).
             let (low, high) = (self.rank.min(step.peer()), self.rank.max(step.peer()));
             self.corrupt.get_or_insert((
                 low,

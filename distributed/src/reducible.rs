@@ -7,9 +7,14 @@ use pdot_kernels::{CompensatedPartial, ExactPartial, FastPartial, NormPartial, P
 
 use crate::schedule::simulate_with;
 
-/// A value the deterministic reduction can combine: a fixed-size wire form, an ordered
-/// combine `left ⊕ right`, and a name of its kind (what an error says when ranks pass values
-/// of different kinds).
+/// A value the deterministic reduction can combine: a wire form of at most
+/// [`Reducible::WIRE_LEN`] bytes, an ordered combine `left ⊕ right`, and a name of its kind
+/// (what an error says when ranks pass values of different kinds).
+///
+/// A type implements the fixed-size form ([`Reducible::write_wire`], [`Reducible::read_wire`]),
+/// which the reduction sends unless the type also overrides [`Reducible::encode`] and
+/// [`Reducible::decode`] with a shorter variable-length form (as [`ExactPartial`] does: only the
+/// nonzero digits of its sum).
 ///
 /// Implemented for the kernels' partials ([`FastPartial`], [`CompensatedPartial`],
 /// [`ExactPartial`]) and norm partials ([`NormPartial`]), for arrays and for tuples of up to four, so that several dot products,
@@ -46,7 +51,8 @@ use crate::schedule::simulate_with;
 /// assert_eq!(m.0, 3.0);
 /// ```
 pub trait Reducible: Clone {
-    /// The length in bytes of the wire form.
+    /// The length in bytes of the fixed-size wire form, and the most bytes
+    /// [`Reducible::encode`] appends.
     const WIRE_LEN: usize;
     /// Writes the wire form into `out`, which is exactly [`Reducible::WIRE_LEN`] bytes long.
     fn write_wire(&self, out: &mut [u8]);
@@ -55,6 +61,37 @@ pub trait Reducible: Clone {
     fn read_wire(bytes: &[u8]) -> Option<Self>;
     /// `self ← self ⊕ right`, with `self` the left operand.
     fn combine(&mut self, right: &Self);
+    /// Appends the wire form the reduction sends to `out`: at most [`Reducible::WIRE_LEN`]
+    /// bytes that [`Reducible::decode`] reads back. The default is the fixed-size form.
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, FastPartial, Partial};
+    /// use pdot_mpi::Reducible;
+    ///
+    /// let p = ExactPartial::<f64>::of(&[1.0, 2.0], &[3.0, 4.0]);
+    /// let f = FastPartial::<f32>::of(&[1.5f32], &[2.0]);
+    /// let mut bytes = vec![];
+    /// p.encode(&mut bytes);
+    /// (f, p.clone()).encode(&mut bytes);
+    /// assert!(bytes.len() < 2 * ExactPartial::<f64>::WIRE_LEN);
+    /// let mut rest = &bytes[..];
+    /// assert_eq!(ExactPartial::<f64>::decode(&mut rest), Some(p.clone()));
+    /// assert_eq!(<(FastPartial<f32>, ExactPartial<f64>)>::decode(&mut rest), Some((f, p)));
+    /// assert!(rest.is_empty());
+    /// ```
+    fn encode(&self, out: &mut Vec<u8>) {
+        let at = out.len();
+        out.resize(at + Self::WIRE_LEN, 0);
+        self.write_wire(&mut out[at..]);
+    }
+    /// The value whose wire form (as [`Reducible::encode`] writes it) starts `bytes`, which
+    /// it advances past that form; `None` if no value's form starts them.
+    fn decode(bytes: &mut &[u8]) -> Option<Self> {
+        let (form, rest) = bytes.split_at_checked(Self::WIRE_LEN)?;
+        let value = Self::read_wire(form)?;
+        *bytes = rest;
+        Some(value)
+    }
     /// The name of this kind of value, as errors show it ("Exact partial of f64"): the
     /// ranks of a reduction must pass values of the same kind (the same name and wire
     /// length). The default is the type's name ([`std::any::type_name`]).
@@ -76,17 +113,32 @@ pub trait Reducible: Clone {
 
 macro_rules! reducible_partial {
     ($($partial:ident $level:literal),*) => {$(
+        /// The fixed-size form is the partial's wire form followed by zeros up to
+        /// [`Partial::WIRE_MAX`]; the reduction sends the wire form alone.
         impl<O: Real> Reducible for $partial<O> {
-            const WIRE_LEN: usize = <Self as Partial>::WIRE_LEN;
+            const WIRE_LEN: usize = <Self as Partial>::WIRE_MAX;
             fn write_wire(&self, out: &mut [u8]) {
                 // The length is right (the trait's contract); nothing else can fail.
-                let _ = Partial::write_wire(self, out);
+                let len = Partial::write_wire(self, out).unwrap_or(0);
+                out[len..].fill(0);
             }
             fn read_wire(bytes: &[u8]) -> Option<Self> {
-                <Self as Partial>::from_wire(bytes).ok()
+                let (p, len) = <Self as Partial>::from_wire_prefix(bytes).ok()?;
+                bytes[len..].iter().all(|&b| b == 0).then_some(p)
             }
             fn combine(&mut self, right: &Self) {
                 self.merge(right);
+            }
+            fn encode(&self, out: &mut Vec<u8>) {
+                let at = out.len();
+                out.resize(at + Self::WIRE_LEN, 0);
+                let len = Partial::write_wire(self, &mut out[at..]).unwrap_or(0);
+                out.truncate(at + len);
+            }
+            fn decode(bytes: &mut &[u8]) -> Option<Self> {
+                let (p, len) = <Self as Partial>::from_wire_prefix(bytes).ok()?;
+                *bytes = &bytes[len..];
+                Some(p)
             }
             fn kind_name() -> String {
                 format!(concat!($level, " partial of {}"), std::any::type_name::<O>())
@@ -105,16 +157,29 @@ reducible_partial!(FastPartial "Fast", CompensatedPartial "Compensated", ExactPa
 /// assert_eq!(NormPartial::<ExactPartial<f32>>::kind_name(), "norm of Exact partial of f32");
 /// ```
 impl<P: Partial + Reducible> Reducible for NormPartial<P> {
-    const WIRE_LEN: usize = NormPartial::<P>::WIRE_LEN;
+    const WIRE_LEN: usize = NormPartial::<P>::WIRE_MAX;
     fn write_wire(&self, out: &mut [u8]) {
         // The length is right (the trait's contract); nothing else can fail.
-        let _ = NormPartial::write_wire(self, out);
+        let len = NormPartial::write_wire(self, out).unwrap_or(0);
+        out[len..].fill(0);
     }
     fn read_wire(bytes: &[u8]) -> Option<Self> {
-        NormPartial::from_wire(bytes).ok()
+        let (p, len) = NormPartial::from_wire_prefix(bytes).ok()?;
+        bytes[len..].iter().all(|&b| b == 0).then_some(p)
     }
     fn combine(&mut self, right: &Self) {
         self.merge(right);
+    }
+    fn encode(&self, out: &mut Vec<u8>) {
+        let at = out.len();
+        out.resize(at + Self::WIRE_LEN, 0);
+        let len = NormPartial::write_wire(self, &mut out[at..]).unwrap_or(0);
+        out.truncate(at + len);
+    }
+    fn decode(bytes: &mut &[u8]) -> Option<Self> {
+        let (p, len) = NormPartial::from_wire_prefix(bytes).ok()?;
+        *bytes = &bytes[len..];
+        Some(p)
     }
     fn kind_name() -> String {
         format!("norm of {}", P::kind_name())
@@ -138,6 +203,15 @@ impl<R: Reducible, const N: usize> Reducible for [R; N] {
         for (a, b) in self.iter_mut().zip(right) {
             a.combine(b);
         }
+    }
+    fn encode(&self, out: &mut Vec<u8>) {
+        for v in self {
+            v.encode(out);
+        }
+    }
+    fn decode(bytes: &mut &[u8]) -> Option<Self> {
+        let values: Option<Vec<R>> = (0..N).map(|_| R::decode(bytes)).collect();
+        values?.try_into().ok()
     }
     fn kind_name() -> String {
         format!("[{}; {N}]", R::kind_name())
@@ -167,6 +241,12 @@ macro_rules! reducible_tuple {
             }
             fn combine(&mut self, right: &Self) {
                 $( self.$i.combine(&right.$i); )+
+            }
+            fn encode(&self, out: &mut Vec<u8>) {
+                $( self.$i.encode(out); )+
+            }
+            fn decode(bytes: &mut &[u8]) -> Option<Self> {
+                Some(($($t::decode(bytes)?,)+))
             }
             fn kind_name() -> String {
                 let names = [$($t::kind_name()),+];
@@ -202,23 +282,19 @@ pub fn simulate<R: Reducible>(values: &[R]) -> Vec<R> {
     simulate_with(values, ordered)
 }
 
+/// Appends the wire forms of `values` (as [`Reducible::encode`] writes them) to `out`.
 pub(crate) fn encode_values<R: Reducible>(values: &[R], out: &mut Vec<u8>) {
-    let at = out.len();
-    out.resize(at + values.len() * R::WIRE_LEN, 0);
-    if R::WIRE_LEN > 0 {
-        for (v, chunk) in values.iter().zip(out[at..].chunks_exact_mut(R::WIRE_LEN)) {
-            v.write_wire(chunk);
-        }
+    for v in values {
+        v.encode(out);
     }
 }
 
-/// `count` values from `bytes` (exactly `count * R::WIRE_LEN` long), or `None` if one does
-/// not decode.
+/// `count` values from `bytes` (their wire forms one after the other, and nothing else), or
+/// `None` if one does not decode or bytes are left over.
 pub(crate) fn decode_values<R: Reducible>(bytes: &[u8], count: usize) -> Option<Vec<R>> {
-    if R::WIRE_LEN == 0 {
-        return (0..count).map(|_| R::read_wire(&[])).collect();
-    }
-    bytes.chunks_exact(R::WIRE_LEN).map(R::read_wire).collect()
+    let mut rest = bytes;
+    let values: Option<Vec<R>> = (0..count).map(|_| R::decode(&mut rest)).collect();
+    values.filter(|_| rest.is_empty())
 }
 
 /// Nothing: the payload of a reduction that only exchanges an agreement.

@@ -787,6 +787,36 @@ fn user_partials(suite: &Suite) {
     }
 }
 
+/// Exact partials whose wire forms have different lengths on every rank (zero, one digit,
+/// digits spread over the whole range, negative), several per message: the reduction gives
+/// the bits `simulate` gives on the values of all ranks (each rank computes them all).
+fn variable_length_values(suite: &Suite) {
+    let world = &suite.world;
+    let (ranks, rank) = (world.size() as usize, world.rank() as usize);
+    let values_of = |r: usize| -> [ExactPartial<f64>; 3] {
+        let big = 1e300 * (r as f64 + 1.0);
+        let tiny = f64::from_bits(1 + r as u64);
+        let sign = if r.is_multiple_of(2) { 1.0 } else { -1.0 };
+        [
+            ExactPartial::of(&[big, tiny, sign], &[sign, 1e-10, 3.0]),
+            if r.is_multiple_of(3) {
+                ExactPartial::new()
+            } else {
+                ExactPartial::of(&[-(r as f64)], &[4.0])
+            },
+            ExactPartial::of(&[2f64.powi(r as i32 * 40 - 500)], &[-1.0]),
+        ]
+    };
+    let all: Vec<[ExactPartial<f64>; 3]> = (0..ranks).map(values_of).collect();
+    let want = pdot_mpi::simulate(&all)[0].clone();
+    let mut mine = values_of(rank);
+    let lengths: Vec<usize> = mine.iter().map(|p| p.to_wire().len()).collect();
+    let got = allreduce(world, &mut mine);
+    suite.check(got.is_ok() && mine == want, || {
+        format!("variable-length exact values (lengths {lengths:?}): {got:?}, {mine:?} != {want:?}")
+    });
+}
+
 /// The same-type and dsdot entry points are the generic ones under other names.
 fn aliases(suite: &Suite) {
     let world = &suite.world;
@@ -944,6 +974,7 @@ fn main() {
     collective_errors(&suite);
     private_messages(&suite);
     user_partials(&suite);
+    variable_length_values(&suite);
     split::split(&suite);
     mdot::run(&suite);
     borrowed::run(&suite);

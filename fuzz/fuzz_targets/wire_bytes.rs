@@ -1,7 +1,8 @@
 //! Arbitrary bytes fed to `Partial::from_wire` of every partial type (`ExactPartial`,
 //! `FastPartial`, `CompensatedPartial`, each for f64 and f32 results): never a panic.
 //!
-//! - A buffer of the wrong length is `WireError::Length`; every error's message formats.
+//! - A buffer longer than `WIRE_MAX` (for Fast and Compensated, of any other length than
+//!   `WIRE_MAX`) is `WireError::Length`; every error's message formats.
 //! - Bytes that decode are a state that finishes, merges with itself and either way with a
 //!   real partial (exact merges commute: equal states, equal results) and re-encodes to
 //!   bytes that decode again. An exact state re-encodes to exactly the input bytes and
@@ -9,9 +10,10 @@
 //!   error term next to a non-finite compensated sum).
 //!
 //! The first input byte picks how the rest is used: as it is, or as the flags and payload
-//! behind a valid header of one of the types (padded with zeros to its wire length), so that
-//! the checks behind the header see fuzzed payloads without the fuzzer having to find the
-//! magic, version, level and length first.
+//! behind a valid header of one of the types (cut or padded with zeros to its longest wire
+//! form for Fast and Compensated; for Exact, cut to the length its digit count gives), so
+//! that the checks behind the header see fuzzed payloads without the fuzzer having to find
+//! the magic, version, level and length first.
 
 #![no_main]
 
@@ -41,12 +43,19 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// `P`'s header (magic, version, level, result type), then `rest` as flags and payload,
-/// cut or padded with zeros to `P::WIRE_LEN`.
+/// cut or padded with zeros to `P::WIRE_MAX`, or (exact partials) to the length that the
+/// digit count (byte 9) gives.
 fn behind_header<P: Partial>(rest: &[u8]) -> Vec<u8> {
     let mut bytes = P::new().to_wire();
     bytes.truncate(7);
     bytes.extend_from_slice(rest);
-    bytes.resize(P::WIRE_LEN, 0);
+    let len = if P::ACCURACY == Accuracy::Exact {
+        bytes.resize(12, 0);
+        12 + 4 * usize::from(bytes[9])
+    } else {
+        P::WIRE_MAX
+    };
+    bytes.resize(len, 0);
     bytes
 }
 
@@ -68,14 +77,17 @@ where
     let p = match P::from_wire(bytes) {
         Err(e) => {
             assert!(!e.to_string().is_empty());
-            if bytes.len() != P::WIRE_LEN {
+            if bytes.len() > P::WIRE_MAX || !exact && bytes.len() != P::WIRE_MAX {
                 assert_eq!(
                     e,
                     WireError::Length {
-                        expected: P::WIRE_LEN,
+                        expected: P::WIRE_MAX,
                         found: bytes.len()
                     }
                 );
+            }
+            if let WireError::Length { expected, found } = e {
+                assert!(found == bytes.len() && expected != found);
             }
             return;
         }
@@ -85,7 +97,7 @@ where
 
     // Re-encoding.
     let wire = p.to_wire();
-    assert_eq!(wire.len(), P::WIRE_LEN);
+    assert!(wire.len() <= P::WIRE_MAX);
     let again = P::from_wire(&wire)
         .unwrap_or_else(|e| panic!("{p:?} re-encodes to bytes that do not decode: {e}"));
     assert!(

@@ -61,7 +61,7 @@ impl<O: Real> CompensatedPartial<O> {
 impl<O: Real> Partial for CompensatedPartial<O> {
     type Output = O;
     const ACCURACY: Accuracy = Accuracy::Compensated;
-    const WIRE_LEN: usize = HEADER_LEN + 16;
+    const WIRE_MAX: usize = HEADER_LEN + 16;
 
     fn new() -> Self {
         Self::from_parts(0.0, 0.0)
@@ -112,16 +112,17 @@ impl<O: Real> Partial for CompensatedPartial<O> {
         *self = Self::from_parts(ldexp(self.hi, k), ldexp(self.lo, k));
     }
 
-    fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {
-        check_out(out, Self::WIRE_LEN)?;
+    fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError> {
+        check_out(out, Self::WIRE_MAX)?;
         write_header::<O>(out, Self::ACCURACY, 0);
         out[HEADER_LEN..HEADER_LEN + 8].copy_from_slice(&self.hi.to_le_bytes());
-        out[HEADER_LEN + 8..].copy_from_slice(&self.lo.to_le_bytes());
-        Ok(())
+        out[HEADER_LEN + 8..Self::WIRE_MAX].copy_from_slice(&self.lo.to_le_bytes());
+        Ok(Self::WIRE_MAX)
     }
 
-    fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
-        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_LEN)?;
+    fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError> {
+        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_MAX)?;
+        let payload = &payload[..Self::WIRE_MAX - HEADER_LEN];
         if flags != 0 {
             return Err(WireError::Invalid("a compensated partial has no flags"));
         }
@@ -131,6 +132,6 @@ impl<O: Real> Partial for CompensatedPartial<O> {
                 "the error term of a compensated partial is finite, and 0 when its sum is not",
             ));
         }
-        Ok(Self::from_parts(hi, lo))
+        Ok((Self::from_parts(hi, lo), Self::WIRE_MAX))
     }
 }

@@ -2,14 +2,15 @@
 
 use core::marker::PhantomData;
 
+use super::exact_wire::{HEAD, MAX_LEN, read_digits, write_digits};
 use super::state::Partial;
 use super::wire::WireError;
-use super::wire::{HEADER_LEN, check_out, read_header, write_header};
+use super::wire::{check_out, read_header, write_header};
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
-use crate::exact::superacc::{BIAS, LIMBS, Superacc};
+use crate::exact::superacc::{BIAS, Superacc};
 use crate::input::Input;
 use crate::kernel::{ExactDot, ExactMany, MAX_DOTS};
 use crate::mdot::check_many;
@@ -22,8 +23,11 @@ use crate::strided::Strided;
 ///
 /// Merging is exact: associative and commutative. Any split of the elements into pieces,
 /// merged in any order and bracketing, in any permutation, finishes to the same bits as
-/// [`Accuracy::Exact`] on the whole — the correctly rounded dot product. The wire form is
-/// 552 bytes, and the same for equal states.
+/// [`Accuracy::Exact`] on the whole — the correctly rounded dot product. The wire form
+/// holds only the digits of the sum between its lowest nonzero one and its sign extension
+/// (16 to 32 bytes for sums of a few products of similar magnitude, 548 at most for any dot
+/// product),
+/// and is the same for equal states.
 ///
 /// ```
 /// use pdot_kernels::{ExactPartial, Partial};
@@ -64,7 +68,7 @@ impl<O: Real> PartialEq for ExactPartial<O> {
 impl<O: Real> Partial for ExactPartial<O> {
     type Output = O;
     const ACCURACY: Accuracy = Accuracy::Exact;
-    const WIRE_LEN: usize = HEADER_LEN + 4 * LIMBS;
+    const WIRE_MAX: usize = MAX_LEN;
 
     fn new() -> Self {
         Self::from_state(ExactState::new())
@@ -109,45 +113,33 @@ impl<O: Real> Partial for ExactPartial<O> {
         self.state.finish_sqrt::<O>()
     }
 
-    fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {
-        check_out(out, Self::WIRE_LEN)?;
+    fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError> {
+        check_out(out, Self::WIRE_MAX)?;
         write_header::<O>(out, Self::ACCURACY, self.state.flags);
-        let digits = self.state.acc.digits();
-        for (chunk, d) in out[HEADER_LEN..].chunks_exact_mut(4).zip(digits) {
-            chunk.copy_from_slice(&d.to_le_bytes());
-        }
-        Ok(())
+        Ok(write_digits(&self.state.acc.digits(), out))
     }
 
-    fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
-        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_LEN)?;
-        let mut digits = [0u32; LIMBS];
-        for (d, chunk) in digits.iter_mut().zip(payload.chunks_exact(4)) {
-            *d = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        }
-        validate::<O>(flags, &digits)?;
-        Ok(Self::from_state(ExactState {
-            acc: Superacc::from_digits(&digits),
+    fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError> {
+        let (flags, _) = read_header::<O>(bytes, Self::ACCURACY, HEAD)?;
+        let form = read_digits(bytes)?;
+        validate::<O>(flags, form.lowest)?;
+        let state = ExactState {
+            acc: Superacc::from_digits(&form.digits),
             flags,
-        }))
+        };
+        Ok((Self::from_state(state), form.len))
     }
 }
 
-/// Rejects states no dot product (of inputs whose products fit the accumulator) produces.
-fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> {
+/// Rejects states no dot product (of inputs whose products fit the accumulator) produces,
+/// from the flags and the lowest nonzero digit (index and value; `None` for a zero sum).
+fn validate<O: Real>(flags: u8, lowest: Option<(usize, u32)>) -> Result<(), WireError> {
     if flags & !ALL_FLAGS != 0 {
         return Err(WireError::Invalid("unknown flag bits"));
     }
-    // A sum of fewer than 2^64 products of f64 is below 2^2112 in magnitude: bit 4288 of
-    // the fixed-point number (weight 2^2112) and everything above are sign extension.
-    let top = digits[LIMBS - 1];
-    if (top != 0 && top != u32::MAX) || digits[LIMBS - 2] != top {
-        return Err(WireError::Invalid(
-            "the sum is beyond the range of any dot product",
-        ));
-    }
-    let nonzero = digits.iter().any(|&d| d != 0);
-    if nonzero && flags & NOT_NEG_ZERO == 0 {
+    // The range (the top two digits are sign extension) and the canonical form are checked
+    // by `read_digits`.
+    if lowest.is_some() && flags & NOT_NEG_ZERO == 0 {
         return Err(WireError::Invalid(
             "a nonzero sum of products that are all zero",
         ));
@@ -162,9 +154,13 @@ fn validate<O: Real>(flags: u8, digits: &[u32; LIMBS]) -> Result<(), WireError> 
     }
     if O::PRODUCT_EXACT_IN_F64 {
         // Products of f32 are multiples of 2^-298 (2^-149 squared).
-        let lowest = (BIAS - 298) as usize;
-        let (whole, bits) = (lowest / 32, lowest % 32);
-        if digits[..whole].iter().any(|&d| d != 0) || digits[whole] & ((1 << bits) - 1) != 0 {
+        let smallest = (BIAS - 298) as usize;
+        let (whole, bits) = (smallest / 32, smallest % 32);
+        let below = match lowest {
+            Some((at, digit)) => at < whole || at == whole && digit & ((1 << bits) - 1) != 0,
+            None => false,
+        };
+        if below {
             return Err(WireError::Invalid(
                 "bits below the smallest product of f32 values",
             ));

@@ -44,7 +44,7 @@ impl<O: Real> FastPartial<O> {
 impl<O: Real> Partial for FastPartial<O> {
     type Output = O;
     const ACCURACY: Accuracy = Accuracy::Fast;
-    const WIRE_LEN: usize = HEADER_LEN + core::mem::size_of::<O>();
+    const WIRE_MAX: usize = HEADER_LEN + core::mem::size_of::<O>();
 
     fn new() -> Self {
         FastPartial { sum: O::zero() }
@@ -87,23 +87,23 @@ impl<O: Real> Partial for FastPartial<O> {
         self.sum = ldexp(self.sum, k);
     }
 
-    fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError> {
-        check_out(out, Self::WIRE_LEN)?;
+    fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError> {
+        check_out(out, Self::WIRE_MAX)?;
         write_header::<O>(out, Self::ACCURACY, 0);
         let bytes = self.sum.raw_bits().to_le_bytes();
-        out[HEADER_LEN..].copy_from_slice(&bytes[..core::mem::size_of::<O>()]);
-        Ok(())
+        out[HEADER_LEN..Self::WIRE_MAX].copy_from_slice(&bytes[..core::mem::size_of::<O>()]);
+        Ok(Self::WIRE_MAX)
     }
 
-    fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
-        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_LEN)?;
+    fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError> {
+        let (flags, payload) = read_header::<O>(bytes, Self::ACCURACY, Self::WIRE_MAX)?;
+        let payload = &payload[..Self::WIRE_MAX - HEADER_LEN];
         if flags != 0 {
             return Err(WireError::Invalid("a fast partial has no flags"));
         }
         let mut b = [0u8; 8];
         b[..payload.len()].copy_from_slice(payload);
-        Ok(FastPartial {
-            sum: O::from_raw_bits(u64::from_le_bytes(b)),
-        })
+        let sum = O::from_raw_bits(u64::from_le_bytes(b));
+        Ok((FastPartial { sum }, Self::WIRE_MAX))
     }
 }

@@ -4,8 +4,8 @@
 //! A [`Partial`] is the state of a dot product over some of the elements. Make one from a
 //! slice or strided view ([`Partial::of`], [`Partial::of_strided`]), combine two with
 //! [`Partial::merge`], round with [`Partial::finish`]. [`Partial::to_wire`] and
-//! [`Partial::from_wire`] turn it into a fixed number of plain bytes and back, for message
-//! passing; bytes that are not a valid state are a [`WireError`], never a panic.
+//! [`Partial::from_wire`] turn it into at most [`Partial::WIRE_MAX`] plain bytes and back,
+//! for message passing; bytes that are not a valid state are a [`WireError`], never a panic.
 //!
 //! - [`ExactPartial`]: the exact sum. Merging is exact, so any split of the elements, any
 //!   merge order and bracketing, and any permutation give the bits of
@@ -28,13 +28,14 @@
 //!
 //! // Over the wire, e.g. to another MPI rank.
 //! let bytes = left.to_wire();
-//! assert_eq!(bytes.len(), ExactPartial::<f64>::WIRE_LEN);
+//! assert!(bytes.len() <= ExactPartial::<f64>::WIRE_MAX);
 //! assert_eq!(ExactPartial::<f64>::from_wire(&bytes)?, left);
 //! # Ok::<(), pdot_kernels::WireError>(())
 //! ```
 
 mod compensated;
 mod exact;
+mod exact_wire;
 mod fast;
 mod state;
 mod wire;

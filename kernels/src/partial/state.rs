@@ -38,8 +38,18 @@ pub trait Partial: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// The accuracy level this partial computes at.
     const ACCURACY: Accuracy;
 
-    /// The size in bytes of the wire form.
-    const WIRE_LEN: usize;
+    /// The largest size in bytes of the wire form: that of every state for
+    /// [`FastPartial`](crate::FastPartial) and [`CompensatedPartial`](crate::CompensatedPartial);
+    /// [`ExactPartial`](crate::ExactPartial) sends only the nonzero part of its sum, so its
+    /// forms are shorter (the length is in the form's header).
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, FastPartial, Partial};
+    /// assert_eq!(FastPartial::<f64>::of(&[2.0], &[3.0]).to_wire().len(), FastPartial::<f64>::WIRE_MAX);
+    /// let small = ExactPartial::<f64>::of(&[2.0], &[3.0]).to_wire();
+    /// assert!(small.len() < ExactPartial::<f64>::WIRE_MAX);
+    /// ```
+    const WIRE_MAX: usize;
 
     /// The state of an empty dot product (the result of `n = 0`).
     fn new() -> Self;
@@ -154,25 +164,71 @@ pub trait Partial: Clone + Debug + PartialEq + Send + Sync + 'static {
         canonical_nan(s.sqrt())
     }
 
-    /// Writes the wire form into `out`, which must be [`Partial::WIRE_LEN`] bytes long.
+    /// Writes the wire form at the start of `out`, which must have at least
+    /// [`Partial::WIRE_MAX`] bytes, and returns its length (the bytes after it are left as
+    /// they were).
     ///
     /// # Errors
-    /// [`WireError::Length`] if it is not.
-    fn write_wire(&self, out: &mut [u8]) -> Result<(), WireError>;
+    /// [`WireError::Length`] if `out` is shorter than [`Partial::WIRE_MAX`].
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, Partial};
+    /// let p = ExactPartial::<f32>::of(&[1.5f32], &[-2.0]);
+    /// let mut buf = vec![0u8; ExactPartial::<f32>::WIRE_MAX];
+    /// let len = p.write_wire(&mut buf)?;
+    /// assert_eq!(buf[..len], p.to_wire()[..]);
+    /// assert!(p.write_wire(&mut buf[1..]).is_err());
+    /// # Ok::<(), pdot_kernels::WireError>(())
+    /// ```
+    fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError>;
 
-    /// The wire form: [`Partial::WIRE_LEN`] plain bytes (little-endian), the same on every
-    /// machine. Exact partials of the same value have the same bytes.
+    /// The wire form: at most [`Partial::WIRE_MAX`] plain bytes (little-endian), the same on
+    /// every machine. Exact partials of the same value have the same bytes.
     fn to_wire(&self) -> Vec<u8> {
-        let mut out = vec![0; Self::WIRE_LEN];
-        // The length is right by construction.
-        let _ = self.write_wire(&mut out);
+        let mut out = vec![0; Self::WIRE_MAX];
+        // The buffer is long enough by construction.
+        let len = self.write_wire(&mut out).unwrap_or(0);
+        out.truncate(len);
         out
     }
 
-    /// The partial whose wire form is `bytes`.
+    /// The partial whose wire form is `bytes`, all of it.
     ///
     /// # Errors
     /// A [`WireError`] naming the problem: a wrong length, a header of another kind of
     /// partial, or a state no dot product can produce.
-    fn from_wire(bytes: &[u8]) -> Result<Self, WireError>;
+    fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        if bytes.len() > Self::WIRE_MAX {
+            return Err(WireError::Length {
+                expected: Self::WIRE_MAX,
+                found: bytes.len(),
+            });
+        }
+        let (p, len) = Self::from_wire_prefix(bytes)?;
+        if len != bytes.len() {
+            return Err(WireError::Length {
+                expected: len,
+                found: bytes.len(),
+            });
+        }
+        Ok(p)
+    }
+
+    /// The partial whose wire form starts `bytes`, and the length of that form: for reading
+    /// several wire forms one after the other.
+    ///
+    /// # Errors
+    /// As [`Partial::from_wire`], except that bytes after the form are no error.
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, Partial};
+    /// let (a, b) = (ExactPartial::<f64>::of(&[1e300], &[3.0]), ExactPartial::<f64>::new());
+    /// let mut bytes = a.to_wire();
+    /// bytes.extend(b.to_wire());
+    /// let (first, len) = ExactPartial::<f64>::from_wire_prefix(&bytes)?;
+    /// assert_eq!((first, len), (a, bytes.len() - b.to_wire().len()));
+    /// assert_eq!(ExactPartial::<f64>::from_wire(&bytes[len..])?, b);
+    /// # Ok::<(), pdot_kernels::WireError>(())
+    /// ```
+    fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError>;
 }

@@ -8,7 +8,7 @@ use crate::real::Real;
 /// The first bytes of every wire form.
 const MAGIC: [u8; 4] = *b"PDOT";
 /// The wire format's version.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 /// Bytes before the payload: magic, version, level, result type, flags.
 pub(crate) const HEADER_LEN: usize = 8;
 
@@ -23,9 +23,11 @@ pub(crate) const HEADER_LEN: usize = 8;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WireError {
-    /// The buffer does not have the partial's wire length.
+    /// The buffer does not have the length of the wire form: shorter or longer than the
+    /// form it holds (as far as its header tells), or, for writing, shorter than
+    /// [`Partial::WIRE_MAX`](crate::Partial::WIRE_MAX).
     Length {
-        /// The wire length of the partial type.
+        /// The length of the wire form (or the least length the buffer needs).
         expected: usize,
         /// The length of the buffer.
         found: usize,
@@ -104,14 +106,14 @@ pub(crate) fn write_header<O: Real>(out: &mut [u8], level: Accuracy, flags: u8) 
     out[7] = flags;
 }
 
-/// Checks the length and header of `bytes` for a partial of `level` with result `O` and a
-/// wire length of `len`; returns the flags byte and the payload.
+/// Checks the header of `bytes` for a partial of `level` with result `O`, after checking that
+/// `bytes` has at least `len` bytes; returns the flags byte and the bytes after the header.
 pub(crate) fn read_header<O: Real>(
     bytes: &[u8],
     level: Accuracy,
     len: usize,
 ) -> Result<(u8, &[u8]), WireError> {
-    if bytes.len() != len {
+    if bytes.len() < len {
         return Err(WireError::Length {
             expected: len,
             found: bytes.len(),
@@ -133,9 +135,9 @@ pub(crate) fn read_header<O: Real>(
     Ok((bytes[7], &bytes[HEADER_LEN..]))
 }
 
-/// Checks that `out` has the wire length `len`.
+/// Checks that `out` has room for `len` bytes.
 pub(crate) fn check_out(out: &[u8], len: usize) -> Result<(), WireError> {
-    if out.len() == len {
+    if out.len() >= len {
         Ok(())
     } else {
         Err(WireError::Length {

@@ -536,10 +536,10 @@ fn wire_errors() {
     type Exact = NormPartial<ExactPartial<f64>>;
     type Fast = NormPartial<FastPartial<f32>>;
     let good = Exact::of(&[3.0f64, 4.0]).to_wire();
-    assert_eq!(good.len(), Exact::WIRE_LEN);
+    assert!(good.len() <= Exact::WIRE_MAX);
     assert_eq!(Exact::from_wire(&good).map(|p| p.finish()), Ok(5.0));
     assert!(matches!(
-        Exact::from_wire(&good[1..]),
+        Exact::from_wire(&good[..good.len() - 1]),
         Err(WireError::Length { .. })
     ));
     let mut bad = good.clone();
@@ -570,6 +570,6 @@ fn wire_errors() {
     assert!(matches!(Fast::from_wire(&far), Err(WireError::Invalid(m)) if m.contains("scale")));
     let mut level = b"NRM2\0\0\0\0".to_vec();
     level.extend(CompensatedPartial::<f32>::new().to_wire());
-    level.truncate(Fast::WIRE_LEN);
+    level.truncate(Fast::WIRE_MAX);
     assert!(Fast::from_wire(&level).is_err());
 }

@@ -14,8 +14,9 @@
 //!   one-shot `dot_with` (contiguous, and strided on every backend); a merged split stays
 //!   within the documented bound of its level (γ_n·|x|·|y| for Fast, u·|x·y| + γ_n²·|x|·|y|
 //!   for Compensated, with the underflow allowances of `common`).
-//! - The wire form: `from_wire(to_wire(p))` gives `p` back with the same bytes;
-//!   `WIRE_LEN <= 2048`; every malformed buffer is the right `WireError` (wrong lengths,
+//! - The wire form: `from_wire(to_wire(p))` gives `p` back with the same bytes, of at most
+//!   `WIRE_MAX <= 2048` bytes (exact partials: the canonical digit range of the layout their
+//!   documentation gives, checked against an encoder written here from that description); every malformed buffer is the right `WireError` (wrong lengths,
 //!   magic, version, another level or result type, impossible states of an exact partial)
 //!   whose message names the problem; and arbitrary bytes (proptest) never panic: they are
 //!   an error, or a state that finishes, merges and re-encodes to the same bytes.
@@ -150,7 +151,12 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
         bits_msg(whole.finish(), want)
     );
     let wire = whole.to_wire();
-    prop_assert_eq!(wire.len(), P::<O>::WIRE_LEN);
+    prop_assert!(wire.len() <= P::<O>::WIRE_MAX);
+    prop_assert!(
+        wire == exact_wire(&wire[..8], &exact_digits(&wire)),
+        "{}: not the canonical compact form",
+        name::<O, E>()
+    );
 
     // Random split, random tree.
     let merged: P<O> = merge_tree(pieces::<O, E, P<O>>(x, y, &mut rng), &mut rng);
@@ -209,9 +215,16 @@ fn check_exact<O: Real + Element, E: Input<O> + Element>(
     let back = back.unwrap();
     prop_assert!(back.to_wire() == wire);
     prop_assert_eq!(Float::bits(back.finish()), Float::bits(want));
-    let mut buf = vec![0xa5; P::<O>::WIRE_LEN];
-    prop_assert_eq!(whole.write_wire(&mut buf), Ok(()));
-    prop_assert!(buf == wire, "write_wire and to_wire differ");
+    let mut buf = vec![0xa5; P::<O>::WIRE_MAX + 3];
+    prop_assert_eq!(whole.write_wire(&mut buf), Ok(wire.len()));
+    prop_assert!(
+        buf[..wire.len()] == wire[..],
+        "write_wire and to_wire differ"
+    );
+    prop_assert!(
+        buf[wire.len()..].iter().all(|&b| b == 0xa5),
+        "write_wire wrote past its form"
+    );
 
     // new() is the neutral element, on either side.
     let mut e = P::<O>::new();
@@ -328,7 +341,7 @@ fn check_float<O: Real + Element, E: Input<O> + Element, P: Partial<Output = O>>
 
     // Wire round trip, bit for bit.
     let wire = whole.to_wire();
-    prop_assert_eq!(wire.len(), P::WIRE_LEN);
+    prop_assert_eq!(wire.len(), P::WIRE_MAX);
     let back = P::from_wire(&wire);
     prop_assert!(back.is_ok(), "{} {}: {:?}", name::<O, E>(), acc, back);
     let back = back.unwrap();
@@ -433,7 +446,7 @@ where
 {
     Kind {
         name,
-        len: P::WIRE_LEN,
+        len: P::WIRE_MAX,
         sample: P::of(&[1.5f32, -2.0, 0.0], &[3.0f32, 0.25, -1.0]).to_wire(),
         decode: decode::<P>,
         real: real::<P>,
@@ -460,7 +473,9 @@ fn holds_no_nan<P: PartialEq>(p: &P) -> bool {
 /// Bytes that decode to a state must behave: it finishes, merges (with itself, and either
 /// way with a real partial; exact merges commute) and re-encodes to the same bytes, which
 /// decode again (to an equal state, when the state equals itself, i.e. holds no NaN). Errors
-/// have a message, and a buffer of the wrong length is always a length error.
+/// have a message; a buffer longer than `WIRE_MAX` (of any length but `WIRE_MAX`, for the
+/// fixed-size Fast and Compensated forms) is always a length error, and a length error names
+/// the buffer's length.
 ///
 /// (The one exception to "the same bytes": a compensated partial whose sum is not finite
 /// and whose error term is −0 decodes with a +0 error term.)
@@ -471,14 +486,18 @@ where
     match P::from_wire(bytes) {
         Err(e) => {
             prop_assert!(!e.to_string().is_empty());
-            if bytes.len() != P::WIRE_LEN {
+            let fixed = P::ACCURACY != Accuracy::Exact;
+            if bytes.len() > P::WIRE_MAX || fixed && bytes.len() != P::WIRE_MAX {
                 prop_assert_eq!(
-                    e,
-                    WireError::Length {
-                        expected: P::WIRE_LEN,
+                    &e,
+                    &WireError::Length {
+                        expected: P::WIRE_MAX,
                         found: bytes.len()
                     }
                 );
+            }
+            if let WireError::Length { expected, found } = e {
+                prop_assert!(found == bytes.len() && expected != found);
             }
         }
         Ok(p) => {
@@ -527,25 +546,50 @@ where
 #[test]
 fn wire_lengths() {
     for k in kinds() {
-        assert!(k.len <= 2048, "{}: WIRE_LEN {} > 2048", k.name, k.len);
-        assert_eq!(k.sample.len(), k.len, "{}", k.name);
+        assert!(k.len <= 2048, "{}: WIRE_MAX {} > 2048", k.name, k.len);
+        if k.name.starts_with("exact") {
+            assert!(k.sample.len() < k.len, "{}", k.name);
+        } else {
+            assert_eq!(k.sample.len(), k.len, "{}", k.name);
+        }
         assert_eq!((k.decode)(&k.sample), Ok(()), "{}", k.name);
     }
-    assert_eq!(ExactPartial::<f64>::WIRE_LEN, ExactPartial::<f32>::WIRE_LEN);
+    assert_eq!(ExactPartial::<f64>::WIRE_MAX, ExactPartial::<f32>::WIRE_MAX);
+    // The longest exact form of a dot product: digits up to the top of its range; and all
+    // digits, from a state beyond that range (which merges reach), which does not decode.
+    let mut top = [0u32; LIMBS];
+    top[LIMBS - 3] = 0x7fff_ffff;
+    top[0] = 1;
+    let head = ExactPartial::<f64>::of(&[1.0f64], &[1.0]).to_wire();
+    let longest = exact_wire(&head[..8], &top);
+    assert_eq!(longest.len(), 12 + 4 * (LIMBS - 2));
+    assert_eq!(decode::<ExactPartial<f64>>(&longest), Ok(()));
+    let mut beyond = ExactPartial::<f64>::from_wire(&longest).unwrap();
+    for _ in 0..3 {
+        beyond.merge(&beyond.clone());
+    }
+    let beyond = beyond.to_wire();
+    assert!(longest.len() < beyond.len() && beyond.len() <= ExactPartial::<f64>::WIRE_MAX);
+    assert_eq!(beyond, exact_wire(&head[..8], &exact_digits(&beyond)));
+    invalid(
+        ExactPartial::<f64>::from_wire(&beyond).unwrap_err(),
+        "range",
+    );
 }
 
-/// Every length but the right one, from 0 to `WIRE_LEN + 8` (a real wire form cut short or
-/// padded): `WireError::Length`, whose message names both lengths. `write_wire` into a
-/// buffer of the wrong length is the same error.
+/// Every length but the right one, from 0 to `WIRE_MAX + 8` (a real wire form cut short or
+/// padded): `WireError::Length`, whose message names both lengths (the fixed-size forms:
+/// `WIRE_MAX` and the buffer's). `write_wire` into a buffer shorter than `WIRE_MAX` is a
+/// length error too; into a longer one it writes the form at the start.
 #[test]
 fn wrong_lengths_are_length_errors() {
-    fn write<P: Partial>(len: usize) -> Result<(), WireError>
+    fn write<P: Partial>(len: usize) -> Result<usize, WireError>
     where
         f32: Input<P::Output>,
     {
-        P::of(&[1.0f32], &[2.0f32]).write_wire(&mut vec![0; len])
+        P::of(&[1.5f32, -2.0, 0.0], &[3.0f32, 0.25, -1.0]).write_wire(&mut vec![0; len])
     }
-    let writers: [fn(usize) -> Result<(), WireError>; 6] = [
+    let writers: [fn(usize) -> Result<usize, WireError>; 6] = [
         write::<ExactPartial<f64>>,
         write::<ExactPartial<f32>>,
         write::<FastPartial<f64>>,
@@ -554,29 +598,47 @@ fn wrong_lengths_are_length_errors() {
         write::<CompensatedPartial<f32>>,
     ];
     for (k, write) in kinds().iter().zip(writers) {
-        for len in (0..k.len + 8).filter(|&l| l != k.len) {
+        let form = k.sample.len();
+        for len in (0..k.len + 8).filter(|&l| l != form) {
             let mut bytes = k.sample.clone();
             bytes.resize(len, 0);
-            let want = WireError::Length {
-                expected: k.len,
-                found: len,
-            };
             let err = (k.decode)(&bytes).unwrap_err();
-            assert_eq!(err, want, "{} from {len} bytes", k.name);
+            let WireError::Length { expected, found } = err else {
+                panic!("{} from {len} bytes: {err:?}", k.name);
+            };
+            assert_eq!(found, len, "{}", k.name);
+            if len > k.len || form == k.len {
+                // Beyond the longest form, or a fixed-size form.
+                assert_eq!(expected, k.len, "{} from {len} bytes", k.name);
+            } else if len >= 12 {
+                // The exact form's header is there: it gives the form's length.
+                assert_eq!(expected, form, "{} from {len} bytes", k.name);
+            } else {
+                assert!(expected > len, "{} from {len} bytes: {expected}", k.name);
+            }
             let msg = err.to_string();
             assert!(
-                msg.contains(&format!("{} bytes", k.len)) && msg.contains(&format!("{len} bytes")),
+                msg.contains(&format!("{expected} bytes")) && msg.contains(&format!("{len} bytes")),
                 "{}: {msg:?} does not name both lengths",
                 k.name
             );
-            assert_eq!(
-                write(len),
-                Err(want),
-                "{}: write_wire into {len} bytes",
-                k.name
-            );
+            let written = write(len);
+            if len < k.len {
+                let want = WireError::Length {
+                    expected: k.len,
+                    found: len,
+                };
+                assert_eq!(
+                    written,
+                    Err(want),
+                    "{}: write_wire into {len} bytes",
+                    k.name
+                );
+            } else {
+                assert_eq!(written, Ok(form), "{}: write_wire into {len} bytes", k.name);
+            }
         }
-        assert_eq!(write(k.len), Ok(()));
+        assert_eq!(write(k.len), Ok(form));
     }
 }
 
@@ -610,13 +672,13 @@ fn another_kind_of_partial() {
     let kinds = kinds();
     for src in &kinds {
         for dst in &kinds {
+            if src.name == dst.name {
+                assert_eq!((dst.decode)(&src.sample), Ok(()));
+                continue;
+            }
             let mut bytes = src.sample.clone();
             bytes.resize(dst.len, 0);
             let got = (dst.decode)(&bytes);
-            if src.name == dst.name {
-                assert_eq!(got, Ok(()));
-                continue;
-            }
             let want = WireError::Kind {
                 expected: dst.name.to_owned(),
                 found: src.name.to_owned(),
@@ -625,9 +687,11 @@ fn another_kind_of_partial() {
             assert_eq!(err, want, "{} bytes fed to {}", src.name, dst.name);
             let msg = err.to_string();
             assert!(msg.contains(dst.name) && msg.contains(src.name), "{msg}");
-            // The unmodified bytes: a length error unless the lengths agree.
+            // The unmodified bytes: a length error unless the lengths agree, or the exact
+            // form's variable length lets its header be read.
             let err = (dst.decode)(&src.sample).unwrap_err();
-            if src.len == dst.len {
+            let readable = dst.name.starts_with("exact") && src.sample.len() >= 12;
+            if src.sample.len() == dst.sample.len() || readable {
                 assert!(matches!(err, WireError::Kind { .. }), "{err:?}");
             } else {
                 assert!(matches!(err, WireError::Length { .. }), "{err:?}");
@@ -652,15 +716,50 @@ fn another_kind_of_partial() {
     }
 }
 
-/// Sets bit `pos` of an exact partial's payload (bit `k` of the fixed-point number).
-fn set_bit(wire: &mut [u8], pos: usize) {
-    wire[8 + pos / 8] |= 1 << (pos % 8);
+/// Digits of the fixed-point number of an exact partial.
+const LIMBS: usize = 136;
+
+/// The digits of an exact partial's wire form, read by the layout its documentation gives
+/// (after the 8-byte header: start, count, sign, 0, then `count` little-endian digits from
+/// `start` on; zeros below, sign extension above), independently of the crate's decoder.
+fn exact_digits(wire: &[u8]) -> [u32; LIMBS] {
+    let (start, count, negative) = (wire[8] as usize, wire[9] as usize, wire[10] == 1);
+    let mut d = [if negative { u32::MAX } else { 0 }; LIMBS];
+    d[..start].fill(0);
+    for (i, chunk) in wire[12..12 + 4 * count].chunks_exact(4).enumerate() {
+        d[start + i] = u32::from_le_bytes(chunk.try_into().unwrap());
+    }
+    d
 }
 
-/// The one set bit of a payload.
-fn only_bit(wire: &[u8]) -> usize {
-    let set: Vec<usize> = (0..(wire.len() - 8) * 8)
-        .filter(|&k| wire[8 + k / 8] >> (k % 8) & 1 == 1)
+/// The canonical wire form of the digits `d` after the header `head` (its first 8 bytes),
+/// written from the documented layout: from the lowest nonzero digit to the highest one
+/// that is not sign extension (all digits, if the top one is not).
+fn exact_wire(head: &[u8], d: &[u32; LIMBS]) -> Vec<u8> {
+    let negative = d[LIMBS - 1] >> 31 == 1;
+    let fill = if negative { u32::MAX } else { 0 };
+    let start = d.iter().position(|&v| v != 0).unwrap_or(0);
+    let mut end = LIMBS;
+    while end > start && d[end - 1] == fill {
+        end -= 1;
+    }
+    let mut w = head[..8].to_vec();
+    w.extend([start as u8, (end - start) as u8, u8::from(negative), 0]);
+    for v in &d[start..end] {
+        w.extend(v.to_le_bytes());
+    }
+    w
+}
+
+/// Sets bit `pos` of the fixed-point number.
+fn set_bit(d: &mut [u32; LIMBS], pos: usize) {
+    d[pos / 32] |= 1 << (pos % 32);
+}
+
+/// The one set bit of a fixed-point number.
+fn only_bit(d: &[u32; LIMBS]) -> usize {
+    let set: Vec<usize> = (0..LIMBS * 32)
+        .filter(|&k| d[k / 32] >> (k % 32) & 1 == 1)
         .collect();
     assert_eq!(set.len(), 1, "{set:?}");
     set[0]
@@ -728,36 +827,80 @@ fn impossible_exact_states() {
             bytes[7] = f;
             invalid(d(&bytes).unwrap_err(), "empty");
         }
-        // The top digit is not a sign extension.
+        // The top two digits are not a sign extension.
         for top in [1u32, 0x8000_0000, 0x7fff_ffff, 0xffff_fffe, 0x0001_0000] {
+            for (at, base) in [(LIMBS - 1, one), (LIMBS - 2, one), (LIMBS - 2, neg)] {
+                let mut digits = exact_digits(base);
+                digits[at] = top;
+                invalid(d(&exact_wire(base, &digits)).unwrap_err(), "range");
+            }
+        }
+        // A range past the top, whatever the digits say.
+        for (start, count) in [(1u8, 134u8), (134, 1), (130, 5), (255, 0), (200, 3)] {
             let mut bytes = one.clone();
-            let n = bytes.len();
-            bytes[n - 4..].copy_from_slice(&top.to_le_bytes());
+            bytes[8] = start;
+            bytes[9] = count;
+            bytes.resize(12 + 4 * count as usize, 1);
             invalid(d(&bytes).unwrap_err(), "range");
         }
+        // Bad sign and reserved bytes.
+        for (at, v) in [(10, 2u8), (10, 0xff), (11, 1), (11, 0x80)] {
+            let mut bytes = one.clone();
+            bytes[at] = v;
+            invalid(d(&bytes).unwrap_err(), "sign");
+        }
+        // Ranges that are not the canonical one: a zero digit at either end, zero digits
+        // sent, or a sum of zero not at start 0.
+        let digits = exact_digits(one);
+        let start = one[8] as usize;
+        for (from, to) in [(start - 1, start + 1), (start, start + 2), (start, start)] {
+            let mut bytes = one[..8].to_vec();
+            bytes.extend([from as u8, (to - from) as u8, 0, 0]);
+            for v in &digits[from..to] {
+                bytes.extend(v.to_le_bytes());
+            }
+            invalid(d(&bytes).unwrap_err(), "canonical");
+        }
+        let mut bytes = empty.clone();
+        bytes[8] = 3;
+        invalid(d(&bytes).unwrap_err(), "canonical");
+        let mut bytes = neg.clone();
+        let top = neg[8] as usize + neg[9] as usize;
+        bytes[9] += 1;
+        bytes.extend(u32::MAX.to_le_bytes());
+        assert_eq!(exact_digits(&bytes)[top], u32::MAX);
+        invalid(d(&bytes).unwrap_err(), "canonical");
         // ... while 0 and all ones are (a negative sum is all ones on top).
         assert_eq!(d(neg), Ok(()));
         assert_eq!(d(one), Ok(()));
     }
 
     // f32 partials: every bit down to 2^-298 (2^-149 squared), none below.
-    let unit = only_bit(&one64[..]);
-    assert_eq!(unit, only_bit(&one32[..]));
+    let unit = only_bit(&exact_digits(&one64));
+    assert_eq!(unit, only_bit(&exact_digits(&one32)));
     let lowest = unit - 298;
-    let mut bytes = one32.clone();
-    bytes[8..].fill(0);
-    set_bit(&mut bytes, lowest);
+    let mut digits = [0u32; LIMBS];
+    set_bit(&mut digits, lowest);
+    let bytes = exact_wire(&one32, &digits);
     let p = ExactPartial::<f32>::from_wire(&bytes).expect("2^-298 is a product of f32");
     let tiny = f32::from_bits(1);
     assert_eq!(p, ExactPartial::<f32>::of(&[tiny], &[tiny]));
     for below in [lowest - 1, lowest - 2, lowest - 31, lowest - 32, 0] {
-        let mut b = bytes.clone();
-        set_bit(&mut b, below);
+        let mut low = digits;
+        set_bit(&mut low, below);
+        let b = exact_wire(&one32, &low);
         invalid(d32(&b).unwrap_err(), "f32");
+        // A negative sum whose lowest nonzero digit is all ones (no digit sent).
+        let mut negative = [u32::MAX; LIMBS];
+        negative[..below / 32].fill(0);
+        let nb = exact_wire(&one32, &negative);
+        assert_eq!(nb[9], 0);
+        invalid(d32(&nb).unwrap_err(), "f32");
         // An f64 partial holds such bits.
-        let mut b64 = b.clone();
-        b64[6] = 8;
-        assert_eq!(d64(&b64), Ok(()), "bit {below} in an f64 partial");
+        for mut b64 in [b.clone(), nb] {
+            b64[6] = 8;
+            assert_eq!(d64(&b64), Ok(()), "bit {below} in an f64 partial");
+        }
     }
 }
 
@@ -828,38 +971,59 @@ fn reachable_flags() -> &'static (Vec<u8>, u8) {
     })
 }
 
-/// An exact partial's payload: flags mostly of a reachable state; digits mostly zero, some
-/// all ones, some random (none below 2^-298 half the time, as in `f32` partials; all zero
-/// when the flags say every product is −0, mostly); the top digit mostly a sign extension.
-fn random_exact_payload(bytes: &mut [u8], rng: &mut SplitMix64) {
+/// An exact partial's wire form after the header of `sample`: flags mostly of a reachable
+/// state; digits mostly zero, some all ones, some random (none below 2^-298 half the time,
+/// as in `f32` partials; all zero when the flags say every product is −0, mostly); the top
+/// two digits mostly a sign extension; in the canonical compact form (see `exact_wire`),
+/// whose range bytes are sometimes changed at random.
+fn random_exact_wire(sample: &[u8], rng: &mut SplitMix64) -> Vec<u8> {
     let (reachable, not_neg_zero) = reachable_flags();
     let flags = if rng.range(0, 2) == 0 {
         rng.next_u64() as u8
     } else {
         reachable[rng.range(0, reachable.len() as i64 - 1) as usize]
     };
-    bytes[7] = flags;
-    let digits = (bytes.len() - 8) / 4;
+    let mut digits = [0u32; LIMBS];
     let zero = flags & not_neg_zero == 0 && rng.range(0, 3) > 0;
-    let clean_below = if rng.coin() { digits / 2 } else { 0 };
-    for i in 0..digits {
-        let d: u32 = match rng.range(0, 9) {
+    let clean_below = if rng.coin() { LIMBS / 2 } else { 0 };
+    // Mostly short ranges, as real sums have.
+    let (lo, hi) = if rng.coin() {
+        let lo = rng.range(0, LIMBS as i64 - 1) as usize;
+        (lo, (lo + rng.range(1, 6) as usize).min(LIMBS))
+    } else {
+        (0, LIMBS)
+    };
+    for (i, d) in digits.iter_mut().enumerate().take(hi).skip(lo) {
+        *d = match rng.range(0, 9) {
             _ if zero || i < clean_below => 0,
             0..=5 => 0,
             6 => u32::MAX,
             _ => rng.next_u64() as u32,
         };
-        bytes[8 + 4 * i..12 + 4 * i].copy_from_slice(&d.to_le_bytes());
     }
     if !zero {
-        let top: u32 = match rng.range(0, 7) {
-            0..=2 => 0,
-            3..=5 => u32::MAX,
+        let fill = if rng.coin() { 0 } else { u32::MAX };
+        let top = match rng.range(0, 7) {
+            0..=5 => fill,
             _ => rng.next_u64() as u32,
         };
-        let n = bytes.len();
-        bytes[n - 4..].copy_from_slice(&top.to_le_bytes());
+        for (i, d) in digits.iter_mut().enumerate().skip(hi.max(LIMBS - 2)) {
+            *d = if i == LIMBS - 1 { top } else { fill };
+        }
+        if rng.coin() {
+            for d in &mut digits[hi..] {
+                *d = fill;
+            }
+        }
     }
+    let mut head = sample[..8].to_vec();
+    head[7] = flags;
+    let mut b = exact_wire(&head, &digits);
+    if rng.range(0, 5) == 0 {
+        let at = rng.range(8, 11) as usize;
+        b[at] = rng.next_u64() as u8;
+    }
+    b
 }
 
 /// Random bytes for a wire decoder, in one of several shapes (see the proptest below).
@@ -885,7 +1049,7 @@ fn random_wire(mode: u8, seed: u64, kinds: &[Kind]) -> Vec<u8> {
         1 => {
             let mut b = k.sample.clone();
             if k.name.starts_with("exact") {
-                random_exact_payload(&mut b, &mut rng);
+                b = random_exact_wire(&k.sample, &mut rng);
             } else {
                 for v in &mut b[8..] {
                     *v = rng.next_u64() as u8;
@@ -948,10 +1112,11 @@ proptest! {
 /// and after 32 self-merges its sign flipped (+inf became −inf).
 #[test]
 fn accepted_exact_states_stay_decodable_when_merged() {
-    let mut bytes = ExactPartial::<f64>::of(&[1.0f64], &[1.0]).to_wire();
-    let n = bytes.len();
+    let one = ExactPartial::<f64>::of(&[1.0f64], &[1.0]).to_wire();
+    let mut digits = exact_digits(&one);
     // Digit LIMBS - 2 (bits 4288..4320 of 4352): all ones; the top digit stays 0.
-    bytes[n - 8..n - 4].fill(0xff);
+    digits[LIMBS - 2] = u32::MAX;
+    let bytes = exact_wire(&one, &digits);
     let Ok(p) = ExactPartial::<f64>::from_wire(&bytes) else {
         return; // rejected: fine
     };
