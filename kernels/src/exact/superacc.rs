@@ -191,29 +191,62 @@ impl Superacc {
     pub(crate) fn digits(&self) -> [u32; LIMBS] {
         let mut out = [0u32; LIMBS];
         let range = self.used();
+        // The carries out of the used limbs (below 2^63 in magnitude) shrink to -1 or 0
+        // within two more limbs: the sign, extended to the top.
+        let end = (range.end + 2).min(LIMBS);
         let mut carry = 0i64;
-        for (o, &limb) in out[range.start.min(LIMBS)..]
+        for (o, &limb) in out[range.start.min(end)..end]
             .iter_mut()
-            .zip(self.limbs[range.start.min(LIMBS)..].iter())
+            .zip(&self.limbs[range.start.min(end)..end])
         {
             let v = limb.wrapping_add(carry);
             carry = v >> 32;
             *o = v as u32;
         }
+        if carry < 0 {
+            out[end..].fill(u32::MAX);
+        }
         out
     }
 
-    /// The accumulator holding the two's-complement digits `digits`.
+    /// The accumulator holding the two's-complement digits `digits`, in the short form:
+    /// the digits up to the highest that is not sign extension, then `-1` for a negative
+    /// value, so that the used range is only as long as the value.
     pub(crate) fn from_digits(digits: &[u32; LIMBS]) -> Superacc {
-        let mut limbs = digits.map(i64::from);
-        limbs[LIMBS - 1] = i64::from(digits[LIMBS - 1] as i32);
-        let lo = digits.iter().position(|&d| d != 0).unwrap_or(LIMBS);
-        Superacc {
-            limbs,
-            pending: 1,
-            lo: lo as u32,
-            hi: if lo == LIMBS { 0 } else { LIMBS as u32 },
+        let negative = digits[LIMBS - 1] >> 31 != 0;
+        let fill = if negative { u32::MAX } else { 0 };
+        let Some(top) = digits.iter().rposition(|&d| d != fill) else {
+            // 0, or -1 in every digit: -1.
+            let mut acc = Superacc::new();
+            if negative {
+                acc.limbs[0] = -1;
+                acc.touch(0, 1);
+            }
+            acc.pending = 1;
+            return acc;
+        };
+        let lo = digits.iter().position(|&d| d != 0).unwrap_or(top).min(top);
+        let mut acc = Superacc::new();
+        for (limb, &d) in acc.limbs[lo..=top].iter_mut().zip(&digits[lo..=top]) {
+            *limb = i64::from(d);
         }
+        let mut hi = top + 1;
+        if negative {
+            // Value = digits[..=top] - 2^(32 (top + 1)): the sign one limb up (or, at the
+            // top limb, that limb read as signed).
+            if top + 1 < LIMBS {
+                acc.limbs[top + 1] = -1;
+                hi = top + 2;
+            } else {
+                acc.limbs[top] = i64::from(digits[top] as i32);
+            }
+        } else if top == LIMBS - 1 {
+            acc.limbs[top] = i64::from(digits[top] as i32);
+        }
+        acc.lo = lo as u32;
+        acc.hi = hi as u32;
+        acc.pending = 1;
+        acc
     }
 
     /// The value rounded once to nearest-even in `format` (its bits in the low bits, as
@@ -371,7 +404,7 @@ fn split(v: f64) -> Option<(u64, i32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::Superacc;
+    use super::{LIMBS, Superacc};
     use crate::exact::round::{Format, round};
     use proptest::prelude::*;
 
@@ -415,6 +448,38 @@ mod tests {
                 let full = round(&x.digits(), f);
                 prop_assert_eq!(x.round(f), full);
                 prop_assert_eq!(z.round(f), full);
+            }
+        }
+    }
+
+    /// Digits round trip through the short form, for values whose highest non-sign digit
+    /// is zero, for -1, 0, and the extremes of the range.
+    #[test]
+    fn short_form_round_trips() {
+        let mut cases = vec![[0u32; LIMBS], [u32::MAX; LIMBS]];
+        for k in [0, 1, 5, LIMBS - 2, LIMBS - 1] {
+            let mut neg = [u32::MAX; LIMBS];
+            neg[..k].fill(0); // -2^(32 k)
+            cases.push(neg);
+            let mut pos = [0u32; LIMBS];
+            pos[k] = 0x7FFF_FFFF;
+            cases.push(pos);
+            let mut odd = [u32::MAX; LIMBS];
+            odd[k] = 0;
+            cases.push(odd);
+        }
+        for d in cases {
+            let acc = Superacc::from_digits(&d);
+            assert_eq!(acc.digits(), d);
+            // Doubling, against a one-bit shift of the digits (where it fits the range).
+            if (d[LIMBS - 1] >> 30) & 1 == d[LIMBS - 1] >> 31 {
+                let mut twice = acc.clone();
+                twice.add(&acc);
+                let mut want = [0u32; LIMBS];
+                for i in 0..LIMBS {
+                    want[i] = d[i] << 1 | if i > 0 { d[i - 1] >> 31 } else { 0 };
+                }
+                assert_eq!(twice.digits(), want);
             }
         }
     }
