@@ -44,8 +44,11 @@
 //! Short ranges (the ragged end, and vectors shorter than a step) take the same method on
 //! scalars ([`window`]), one lane's worth of accumulators.
 //!
-//! Signs of zero: the fast path only adds nonzero products (at least `2^(K - SPREAD)`);
-//! zeros go to the scalar path, which records whether each is -0.
+//! Signs of zero: a product with a zero operand adds `p = e = 0` on the fast path, which
+//! changes no accumulator; only the sign of an all-zero sum depends on zero products, and a
+//! block on the fast path has a nonzero product (so the sum's flags say "not all -0"). A
+//! product that is zero by underflow (nonzero operands) goes to the scalar path, like every
+//! product below `2^(K - SPREAD)`; so do all products of a block without a scale (all zero).
 
 use core::marker::PhantomData;
 
@@ -463,6 +466,8 @@ where
     let small = s.splat(pow2(k - SPREAD));
     // Products must stay below 2^(k - 11) for the accumulators to keep their binades.
     let big = s.splat(pow2(k - 11));
+    // |v| below the smallest subnormal: v is ±0.
+    let denormal_min = s.splat(f64::from_bits(1));
 
     let (mut sa, mut a1) = ([s.splat(ca); U], [s.zero(); U]);
     let (mut sb, mut b1) = ([s.splat(cb); U], [s.zero(); U]);
@@ -493,9 +498,20 @@ where
                 if s.any(over) {
                     return Outcome::Restart;
                 }
-                slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
-                p = s.and_not(out, p);
-                e = s.and_not(out, e);
+                // A zero operand makes p = e = 0 (the other is finite, or p is NaN and not
+                // below `small`): adding them changes no accumulator, so they stay. Only
+                // the sign of an all-zero sum depends on zero products, and this block has
+                // a nonzero one (see the flags below).
+                let zero = s.or(
+                    s.below(s.abs(vx), denormal_min),
+                    s.below(s.abs(vy), denormal_min),
+                );
+                let out = s.and_not(zero, out);
+                if s.any(out) {
+                    slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
+                    p = s.and_not(out, p);
+                    e = s.and_not(out, e);
+                }
             }
             let t = s.add(sa[u], p);
             a1[u] = s.add(a1[u], s.sub(p, s.sub(t, sa[u])));
@@ -536,10 +552,9 @@ where
         // g + BIAS >= -968 - 145 + 2176 > 0 (`scale`), and g + 95 + BIAS < 32 * LIMBS.
         state.acc.add_i64_at(sum, (g + BIAS) as u32);
     }
-    if slow < end - start {
-        // Some product took the fast path, so it was not zero.
-        state.flags |= NOT_NEG_ZERO;
-    }
+    // The block has a nonzero product (it has a scale: without a hint, its largest product
+    // is nonzero; with one, the block that gave it had one and set this flag already).
+    state.flags |= NOT_NEG_ZERO;
     if slow > 0 {
         state.merge(spills);
         *spills = ExactState::new();
