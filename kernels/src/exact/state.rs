@@ -79,6 +79,16 @@ impl ExactState {
             for j in from..to {
                 let (x, y) = pair(j);
                 let (x, y) = (x.widen(), y.widen());
+                if !E::PRODUCT_EXACT_IN_F64 && tiny_or_zero(x, y) {
+                    // Checked on the exponent fields: multiplying into the subnormal range
+                    // costs a microcode assist of a hundred cycles or more.
+                    let (f, finite) = record_rare(flags, x, y);
+                    flags = f;
+                    if finite {
+                        batch.add_product_f64(x, y);
+                    }
+                    continue;
+                }
                 let p = x * y;
                 if E::PRODUCT_EXACT_IN_F64 {
                     // Products of two finite nonzero `f32` are exact in `f64`, >= 2^-298.
@@ -147,6 +157,15 @@ impl ExactState {
             None => T::nan(),
         }
     }
+}
+
+/// Whether `|x * y|` may be below [`TINY_PRODUCT`] (zeros and subnormal operands
+/// included), from the exponent fields alone: `|x| >= 2^(fx - 1023)` for a normal `x`, so
+/// fields adding up to at least `2046 - 968` give a product of at least 2^-968.
+#[inline(always)]
+fn tiny_or_zero(x: f64, y: f64) -> bool {
+    let field = |v: f64| (v.to_bits() >> 52) & 0x7FF;
+    field(x).min(1) * field(y).min(1) == 0 || field(x) + field(y) < 2046 - 968
 }
 
 /// The flags `flags` with the product `x * y` recorded, for any values: zeros (their
