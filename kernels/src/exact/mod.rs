@@ -1,6 +1,7 @@
 //! Exact dot products: every product added without error into a fixed-point
 //! superaccumulator, one rounding at the end.
 //!
+//! - [`fixed`]: the fixed-point layout (position of 2^0, number of digits);
 //! - [`superacc`]: the fixed-point number (carry-save `i64` limbs of 32-bit digits) that
 //!   holds any sum of products of finite `f64` exactly;
 //! - [`round`]: its one rounding to nearest-even, into `f64` or `f32`;
@@ -11,6 +12,7 @@
 //! The SIMD kernel that feeds it ([`crate::kernel::exact`]) keeps short floating-point
 //! expansions per lane and only hands this module what they cannot hold exactly.
 
+pub(crate) mod fixed;
 pub(crate) mod round;
 pub(crate) mod sqrt;
 pub(crate) mod state;

@@ -1,6 +1,6 @@
 //! Rounding the superaccumulator once, to nearest with ties to even, into `f64` or `f32`.
 
-use super::superacc::{BIAS, LIMBS};
+use super::fixed::{BIAS, LIMBS};
 
 /// An IEEE 754 binary interchange format.
 #[derive(Clone, Copy, Debug)]

@@ -28,8 +28,8 @@
 //! A carry out of the rounding (`mant = 2^p`) moves to the next binade, and a result beyond
 //! the format's range is infinity ([`encode`]).
 
+use super::fixed::{BIAS, LIMBS};
 use super::round::{Format, any_below, encode, highest_bit, window};
-use super::superacc::{BIAS, LIMBS};
 
 /// The bits (as in [`super::round::round`]) of `√S` correctly rounded to nearest-even in
 /// `format`, for the non-negative value `S` of the two's-complement `digits`; `None` if

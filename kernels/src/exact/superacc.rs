@@ -11,14 +11,7 @@
 //! overflow; [`Superacc::normalize`] propagates the carries long before that, so the
 //! arithmetic below never wraps on any state this module builds.
 
-/// Bit position of 2^0. A multiple of 32 (so digit boundaries fall on whole powers of
-/// 2^32) and at least 2148, so that the smallest product of two `f64`, 2^-2148, has a
-/// non-negative position.
-pub(crate) const BIAS: i32 = 2176;
-
-/// Number of limbs. Products stay below 2^2048 (position 4224), and a sum of fewer than
-/// 2^64 of them below 2^4288; the sign needs one more bit: 4289 <= 136 * 32 = 4352.
-pub(crate) const LIMBS: usize = 136;
+pub(crate) use super::fixed::{BIAS, LIMBS};
 
 /// Additions (of at most one 32-bit digit per limb) a state may hold before its carries
 /// must be propagated: far below the 2^31 that would overflow an `i64` limb.
