@@ -5,7 +5,7 @@
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::kernel::{CompensatedDot, ExactDot, FastDot};
+use crate::kernel::{CompensatedDot, ExactDotValue, FastDot};
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
@@ -101,6 +101,6 @@ impl Backend {
     /// 20 ns per call at n = 1e3).
     #[inline(never)]
     fn exact<O: Real, E: Input<O>>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> O {
-        self.vectorize(ExactDot::<O, E>::new(&x, &y)).finish::<O>()
+        self.vectorize(ExactDotValue::<O, E>::new(&x, &y))
     }
 }

@@ -91,6 +91,31 @@ impl<O: Real, E: Input<O>> Kernel for ExactDot<'_, O, E> {
     }
 }
 
+/// The correctly rounded value of `x · y` (a [`Kernel`]): the exact state made and rounded
+/// inside the vectorized function, so that the state (about 1 KiB) is not copied out.
+pub(crate) struct ExactDotValue<'a, O, E>(ExactDot<'a, O, E>);
+
+impl<'a, O: Real, E: Input<O>> ExactDotValue<'a, O, E> {
+    /// The kernel for `x · y`.
+    ///
+    /// # Panics
+    /// If `x.len() != y.len()`; the message names both lengths.
+    #[track_caller]
+    #[inline]
+    pub(crate) fn new(x: &'a Strided<'a, E>, y: &'a Strided<'a, E>) -> Self {
+        ExactDotValue(ExactDot::new(x, y))
+    }
+}
+
+impl<O: Real, E: Input<O>> Kernel for ExactDotValue<'_, O, E> {
+    type Output = O;
+
+    #[inline(always)]
+    fn run<S: Simd>(self, s: S) -> O {
+        self.0.run(s).finish::<O>()
+    }
+}
+
 /// Most independent accumulator sets (register groups of `W` lanes) a step advances.
 const U: usize = 2;
 
@@ -236,13 +261,16 @@ pub(crate) unsafe fn scalar_end<S, E, X, Y>(
 #[inline(always)]
 fn window<E: Real>(count: usize, pair: impl Fn(usize) -> (E, E), state: &mut ExactState) -> bool {
     let two_product = !E::PRODUCT_EXACT_IN_F64;
-    let m = (0..count)
-        .map(|j| {
-            let (x, y) = pair(j);
-            (x.widen() * y.widen()).abs()
-        })
-        .fold(0.0f64, |m, p| if p > m || p.is_nan() { p } else { m });
-    let Some(k) = scale(m) else {
+    // The largest |product| (one `max` per product: a short dependency chain), and
+    // whether some product is NaN (then there is no scale).
+    let (mut m, mut nan) = (0.0f64, false);
+    for j in 0..count {
+        let (x, y) = pair(j);
+        let p = (x.widen() * y.widen()).abs();
+        nan |= p.is_nan();
+        m = if p > m { p } else { m };
+    }
+    let Some(k) = scale(m).filter(|_| !nan) else {
         return false;
     };
     let (ca, cb) = (1.5 * pow2(k), 1.5 * pow2(k - 53));

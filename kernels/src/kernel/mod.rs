@@ -44,6 +44,6 @@ pub(crate) mod ordered;
 pub(crate) mod source;
 pub(crate) mod sweep;
 
-pub(crate) use exact::ExactDot;
+pub(crate) use exact::{ExactDot, ExactDotValue};
 pub(crate) use multi::{CompensatedMany, ExactMany, FastMany, MAX_DOTS};
 pub(crate) use ordered::{CompensatedDot, FastDot};
