@@ -9,7 +9,7 @@
 # Checks:
 #   - Exact bits of the C example (rank-strided dot products, a CG on the Poisson problem)
 #     and of the Fortran example are the same for every P and both MPIs, and equal to the
-#     Rust crates' on one core (examples/reference.rs);
+#     Rust crates' on one core (distributed/examples/capi_reference.rs);
 #   - the bad-input cases (capi/examples/c/bad_input.c): the expected status on every rank;
 #   - the README's C and Fortran snippets compile and run.
 set -euo pipefail
@@ -30,7 +30,7 @@ trap 'rm -rf "$work"' EXIT
 # (`cargo test --workspace`); here, the reference values, in the quick `ci` profile of the
 # test builds (Cargo.toml), which the installs below use too (PDOT_CAPI_PROFILE).
 export PDOT_CAPI_PROFILE=ci
-cargo run --profile ci -q -p pdot-capi --example reference >"$out/reference.txt"
+cargo run --profile ci -q -p pdot-mpi --example capi_reference >"$out/reference.txt"
 
 # The README's snippets: the code block after each `<!-- capi-snippet: NAME -->` marker.
 python3 - "$work" <<'PY'

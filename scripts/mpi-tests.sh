@@ -27,17 +27,28 @@ failed() { echo "mpi-tests: FAIL: $*" >&2; fail=1; }
 
 source scripts/mpi-env.sh
 
-# Builds the suite and pdot against library $1; prints the suite's path.
+# Builds pdot and the suite against library $1; prints the suite's path. The suite's build
+# (with dev-dependencies) must reuse the libraries the pdot build (without) compiled: the
+# features are aligned in distributed/Cargo.toml; the ones it compiled again are written to
+# $out/rebuilt-$1.txt (a failure: each costs minutes of every CI run).
 build() {
     local lib=$1
     mpi_cargo "$lib" build --profile ci -q -p pdot-mpi --bin pdot >&2
     mpi_cargo "$lib" test --profile ci -q -p pdot-mpi --test mpi \
         --no-run --message-format=json 2>/dev/null |
         python3 -c 'import json, sys
+shared = {"pdot_kernels", "mpi_sys", "mpi", "pdot_mpi"}
+rebuilt = []
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["kind"] == ["test"] and m["target"]["name"] == "mpi":
-        print(m["executable"])'
+    if m.get("reason") != "compiler-artifact":
+        continue
+    t = m["target"]
+    if t["kind"] == ["test"] and t["name"] == "mpi":
+        print(m["executable"])
+    elif t["kind"] == ["lib"] and t["name"] in shared and not m["fresh"]:
+        rebuilt.append(t["name"])
+open(sys.argv[1], "w").write("".join(n + "\n" for n in rebuilt))' "$out/rebuilt-$lib.txt"
 }
 
 digests() { grep '^digest ' "$1" | sort; }
@@ -67,6 +78,11 @@ finalize_grace() {
 for lib in "${libraries[@]}"; do
     suite=$(build "$lib")
     [[ -x $suite ]] || { failed "$lib: could not build the suite"; continue; }
+    if [[ -s $out/rebuilt-$lib.txt ]]; then
+        failed "$lib: the suite's build compiled $(tr '\n' ' ' <"$out/rebuilt-$lib.txt")again" \
+            "after the pdot build: a dev-dependency turns on other features of a crate they" \
+            "use (align them in distributed/Cargo.toml)"
+    fi
     read -r -a run <<<"$(mpi_launcher "$lib")"
     for p in "${ranks[@]}"; do
         log=$out/suite-$lib-P$p.txt

@@ -1,6 +1,6 @@
 /* The test data of the C examples, element i of the global vectors (0-based): integers
  * scaled by powers of two, exact in their type, spanning many binades with cancellation.
- * The same formulas are in examples/reference.rs and examples/fortran/dot.f90. */
+ * The same formulas are in distributed/examples/capi_reference.rs and examples/fortran/dot.f90. */
 #ifndef PDOT_EXAMPLE_DATA_H
 #define PDOT_EXAMPLE_DATA_H
 #include <math.h>

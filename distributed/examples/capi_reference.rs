@@ -1,8 +1,11 @@
 //! The reference values of the C and Fortran examples, from the Rust crates on one core:
-//! the same data (examples/c/data.h) through pdot-kernels, and the same CG. Prints the lines
+//! the same data (capi/examples/c/data.h) through pdot-kernels, and the same CG. Prints the lines
 //! `dot_cg` prints; scripts/capi-tests.sh compares them bit for bit.
 //!
-//! `cargo run --release -p pdot-capi --example reference`
+//! `cargo run --release -p pdot-mpi --example capi_reference` (an example of pdot-mpi, not of
+//! pdot-capi, although it only needs pdot-kernels: its build then needs none of pdot-capi's
+//! dev-dependencies (criterion, cbindgen), and scripts/capi-tests.sh finds everything it uses
+//! already built by the MPI tests)
 
 use pdot_kernels::Accuracy;
 
