@@ -4,6 +4,7 @@
 use num_traits::Float as _;
 
 use crate::accuracy::Accuracy;
+use crate::partial::wire::whole_form;
 use crate::partial::{Partial, WireError};
 
 use super::partial::NormPartial;
@@ -85,20 +86,7 @@ impl<P: Partial> NormPartial<P> {
     /// assert!(matches!(Norm::from_wire(&bytes), Err(WireError::Kind { .. })));
     /// ```
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
-        if bytes.len() > Self::WIRE_MAX {
-            return Err(WireError::Length {
-                expected: Self::WIRE_MAX,
-                found: bytes.len(),
-            });
-        }
-        let (p, len) = Self::from_wire_prefix(bytes)?;
-        if len != bytes.len() {
-            return Err(WireError::Length {
-                expected: len,
-                found: bytes.len(),
-            });
-        }
-        Ok(p)
+        whole_form(bytes, Self::WIRE_MAX, Self::from_wire_prefix)
     }
 
     /// The state whose wire form starts `bytes`, and the length of that form.

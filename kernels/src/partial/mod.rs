@@ -38,7 +38,7 @@ mod exact;
 mod exact_wire;
 mod fast;
 mod state;
-mod wire;
+pub(crate) mod wire;
 
 pub use compensated::CompensatedPartial;
 pub use exact::ExactPartial;

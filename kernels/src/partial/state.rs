@@ -10,7 +10,7 @@ use crate::input::Input;
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
-use super::wire::WireError;
+use super::wire::{WireError, whole_form};
 
 /// The state of a dot product over part of the elements, at one accuracy level.
 ///
@@ -198,20 +198,7 @@ pub trait Partial: Clone + Debug + PartialEq + Send + Sync + 'static {
     /// A [`WireError`] naming the problem: a wrong length, a header of another kind of
     /// partial, or a state no dot product can produce.
     fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
-        if bytes.len() > Self::WIRE_MAX {
-            return Err(WireError::Length {
-                expected: Self::WIRE_MAX,
-                found: bytes.len(),
-            });
-        }
-        let (p, len) = Self::from_wire_prefix(bytes)?;
-        if len != bytes.len() {
-            return Err(WireError::Length {
-                expected: len,
-                found: bytes.len(),
-            });
-        }
-        Ok(p)
+        whole_form(bytes, Self::WIRE_MAX, Self::from_wire_prefix)
     }
 
     /// The partial whose wire form starts `bytes`, and the length of that form: for reading

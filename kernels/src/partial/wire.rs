@@ -153,3 +153,26 @@ pub(crate) fn f64_at(bytes: &[u8], at: usize) -> f64 {
     b.copy_from_slice(&bytes[at..at + 8]);
     f64::from_le_bytes(b)
 }
+
+/// The state whose wire form is `bytes`, all of it (at most `max` bytes), read by `prefix`
+/// (a `from_wire_prefix`): a longer or shorter buffer is a [`WireError::Length`].
+pub(crate) fn whole_form<T>(
+    bytes: &[u8],
+    max: usize,
+    prefix: impl FnOnce(&[u8]) -> Result<(T, usize), WireError>,
+) -> Result<T, WireError> {
+    if bytes.len() > max {
+        return Err(WireError::Length {
+            expected: max,
+            found: bytes.len(),
+        });
+    }
+    let (value, len) = prefix(bytes)?;
+    if len != bytes.len() {
+        return Err(WireError::Length {
+            expected: len,
+            found: bytes.len(),
+        });
+    }
+    Ok(value)
+}
