@@ -53,7 +53,7 @@
 use core::marker::PhantomData;
 
 use crate::exact::ExactState;
-use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO, TINY_PRODUCT};
+use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
 use crate::exact::superacc::BIAS;
 use crate::input::Input;
 use crate::real::Real;
@@ -136,8 +136,43 @@ const fn groups<S: Flags, E: Real>() -> usize {
 pub(crate) const BLOCK_STEPS: usize = 512;
 
 /// Products of the fast path are at least 2^-SPREAD times the block's bound (see the module
-/// documentation: at most 44 for 2^9 products per lane).
+/// documentation: at most 45 for 2^9 products per lane).
 const SPREAD: i32 = 40;
+
+/// Levels of the shallow fast path: one window of [`SPREAD`] binades.
+const SHALLOW: usize = 1;
+
+/// Levels of the deep fast path, for products spread over more binades than one window.
+const DEEP: usize = 3;
+
+/// Binades between the anchors of consecutive levels (see the module documentation: the
+/// rest a level leaves is at most 2^(K_j - 53) = 2^(K_(j+1) - 11), where the next level's
+/// precondition asks for at most 2^(K_(j+1) - 11)).
+const LEVEL_GAP: i32 = 42;
+
+/// The window of a fast path with `levels` levels, in binades below the block's scale:
+/// products of at least `2^(K - window)` are added exactly. The last level's plain sum of
+/// 2^9 rests of at most `2^(K - LEVEL_GAP (levels - 1) - 53)` each, multiples of the
+/// smallest product's quantum `2^(K - window - 52)`, is exact while it stays below
+/// `2^53` quanta: `window <= LEVEL_GAP (levels - 1) + 45`, 129 for three levels.
+const fn window_of(levels: usize) -> i32 {
+    if levels == SHALLOW {
+        SPREAD
+    } else {
+        LEVEL_GAP * (levels as i32 - 1) + 42
+    }
+}
+
+/// The smallest scale exponent of a window reaching `window` binades below it without
+/// products under [`TINY_PRODUCT`](crate::exact::state::TINY_PRODUCT) (2^-968): a block of smaller products multiplies `x`
+/// by a power of two first.
+const fn least_scale(window: i32) -> i32 {
+    -968 + window
+}
+
+/// Blocks that take the deep fast path directly after a block whose products did not fit
+/// the shallow window; then the shallow one is tried again.
+const DEEP_RUN: u32 = 8;
 
 /// Adds every product `x[i] * y[i]` exactly to `state`.
 ///
@@ -323,21 +358,24 @@ fn window<E: Real>(count: usize, pair: impl Fn(usize) -> (E, E), state: &mut Exa
 }
 
 /// The running state of one exact dot product from block to block: what the scalar path
-/// added during the current block, and the scale of the previous block.
+/// added during the current block, the scale of the previous block, and which path the
+/// next blocks take.
 #[derive(Clone)]
 pub(crate) struct Progress {
     /// What the scalar path adds during a block, kept apart until the block succeeds.
     spills: ExactState,
     /// The scale of the previous block, if it can serve for the next one.
     hint: Option<i32>,
+    /// Blocks still to run on the deep fast path directly.
+    deep_blocks: u32,
     /// Blocks still to run on the scalar path directly, after a block whose products
-    /// spread so widely that most of them took it anyway.
+    /// spread beyond even the deep window.
     scalar_blocks: u32,
 }
 
-/// Blocks that go to the scalar path directly after a block where more than half of the
-/// products did (products spread over more binades than the fast path's window): the
-/// vector work would be spent for little. Then the fast path is tried again.
+/// Blocks that go to the scalar path directly after a block whose products spread beyond
+/// the deep window (more binades than [`window_of`]`(DEEP)`): the vector work would be
+/// spent for little. Then the fast path is tried again.
 const SCALAR_RUN: u32 = 7;
 
 impl Progress {
@@ -346,13 +384,14 @@ impl Progress {
         Progress {
             spills: ExactState::new(),
             hint: None,
+            deep_blocks: 0,
             scalar_blocks: 0,
         }
     }
 
     /// Adds the products of the elements `range` (a block from [`next_block`]) to `state`
-    /// exactly: on the fast path with the previous block's scale, or a fresh one, or on the
-    /// scalar path.
+    /// exactly: on the shallow or deep fast path with the previous block's scale or a
+    /// fresh one, or on the scalar path.
     ///
     /// # Safety
     /// `range.end + SLACK` of both sources is at most their length; the length of `range` is
@@ -378,28 +417,52 @@ impl Progress {
             unsafe { scalar_end(x, y, i, end, state) };
             return;
         }
+        let mut deep = self.deep_blocks > 0;
+        self.deep_blocks = self.deep_blocks.saturating_sub(1);
+        let mut hint = self.hint;
+        // Whether the scale `hint` was found by this block's own first pass.
+        let mut fresh = false;
         let spills = &mut self.spills;
-        // SAFETY: forwarded from the caller.
-        let mut outcome = unsafe { block(s, x, y, i..end, self.hint, state, spills) };
-        if outcome == Outcome::Restart {
-            // The block's products outgrew the previous block's bound: bound them afresh.
+        // At most three attempts that add nothing: the shallow path left for the deep one
+        // (once), a stale hint dropped (once: then the scale is fresh).
+        let outcome = loop {
+            fresh |= hint.is_none();
+            // SAFETY: forwarded from the caller.
+            let outcome = unsafe {
+                if deep {
+                    block::<DEEP, S, E, X, Y>(s, x, y, i..end, hint, state, spills)
+                } else {
+                    block::<SHALLOW, S, E, X, Y>(s, x, y, i..end, hint, state, spills)
+                }
+            };
+            if matches!(outcome, Outcome::Done { .. }) {
+                break outcome;
+            }
             *spills = ExactState::new();
-            // SAFETY: as above.
-            outcome = unsafe { block(s, x, y, i..end, None, state, spills) };
-        }
+            match outcome {
+                // The products outgrew the previous block's bound: bound them afresh.
+                Outcome::Restart if hint.is_some() => hint = None,
+                // Wider than the shallow window: the deep one, same scale.
+                Outcome::TooSpread { k } if !deep => {
+                    deep = true;
+                    self.deep_blocks = DEEP_RUN;
+                    hint = Some(k);
+                }
+                // Wider than the deep window, or far below the previous block's bound.
+                Outcome::TooSpread { .. } if !fresh => hint = None,
+                _ => break outcome,
+            }
+        };
         self.hint = match outcome {
             Outcome::Done { next, .. } => next,
             _ => None,
         };
-        if let Outcome::Done { slow, .. } = outcome
-            && slow > (end - i) / 2
-        {
+        if matches!(outcome, Outcome::TooSpread { .. }) {
             self.scalar_blocks = SCALAR_RUN;
         }
         // A restart without a hint (only a NaN can hide a product from the first pass)
         // goes to the scalar path too.
         if !matches!(outcome, Outcome::Done { .. }) {
-            *spills = ExactState::new();
             // SAFETY: end <= n.
             unsafe { scalar_end(x, y, i, end, state) };
         }
@@ -425,32 +488,46 @@ enum Outcome {
     /// A product exceeded the bound the block was run with (`hint`): nothing was added to
     /// the state; run it again without a hint.
     Restart,
+    /// Too many products fell below the window of scale `k`: nothing was added to the
+    /// state; run it again on a deeper path (or with a fresh scale, or on the scalar path).
+    TooSpread {
+        /// The scale the block was run with.
+        k: i32,
+    },
     /// The block must go to the scalar path; nothing was added to the state.
     Scalar,
 }
 
 /// The scale exponent `K` for products of magnitude at most `m`, if the fast path can take
-/// them (see the module documentation).
+/// them (see the module documentation), without multiplying `x` by a power of two: for
+/// the scalar method on short ranges ([`window`]).
 #[inline(always)]
 fn scale(m: f64) -> Option<i32> {
+    scale_any(m).filter(|&k| k >= least_scale(SPREAD))
+}
+
+/// The scale exponent `K` for products of magnitude at most `m`, `|m| < 2^(K - 11)`, if
+/// it is finite, nonzero and not too large for the accumulators.
+#[inline(always)]
+fn scale_any(m: f64) -> Option<i32> {
     if !(m.is_finite() && m > 0.0) {
         return None;
     }
     // m < 2^(bound + 1).
     let bound = ((m.to_bits() >> 52) & 0x7FF) as i32 - 1023;
     let k = bound + 12;
-    (k <= 1020 && pow2((k - SPREAD).max(-1022)) >= TINY_PRODUCT).then_some(k)
+    (k <= 1020).then_some(k)
 }
 
-/// One block, elements `range` (a whole number of steps), with the scale `hint` of
-/// the previous block or, without one, a first pass that bounds the products. See
-/// [`Outcome`] and the module documentation.
+/// One block, elements `range` (a whole number of steps), on the fast path with `D`
+/// levels, with the scale `hint` of the previous block or, without one, a first pass that
+/// bounds the products. See [`Outcome`] and the module documentation.
 ///
 /// # Safety
 /// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
 /// multiple of `groups::<S, E>() * W`.
 #[inline(always)]
-unsafe fn block<S, E, X, Y>(
+unsafe fn block<const D: usize, S, E, X, Y>(
     s: S,
     x: X,
     y: Y,
@@ -472,33 +549,50 @@ where
     let k = match hint {
         Some(k) => k,
         None => {
-            // The bound m = max |fl(x[i] * y[i])| of the block.
-            let mut mp = [s.zero(); U];
-            let mut i = start;
-            while i < end {
-                for (u, m) in mp.iter_mut().enumerate().take(groups::<S, E>()) {
-                    let at = i + u * w;
-                    // SAFETY: at + W <= end, and end + SLACK <= n (caller).
-                    let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-                    *m = s.max(s.abs(s.mul(vx, vy)), *m);
-                }
-                i += groups::<S, E>() * w;
-            }
-            match scale(fold_max(s, mp)) {
+            // The bound m = max |fl(x[i] * y[i])| of the block, found on the products
+            // times 2^PROBE_SHIFT (see there); unscaled if one of those overflows.
+            // SAFETY: forwarded from the caller.
+            let scaled = unsafe { largest_product(s, x, y, start..end, pow2(PROBE_SHIFT)) };
+            let k = if scaled.is_finite() {
+                scale_any(scaled).map(|k| k - PROBE_SHIFT)
+            } else {
+                // SAFETY: as above.
+                scale_any(unsafe { largest_product(s, x, y, start..end, 1.0) })
+            };
+            match k {
                 Some(k) => k,
                 None => return Outcome::Scalar,
             }
         }
     };
-    let (ca, cb) = (1.5 * pow2(k), 1.5 * pow2(k - 53));
-    let small = s.splat(pow2(k - SPREAD));
+    let window = window_of(D);
+    if D == SHALLOW && k < least_scale(window) {
+        // Products near the subnormal range: the deep path multiplies them up.
+        return Outcome::TooSpread { k };
+    }
+    // Products below 2^-968 have no exact TwoProduct error term: a block whose window
+    // reaches below that computes with `x * 2^c` instead of `x`, exactly (see the module
+    // documentation), and puts every digit 2^-c lower. `ks` is the scale of the scaled
+    // products.
+    let c = (least_scale(window) - k).max(0);
+    let ks = k + c;
+    // The shallow path runs unscaled (c = 0, above); the deep one always multiplies.
+    let up = s.splat(pow2(c));
+    // The anchors `1.5 * 2^(K_j)` of the levels, for `p` and (2^53 lower) for `e`.
+    let ca: [f64; D] = core::array::from_fn(|j| 1.5 * pow2(ks - LEVEL_GAP * j as i32));
+    let cb: [f64; D] = core::array::from_fn(|j| 1.5 * pow2(ks - 53 - LEVEL_GAP * j as i32));
+    let small = s.splat(pow2(ks - window));
     // Products must stay below 2^(k - 11) for the accumulators to keep their binades.
-    let big = s.splat(pow2(k - 11));
+    let big = s.splat(pow2(ks - 11));
     // |v| below the smallest subnormal: v is ±0.
     let denormal_min = s.splat(f64::from_bits(1));
+    // Products below the window allowed before the block is given up: each costs an
+    // integer product on the scalar path.
+    let limit = (end - start) / if D == SHALLOW { 256 } else { 64 };
 
-    let (mut sa, mut a1) = ([s.splat(ca); U], [s.zero(); U]);
-    let (mut sb, mut b1) = ([s.splat(cb); U], [s.zero(); U]);
+    let mut sa: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(ca[j]); U]);
+    let mut sb: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(cb[j]); U]);
+    let (mut a, mut b) = ([s.zero(); U], [s.zero(); U]);
     let mut slow = 0;
     // The next block is read while this one is computed (its first pass then finds it in
     // the cache): one line of each operand per step.
@@ -513,9 +607,10 @@ where
             let at = i + u * w;
             // SAFETY: at + W <= end, and end + SLACK <= n (caller).
             let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
-            let mut p = s.mul(vx, vy);
+            let vxs = if D == SHALLOW { vx } else { s.mul(vx, up) };
+            let mut p = s.mul(vxs, vy);
             let mut e = if two_product {
-                s.fms(vx, vy, p)
+                s.fms(vxs, vy, p)
             } else {
                 s.zero()
             };
@@ -537,48 +632,78 @@ where
                 let out = s.and_not(zero, out);
                 if s.any(out) {
                     slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
+                    if slow > limit {
+                        return Outcome::TooSpread { k };
+                    }
                     p = s.and_not(out, p);
                     e = s.and_not(out, e);
                 }
             }
-            let t = s.add(sa[u], p);
-            a1[u] = s.add(a1[u], s.sub(p, s.sub(t, sa[u])));
-            sa[u] = t;
+            // The cascade: each level keeps what falls on its grid, the rest goes on.
+            for j in 0..D {
+                let t = s.add(sa[j][u], p);
+                p = s.sub(p, s.sub(t, sa[j][u]));
+                sa[j][u] = t;
+            }
+            a[u] = s.add(a[u], p);
             if two_product {
-                let t = s.add(sb[u], e);
-                b1[u] = s.add(b1[u], s.sub(e, s.sub(t, sb[u])));
-                sb[u] = t;
+                for j in 0..D {
+                    let t = s.add(sb[j][u], e);
+                    e = s.sub(e, s.sub(t, sb[j][u]));
+                    sb[j][u] = t;
+                }
+                b[u] = s.add(b[u], e);
             }
         }
         i += groups::<S, E>() * w;
     }
 
-    let mut l = [[0.0f64; 16]; 4 * U];
-    for u in 0..groups::<S, E>() {
-        for (k, v) in [sa[u], a1[u], sb[u], b1[u]].into_iter().enumerate() {
-            l[4 * u + k] = lanes(s, v);
+    // The accumulators, their offsets and grids (scaled): the levels' sums `sa_j - ca_j`
+    // on 2^(K_j - 52), the last rests `a` on the smallest product's quantum, and the same
+    // 2^53 lower for `e`.
+    let count = if two_product { 2 * (D + 1) } else { D + 1 };
+    let mut accs = [[s.zero(); U]; 2 * (DEEP + 1)];
+    let mut offsets = [0.0f64; 2 * (DEEP + 1)];
+    let mut grids = [0i32; 2 * (DEEP + 1)];
+    for j in 0..D {
+        accs[j] = sa[j];
+        offsets[j] = ca[j];
+        grids[j] = ks - LEVEL_GAP * j as i32 - 52;
+        accs[D + 1 + j] = sb[j];
+        offsets[D + 1 + j] = cb[j];
+        grids[D + 1 + j] = ks - 53 - LEVEL_GAP * j as i32 - 52;
+    }
+    (accs[D], grids[D]) = (a, ks - window - 52);
+    (accs[2 * D + 1], grids[2 * D + 1]) = (b, ks - window - 105);
+
+    let mut l = [[[0.0f64; 16]; U]; 2 * (DEEP + 1)];
+    for (acc, l) in accs.iter().zip(l.iter_mut()).take(count) {
+        for u in 0..groups::<S, E>() {
+            l[u] = lanes(s, acc[u]);
         }
     }
-    if !l.iter().all(|v| v[..w].iter().all(|v| v.is_finite())) {
+    let all_finite = l[..count].iter().all(|l| {
+        l[..groups::<S, E>()]
+            .iter()
+            .all(|v| v[..w].iter().all(|v| v.is_finite()))
+    });
+    if !all_finite {
         return Outcome::Scalar;
     }
     // Each accumulator is an exact multiple of its grid 2^g, and below 2^(g + 51) in
-    // magnitude (see `flush`): the lanes add up exactly as integers.
-    let grids = [k - 52, k - 52 - SPREAD, k - 105, k - 105 - SPREAD];
-    let offsets = [ca, 0.0, cb, 0.0];
-    for (c, (&g, &offset)) in grids.iter().zip(&offsets).enumerate() {
-        if c >= 2 && !two_product {
-            break;
-        }
+    // magnitude: the lanes add up exactly as integers.
+    for c_ in 0..count {
+        let (g, offset) = (grids[c_], offsets[c_]);
         let mut sum = 0i64;
-        for group in l.chunks_exact(4).take(groups::<S, E>()) {
-            sum += group[c][..w]
+        for lane in l[c_].iter().take(groups::<S, E>()) {
+            sum += lane[..w]
                 .iter()
                 .map(|&v| on_grid(v - offset, g))
                 .sum::<i64>();
         }
-        // g + BIAS >= -968 - 145 + 2176 > 0 (`scale`), and g + 95 + BIAS < 32 * LIMBS.
-        state.acc.add_i64_at(sum, (g + BIAS) as u32);
+        // g - c + BIAS >= -1062 - 129 - 105 + 2176 > 0 (`scale_any`: k >= -1074 + 12), and
+        // g - c + 95 + BIAS < 32 * LIMBS (k <= 1020).
+        state.acc.add_i64_at(sum, (g - c + BIAS) as u32);
     }
     // The block has a nonzero product (it has a scale: without a hint, its largest product
     // is nonzero; with one, the block that gave it had one and set this flag already).
@@ -587,12 +712,50 @@ where
         state.merge(spills);
         *spills = ExactState::new();
     }
-    // The same bound serves the next block, unless the products shrank so much that many
-    // of them had to take the scalar path.
     Outcome::Done {
-        next: (slow * 16 <= end - start).then_some(k),
+        next: Some(k),
         slow,
     }
+}
+
+/// The first pass computes the products with `x` times 2^PROBE_SHIFT: a product in the
+/// subnormal range is computed in the normal range (multiplying into the subnormal range
+/// costs a microcode assist of a hundred cycles or more). The bound only needs the binade,
+/// with 11 to spare: the rounding at another precision does not matter.
+const PROBE_SHIFT: i32 = 200;
+
+/// The largest `|fl(x[i] * f * y[i])|` of the elements `range` (NaN products ignored).
+///
+/// # Safety
+/// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
+/// multiple of `groups::<S, E>() * W`.
+#[inline(always)]
+unsafe fn largest_product<S, E, X, Y>(
+    s: S,
+    x: X,
+    y: Y,
+    range: core::ops::Range<usize>,
+    f: f64,
+) -> f64
+where
+    S: Load<E, f64> + Flags,
+    E: Real,
+    X: Source<S, E, f64>,
+    Y: Source<S, E, f64>,
+{
+    let (w, f) = (S::W, s.splat(f));
+    let mut mp = [s.zero(); U];
+    let mut i = range.start;
+    while i < range.end {
+        for (u, m) in mp.iter_mut().enumerate().take(groups::<S, E>()) {
+            let at = i + u * w;
+            // SAFETY: at + W <= range.end, and range.end + SLACK <= n (caller).
+            let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
+            *m = s.max(s.abs(s.mul(s.mul(vx, f), vy)), *m);
+        }
+        i += groups::<S, E>() * w;
+    }
+    fold_max(s, mp)
 }
 
 /// `v / 2^g` for a `v` that is an integer multiple of `2^g` below `2^(g + 53)` in

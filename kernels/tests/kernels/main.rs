@@ -12,6 +12,7 @@ mod accuracy_bounds;
 mod backends_agree;
 mod canonical_order;
 mod errors;
+mod exact_bands;
 mod exact_mode;
 mod exact_reference;
 mod mdot;

@@ -1,0 +1,168 @@
+//! `Accuracy::Exact` on products confined to bands of binades that change along the vector,
+//! against the independent big-integer reference, bit for bit, on every backend.
+//!
+//! The exact kernel picks, block by block, one window of 40 binades below the block's
+//! largest product, or three levels reaching 126 binades down, or the scalar path, and
+//! multiplies `x` by a power of two where the window reaches below 2^-968 (products whose
+//! TwoProduct error would not be exact). These cases aim at each choice and at the switches
+//! between them: bands 10 to 300 binades wide, their tops anywhere from the subnormal range
+//! to near overflow, changing every `run` elements (from a few to several blocks), with
+//! zeros, subnormal operands and sign mixes. `f64` and `f32` inputs.
+
+use crate::common;
+
+use pdot_kernels::{Accuracy, Strided, dot_with};
+use pdot_testkit::backends;
+use pdot_testkit::hard::pow2;
+use pdot_testkit::{exact_dot_ieee, exact_dot_ieee_f32};
+use proptest::prelude::*;
+
+/// One band: products `2^(top - width) .. 2^(top + 1)` in magnitude.
+#[derive(Clone, Copy, Debug)]
+struct Band {
+    top: i32,
+    width: i32,
+}
+
+/// Bands for `f64` products: widths around the kernel's thresholds (40, 126), tops from
+/// the subnormal range (products as small as 2^-1100, which underflow) to near overflow.
+fn bands64() -> impl Strategy<Value = Band> {
+    let width = prop_oneof![
+        1 => 0..=10i32,
+        2 => 30..=50i32,
+        2 => 80..=140i32,
+        1 => 141..=300i32,
+    ];
+    let top = prop_oneof![
+        3 => -40..=40i32,
+        2 => -1060..=-900i32,
+        1 => -1100..=1000i32,
+        1 => 900..=1000i32,
+    ];
+    (top, width).prop_map(|(top, width)| Band { top, width })
+}
+
+/// Bands for `f32` products (exact in `f64`, 2^-298 .. 2^256).
+fn bands32() -> impl Strategy<Value = Band> {
+    let width = prop_oneof![1 => 0..=10i32, 2 => 30..=50i32, 2 => 80..=140i32, 1 => 141..=300i32];
+    (-290..=250i32, width).prop_map(|(top, width)| Band { top, width })
+}
+
+/// A small deterministic generator (SplitMix64).
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: i32, hi: i32) -> i32 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i32
+    }
+
+    /// A significand in [1, 2) with a random sign.
+    fn significand(&mut self) -> f64 {
+        let m = 1.0 + (self.next() >> 11) as f64 * pow2(-53);
+        if self.next() & 1 == 0 { m } else { -m }
+    }
+}
+
+/// `2^e * m` for any `e` in `-1100..=1023` (rounded into the subnormal range, or to zero,
+/// below 2^-1022).
+fn scaled(m: f64, e: i32) -> f64 {
+    let (a, b) = (e / 2, e - e / 2);
+    m * pow2(a.clamp(-1074, 1023)) * pow2(b.clamp(-1074, 1023))
+}
+
+/// Pairs whose products lie in `bands[k]` for the `k`-th run of `run` elements (cycling),
+/// with a `zeros` in 16 chance of a zero operand.
+fn banded(
+    n: usize,
+    bands: &[Band],
+    run: usize,
+    zeros: u64,
+    seed: u64,
+    (emin, emax): (i32, i32),
+) -> (Vec<f64>, Vec<f64>) {
+    let mut g = Mix(seed);
+    (0..n)
+        .map(|i| {
+            let band = bands[(i / run.max(1)) % bands.len()];
+            let t = band.top - g.range(0, band.width);
+            // Split the product's exponent between the operands, within their range.
+            let ex = (t / 2 + g.range(-30, 30)).clamp(emin, emax);
+            let ey = (t - ex).clamp(emin, emax);
+            let (mut x, mut y) = (scaled(g.significand(), ex), scaled(g.significand(), ey));
+            if g.next() % 16 < zeros {
+                if g.next() & 1 == 0 {
+                    x = 0.0;
+                } else {
+                    y = -0.0;
+                }
+            }
+            (x, y)
+        })
+        .unzip()
+}
+
+/// Runs: a few elements, about one block, several blocks.
+fn runs() -> impl Strategy<Value = usize> {
+    prop_oneof![1 => 1..64usize, 2 => 4000..10000usize, 1 => 10000..40000usize]
+}
+
+fn lengths() -> impl Strategy<Value = usize> {
+    prop_oneof![1 => 0..600usize, 3 => 600..20000usize, 1 => 20000..60000usize]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(1500)))]
+
+    /// `f64`: every backend, against the reference.
+    #[test]
+    fn f64_bands_match_reference(
+        bands in prop::collection::vec(bands64(), 1..4),
+        run in runs(),
+        n in lengths(),
+        zeros in 0..6u64,
+        seed in any::<u64>(),
+    ) {
+        let (x, y) = banded(n, &bands, run, zeros, seed, (-1074, 1023));
+        let want = exact_dot_ieee(&x, &y).to_f64();
+        for b in backends() {
+            let got = b.dot(Accuracy::Exact, &x, &y);
+            prop_assert_eq!(
+                got.to_bits(), want.to_bits(),
+                "{} {:?} run={} n={} seed={}: {:e} != {:e}", b.isa(), bands, run, n, seed, got, want
+            );
+        }
+        prop_assert_eq!(dot_with(Accuracy::Exact, &x, &y).to_bits(), want.to_bits());
+    }
+
+    /// `f32` inputs, `f32` and `f64` results: every backend, against the reference.
+    #[test]
+    fn f32_bands_match_reference(
+        bands in prop::collection::vec(bands32(), 1..4),
+        run in runs(),
+        n in lengths(),
+        zeros in 0..6u64,
+        seed in any::<u64>(),
+    ) {
+        let (x, y) = banded(n, &bands, run, zeros, seed, (-149, 127));
+        let (x, y): (Vec<f32>, Vec<f32>) = (
+            x.iter().map(|&v| v as f32).collect(),
+            y.iter().map(|&v| v as f32).collect(),
+        );
+        let want = exact_dot_ieee_f32(&x, &y);
+        for b in backends() {
+            let got32: f32 = b.dot(Accuracy::Exact, &x, &y);
+            prop_assert_eq!(got32.to_bits(), want.to_f32().to_bits(), "{} f32 {:?} run={} n={} seed={}", b.isa(), bands, run, n, seed);
+            let got64 = b.dot_strided_as::<f64, f32>(Accuracy::Exact, Strided::from(&x[..]), Strided::from(&y[..]));
+            prop_assert_eq!(got64.to_bits(), want.to_f64().to_bits(), "{} f64 {:?} run={} n={} seed={}", b.isa(), bands, run, n, seed);
+        }
+    }
+}
