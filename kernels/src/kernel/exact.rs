@@ -587,8 +587,6 @@ where
     let ca: [f64; D] = core::array::from_fn(|j| 1.5 * pow2(ks - LEVEL_GAP * j as i32));
     let cb: [f64; D] = core::array::from_fn(|j| 1.5 * pow2(ks - 53 - LEVEL_GAP * j as i32));
     let small = s.splat(pow2(ks - window));
-    // Products must stay below 2^(k - 11) for the accumulators to keep their binades.
-    let big = s.splat(pow2(ks - 11));
     // |v| below the smallest subnormal: v is ±0.
     let denormal_min = s.splat(f64::from_bits(1));
     // Products below the window allowed before the block is given up: each costs an
@@ -599,6 +597,8 @@ where
     let mut sb: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(cb[j]); U]);
     let (mut a, mut b) = ([s.zero(); U], [s.zero(); U]);
     let mut slow = 0;
+    // The largest |p| of each lane (NaN ignored: NaN products end in the sums).
+    let mut top = [s.zero(); U];
     // The next block is read while this one is computed (its first pass then finds it in
     // the cache): one line of each operand per step.
     let ahead = end - start;
@@ -620,12 +620,11 @@ where
                 s.zero()
             };
             let abs = s.abs(p);
+            // The bound is checked once, at the end of the block (a product above it makes
+            // the block's sums worthless, and the block is run again).
+            top[u] = s.max(abs, top[u]);
             let out = s.below(abs, small);
-            let over = s.at_least(abs, big);
-            if s.any(s.or(out, over)) {
-                if s.any(over) {
-                    return Outcome::Restart;
-                }
+            if s.any(out) {
                 // A zero operand makes p = e = 0 (the other is finite, or p is NaN and not
                 // below `small`): adding them changes no accumulator, so they stay. Only
                 // the sign of an all-zero sum depends on zero products, and this block has
@@ -663,6 +662,9 @@ where
         i += groups::<S, E>() * w;
     }
 
+    if fold_max(s, top) >= pow2(ks - 11) {
+        return Outcome::Restart;
+    }
     // The accumulators, their offsets and grids (scaled): the levels' sums `sa_j - ca_j`
     // on 2^(K_j - 52), the last rests `a` on the smallest product's quantum, and the same
     // 2^53 lower for `e`.
