@@ -58,15 +58,24 @@ const MAX_FIELD: usize = BINS - 1 - SPLIT;
 /// The magnitude from which values have a field above [`MAX_FIELD`]: 2^999.
 pub(crate) const TOO_LARGE: f64 = f64::from_bits(((MAX_FIELD + 1) as u64) << 52);
 
+/// Reach of a value: the bins it touches lie in `reach - BELOW ..= reach - ABOVE` (within
+/// `0..BINS`). For a product of normal `x` and `y` the reach is the sum of their exponent
+/// fields ([`Bins::add_two_product`]); for a value of field `f`, `f + 1021` ([`Bins::add`]).
+const BELOW: usize = 1127;
+/// See [`BELOW`].
+const ABOVE: usize = 995;
+
 /// Exact sums of floating-point values by exponent (see the module documentation), in an
 /// array of the caller (on its stack): this small struct itself never goes through memory,
 /// so that the range of used bins stays in registers.
 pub(crate) struct Bins<'a> {
     /// The bins, by index.
     sums: &'a mut [f64; BINS],
-    /// Every bin below index `lo` is zero (`BINS` when all are).
+    /// The least reach ([`BELOW`]) of the values added (`usize::MAX` for none): every bin
+    /// below index `lo - BELOW` is zero.
     lo: usize,
-    /// Every bin above index `hi` is zero.
+    /// The greatest reach of the values added (0 for none): every bin above index
+    /// `hi - ABOVE` is zero.
     hi: usize,
 }
 
@@ -81,7 +90,7 @@ impl<'a> Bins<'a> {
         debug_assert!(sums.iter().all(|&v| v == 0.0));
         Bins {
             sums,
-            lo: BINS,
+            lo: usize::MAX,
             hi: 0,
         }
     }
@@ -104,7 +113,7 @@ impl<'a> Bins<'a> {
     }
 
     /// Adds a finite `v` (zero and subnormals included) exactly; two values of
-    /// [`Bins::MAX_VALUES`].
+    /// [`Bins::MAX_VALUES`]. Its bins, `f` and `f + 26`, are within its reach `f + 1021`.
     ///
     /// # Safety
     /// `|v| < TOO_LARGE`.
@@ -113,39 +122,36 @@ impl<'a> Bins<'a> {
         let f = field(v);
         // SAFETY: |v| < 2^999 has a field at most 2021 = MAX_FIELD (caller).
         unsafe { self.put(v, f) };
-        self.lo = self.lo.min(f);
-        self.hi = self.hi.max(f + SPLIT);
+        self.lo = self.lo.min(f + 1021);
+        self.hi = self.hi.max(f + 1021);
     }
 
-    /// Adds `p + e`, exactly, for a rounded product `p = fl(x * y)` and its exact error
+    /// Adds `p + e` exactly, for the rounded product `p = fl(x * y)` of normal `x` and `y`
+    /// whose exponent fields add up to `reach = fx + fy`, and its exact error
     /// `e = x * y - p` (TwoProduct); four values of [`Bins::MAX_VALUES`].
     ///
-    /// `|e| <= ulp(p) / 2`, so `e`'s field is at most `fp - 53` and its bins lie below
-    /// `p`'s: the range of used bins grows by `p`'s highest and `e`'s lowest. A zero `e`
-    /// (frequent for short significands) is added, as zero, with the field `fp - 53` (>= 2),
-    /// so that it does not widen the range down to bin 0.
+    /// The bins touched are within the reach: `|x y| < 2^(reach - 2044)`, so `p`'s field is
+    /// at most `reach - 1021` and its highest bin at most `reach - 995`. A nonzero `e` is a
+    /// multiple of the product of the operands' lowest bits, `2^(fx - 1075) 2^(fy - 1075)`:
+    /// if normal, its field is at least `reach - 2150 + 1023 = reach - 1127`; if subnormal
+    /// (field 0), then `2^(reach - 2150) < 2^-1022`, `reach - 1127 <= 0`. Its lowest bin, at
+    /// its field, is at least `reach - 1127` either way. A zero `e` adds zeros to bins 0 and
+    /// 26, which changes no bin (a bin is never −0: `+0 + −0 = +0`).
     ///
     /// # Safety
-    /// `2^-968 <= |p| < TOO_LARGE` and `|e| <= |p|`.
+    /// `|p| < TOO_LARGE` and `|e| <= |p|` (then all four indices are below `BINS`).
     #[inline(always)]
-    pub(crate) unsafe fn add_two_product(&mut self, p: f64, e: f64) {
+    pub(crate) unsafe fn add_two_product(&mut self, p: f64, e: f64, reach: usize) {
         let fp = field(p);
-        debug_assert!((55..=MAX_FIELD).contains(&fp) && e.abs() <= p.abs());
-        // The field of `e` from its encoding without the sign bit (zero for a zero `e`).
-        let twice = e.to_bits() << 1;
-        let fe = if twice == 0 {
-            fp - 53
-        } else {
-            (twice >> 53) as usize
-        };
-        // SAFETY: 55 <= fp <= MAX_FIELD for 2^-968 <= |p| < 2^999, and fe <= fp as |e| <=
-        // |p| (caller); fp - 53 >= 2.
+        debug_assert!(fp <= reach - 1021 && e.abs() <= p.abs());
+        // SAFETY: fp <= MAX_FIELD as |p| < 2^999, and e's field is at most fp as |e| <= |p|
+        // (caller).
         unsafe {
             self.put(p, fp);
-            self.put(e, fe);
+            self.put(e, field(e));
         }
-        self.lo = self.lo.min(fe);
-        self.hi = self.hi.max(fp + SPLIT);
+        self.lo = self.lo.min(reach);
+        self.hi = self.hi.max(reach);
     }
 
     /// Adds the sums of the used bins to `batch`, exactly, and empties the bins; one
@@ -155,9 +161,11 @@ impl<'a> Bins<'a> {
     pub(crate) fn flush(&mut self, batch: &mut Batch<'_>) -> bool {
         let used = self.lo <= self.hi;
         if used {
-            flush_range(self.sums, self.lo, self.hi, batch);
+            let lo = self.lo.saturating_sub(BELOW);
+            let hi = (self.hi - ABOVE).min(BINS - 1);
+            flush_range(self.sums, lo, hi, batch);
         }
-        self.lo = BINS;
+        self.lo = usize::MAX;
         self.hi = 0;
         used
     }

@@ -27,8 +27,10 @@ pub(crate) const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-9
 const CHUNK: usize = 1 << 20;
 
 /// Counts from which the scalar path goes through the bins: below, their fixed cost
-/// (clearing them, reading the used ones) exceeds what they save.
-const BINNED_FROM: usize = 64;
+/// (clearing 16 KiB, reading the used bins: up to 2048 of them, about 3 µs, for products
+/// over the whole exponent range) exceeds what they save (about 4.5 ns a product; measured
+/// break-even near 150 products of a narrow range, 650 over the whole range).
+const BINNED_FROM: usize = 512;
 
 /// Every flag.
 pub(crate) const ALL_FLAGS: u8 = 31;
@@ -105,9 +107,11 @@ impl ExactState {
             let to = count.min(from + CHUNK);
             // Two additions for each product that takes the integer path, one for the flush.
             let mut batch = self.acc.batch(2 * (to - from) as u32 + 1);
-            for j in from..to {
+            let mut j = from;
+            while j < to {
                 let (x, y) = pair(j);
                 let (x, y) = (x.widen(), y.widen());
+                j += 1;
                 if E::PRODUCT_EXACT_IN_F64 {
                     // Products of two finite nonzero `f32` are exact in `f64`, in
                     // [2^-298, 2^256].
@@ -117,12 +121,12 @@ impl ExactState {
                         unsafe { bins.add(p) };
                         continue;
                     }
-                } else if binnable(x, y) {
+                } else if let Some(reach) = binnable(x, y) {
                     let p = x * y;
                     let e = x.mul_add(y, -p);
                     // SAFETY: 2^-968 <= |p| <= 2^998 < TOO_LARGE (`binnable`), and |e| <=
                     // ulp(p) / 2 < |p|.
-                    unsafe { bins.add_two_product(p, e) };
+                    unsafe { bins.add_two_product(p, e, reach) };
                     continue;
                 }
                 flags = add_rare(flags, &mut batch, x, y);
@@ -238,19 +242,21 @@ fn tiny_or_zero(x: f64, y: f64) -> bool {
     field(x).min(1) * field(y).min(1) == 0 || field(x) + field(y) < 2046 - 968
 }
 
-/// Whether the product of `x` and `y` goes to the bins: both normal and finite, with
-/// exponent fields `fx + fy` between 1078 and 3042. Then `2^(fx + fy - 2046) <= |x y| <
-/// 2^(fx + fy - 2044)`: the product and its rounding `p` lie between 2^-968
-/// ([`TINY_PRODUCT`], TwoProduct exact) and 2^998 (below [`TOO_LARGE`]). Decided on the
-/// encodings, before multiplying (a product in the subnormal range costs a microcode
-/// assist), with one branch.
+/// Whether the product of `x` and `y` goes to the bins, and then the sum of their
+/// exponent fields: both normal and finite (fields in `1..=2046`), with fields adding up to
+/// between 1078 and 3042. Then `2^(fx + fy - 2046) <= |x y| < 2^(fx + fy - 2044)`: the
+/// product and its rounding `p` lie between 2^-968 ([`TINY_PRODUCT`], TwoProduct exact)
+/// and 2^998 (below [`TOO_LARGE`]). Decided on the encodings, before multiplying (a
+/// product in the subnormal range costs a microcode assist).
 #[inline(always)]
-fn binnable(x: f64, y: f64) -> bool {
-    let field = |v: f64| (v.to_bits() << 1) >> 53;
+fn binnable(x: f64, y: f64) -> Option<usize> {
+    const _: () = assert!(f64::from_bits((998 + 1023) << 52) < TOO_LARGE);
+    let field = |v: f64| ((v.to_bits() << 1) >> 53) as usize;
     let (fx, fy) = (field(x), field(y));
-    (fx.wrapping_sub(1) < 2046)
-        & (fy.wrapping_sub(1) < 2046)
-        & ((fx + fy).wrapping_sub(1078) <= 3042 - 1078)
+    // Both in 1..=2046: f - 1 (wrapping) and f + 1 below 2048, so their `|` too.
+    let normal = (fx.wrapping_sub(1) | fy.wrapping_sub(1) | (fx + 1) | (fy + 1)) < 2048;
+    let reach = fx + fy;
+    (normal & (reach.wrapping_sub(1078) <= 3042 - 1078)).then_some(reach)
 }
 
 /// The flags `flags` with the product `x * y` recorded (as [`record_rare`]), and the
