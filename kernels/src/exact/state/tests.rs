@@ -68,13 +68,13 @@ fn check(binned: &ExactState, pairs: &[(f64, f64)]) -> Result<(), TestCaseError>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(if cfg!(debug_assertions) { 1500 } else { 6000 }))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(debug_assertions) { 400 } else { 6000 }))]
 
     /// `f64` products through the bins (any count), with a nonzero state before (its flags and digits
     /// must survive).
     #[test]
     fn binned_f64_products_are_exact(
-        pairs in prop::collection::vec(pair(), 0..200),
+        pairs in prop::collection::vec(pair(), 0..150),
         first in pair(),
     ) {
         let mut state = ExactState::new();
