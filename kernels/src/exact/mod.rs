@@ -1,6 +1,8 @@
 //! Exact dot products: every product added without error into a fixed-point
 //! superaccumulator, one rounding at the end.
 //!
+//! - [`bins`]: exponent-indexed floating-point bins that sum many `f64` exactly before
+//!   they go into the superaccumulator (the scalar path's fast way);
 //! - [`fixed`]: the fixed-point layout (position of 2^0, number of digits);
 //! - [`superacc`]: the fixed-point number (carry-save `i64` limbs of 32-bit digits) that
 //!   holds any sum of products of finite `f64` exactly;
@@ -12,6 +14,7 @@
 //! The SIMD kernel that feeds it ([`crate::kernel::exact`]) keeps short floating-point
 //! expansions per lane and only hands this module what they cannot hold exactly.
 
+pub(crate) mod bins;
 pub(crate) mod fixed;
 pub(crate) mod round;
 pub(crate) mod sqrt;

@@ -1,9 +1,10 @@
 //! The state of an exact dot product: the exact sum of the finite products, and what the
 //! special products (NaN, infinities, signed zeros) were.
 
+use super::bins::{BINS, Bins, TOO_LARGE};
 use super::round::Format;
 use super::sqrt::sqrt_round;
-use super::superacc::Superacc;
+use super::superacc::{Batch, Superacc};
 use crate::real::Real;
 
 /// Some product was NaN (a NaN operand, or inf * 0).
@@ -20,6 +21,16 @@ pub(crate) const NONEMPTY: u8 = 16;
 /// when the product is at least 2^-969 (its exponent leaves the error 53 bits above the
 /// subnormal grid); smaller ones are added as integer products of their significands.
 pub(crate) const TINY_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52); // 2^-968
+
+/// Products per batch of the scalar path: at most 2^20, two additions each, far below the
+/// carries' room.
+const CHUNK: usize = 1 << 20;
+
+/// Counts from which the scalar path goes through the bins: below, their fixed cost
+/// (clearing 16 KiB, reading the used bins: up to 2048 of them, about 3 µs, for products
+/// over the whole exponent range) exceeds what they save (about 4.5 ns a product; measured
+/// break-even near 150 products of a narrow range, 650 over the whole range).
+const BINNED_FROM: usize = 512;
 
 /// Every flag.
 pub(crate) const ALL_FLAGS: u8 = 31;
@@ -61,6 +72,9 @@ impl ExactState {
     /// `p + e` with `p = fl(x * y)` and `e = x * y - p` (one FMA, TwoProduct), both `f64`
     /// added exactly; for `f32` inputs `p` is the exact product itself. Everything else
     /// (zeros, tiny and special products) takes [`record_rare`] and the integer product.
+    /// From [`BINNED_FROM`] products on, `p` and `e` go to exponent-indexed floating-point
+    /// bins ([`Bins`]), flushed into the superaccumulator at the end; fewer are added to
+    /// it directly. The sum is the same exact value either way.
     ///
     /// Always inlined, so that the FMA is the instruction of the caller's target features,
     /// not a library call.
@@ -68,10 +82,70 @@ impl ExactState {
     pub(crate) fn add_products<E: Real>(
         &mut self,
         count: usize,
+        pair: impl FnMut(usize) -> (E, E),
+    ) {
+        if count >= BINNED_FROM {
+            self.add_products_binned(count, pair);
+        } else {
+            self.add_products_direct(count, pair);
+        }
+    }
+
+    /// [`ExactState::add_products`] through the bins.
+    #[inline(always)]
+    fn add_products_binned<E: Real>(
+        &mut self,
+        count: usize,
         mut pair: impl FnMut(usize) -> (E, E),
     ) {
-        // Batches of at most 2^20 pairs, two additions each: far below the carries' room.
-        const CHUNK: usize = 1 << 20;
+        // The bins take at most four values per product between flushes.
+        const _: () = assert!(4 * CHUNK <= Bins::MAX_VALUES);
+        let mut flags = self.flags;
+        let mut sums = [0.0; BINS];
+        let mut bins = Bins::new(&mut sums);
+        for from in (0..count).step_by(CHUNK) {
+            let to = count.min(from + CHUNK);
+            // Two additions for each product that takes the integer path, one for the flush.
+            let mut batch = self.acc.batch(2 * (to - from) as u32 + 1);
+            let mut j = from;
+            while j < to {
+                let (x, y) = pair(j);
+                let (x, y) = (x.widen(), y.widen());
+                j += 1;
+                if E::PRODUCT_EXACT_IN_F64 {
+                    // Products of two finite nonzero `f32` are exact in `f64`, in
+                    // [2^-298, 2^256].
+                    let p = x * y;
+                    if p != 0.0 && p.is_finite() {
+                        // SAFETY: |p| <= 2^256 < TOO_LARGE.
+                        unsafe { bins.add(p) };
+                        continue;
+                    }
+                } else if let Some(reach) = binnable(x, y) {
+                    let p = x * y;
+                    let e = x.mul_add(y, -p);
+                    // SAFETY: 2^-968 <= |p| <= 2^998 < TOO_LARGE (`binnable`), and |e| <=
+                    // ulp(p) / 2 < |p|.
+                    unsafe { bins.add_two_product(p, e, reach) };
+                    continue;
+                }
+                flags = add_rare(flags, &mut batch, x, y);
+            }
+            if bins.flush(&mut batch) {
+                // Some product went to the bins: finite and nonzero.
+                flags |= NONEMPTY | NOT_NEG_ZERO;
+            }
+        }
+        self.flags = flags;
+    }
+
+    /// [`ExactState::add_products`] straight into the superaccumulator.
+    #[inline(always)]
+    fn add_products_direct<E: Real>(
+        &mut self,
+        count: usize,
+        mut pair: impl FnMut(usize) -> (E, E),
+    ) {
         let mut flags = self.flags;
         for from in (0..count).step_by(CHUNK) {
             let to = count.min(from + CHUNK);
@@ -168,6 +242,36 @@ fn tiny_or_zero(x: f64, y: f64) -> bool {
     field(x).min(1) * field(y).min(1) == 0 || field(x) + field(y) < 2046 - 968
 }
 
+/// Whether the product of `x` and `y` goes to the bins, and then the sum of their
+/// exponent fields: both normal and finite (fields in `1..=2046`), with fields adding up to
+/// between 1078 and 3042. Then `2^(fx + fy - 2046) <= |x y| < 2^(fx + fy - 2044)`: the
+/// product and its rounding `p` lie between 2^-968 ([`TINY_PRODUCT`], TwoProduct exact)
+/// and 2^998 (below [`TOO_LARGE`]). Decided on the encodings, before multiplying (a
+/// product in the subnormal range costs a microcode assist).
+#[inline(always)]
+fn binnable(x: f64, y: f64) -> Option<usize> {
+    const _: () = assert!(f64::from_bits((998 + 1023) << 52) < TOO_LARGE);
+    let field = |v: f64| ((v.to_bits() << 1) >> 53) as usize;
+    let (fx, fy) = (field(x), field(y));
+    // Both in 1..=2046: f - 1 (wrapping) and f + 1 below 2048, so their `|` too.
+    let normal = (fx.wrapping_sub(1) | fy.wrapping_sub(1) | (fx + 1) | (fy + 1)) < 2048;
+    let reach = fx + fy;
+    (normal & (reach.wrapping_sub(1078) <= 3042 - 1078)).then_some(reach)
+}
+
+/// The flags `flags` with the product `x * y` recorded (as [`record_rare`]), and the
+/// product added to `batch` exactly as the integer product of the significands if it is
+/// finite and nonzero; two additions of the batch's reserve. For any values; out of line.
+#[cold]
+#[inline(never)]
+fn add_rare(flags: u8, batch: &mut Batch<'_>, x: f64, y: f64) -> u8 {
+    let (flags, finite) = record_rare(flags, x, y);
+    if finite {
+        batch.add_product_f64(x, y);
+    }
+    flags
+}
+
 /// The flags `flags` with the product `x * y` recorded, for any values: zeros (their
 /// signs), NaN and infinities; and whether the product is finite and nonzero (then the
 /// caller adds it, exactly). Out of line: no accumulator passes through it, so the
@@ -195,3 +299,6 @@ fn record_rare(mut flags: u8, x: f64, y: f64) -> (u8, bool) {
     };
     (flags | NOT_NEG_ZERO | special, false)
 }
+
+#[cfg(test)]
+mod tests;

@@ -356,6 +356,16 @@ impl Batch<'_> {
         self.add_at(mant, pos, bits >> 63 != 0);
     }
 
+    /// Adds `d · 2^(32 i - BIAS)`, `|d| <= 2^32`, to limb `i`. Digits for distinct limbs
+    /// together count as one addition of the reserve (as the two or three digits of
+    /// [`Batch::add_f64`] do): each limb takes at most one 32-bit digit of them.
+    #[inline(always)]
+    pub(crate) fn add_digit(&mut self, i: usize, d: i64) {
+        self.acc.limbs[i] += d;
+        self.lo = self.lo.min(i as u32);
+        self.hi = self.hi.max(i as u32 + 1);
+    }
+
     /// As [`Superacc::add_product_f64`]; two additions of the reserve.
     #[inline(always)]
     pub(crate) fn add_product_f64(&mut self, x: f64, y: f64) {
