@@ -27,15 +27,21 @@ failed() { echo "mpi-tests: FAIL: $*" >&2; fail=1; }
 
 source scripts/mpi-env.sh
 
-# Builds pdot and the suite against library $1; prints the suite's path. The suite's build
-# (with dev-dependencies) must reuse the libraries the pdot build (without) compiled: the
-# features are aligned in distributed/Cargo.toml; the ones it compiled again are written to
-# $out/rebuilt-$1.txt (a failure: each costs minutes of every CI run).
+# Builds against library $1 everything the MPI steps of `make test` run (this script, the
+# CLI tests, scripts/solver-tests.sh and scripts/capi-tests.sh, which then find them fresh):
+# pdot; then in one cargo run the suite, the solver example and, for plain mpicc's library,
+# the npy_files and capi_reference examples (cargo compiles them side by side: the suite's
+# crate alone keeps one core busy for minutes); then libpdot (pdot-capi). Writes the suite's
+# path to $out/suite-$1.path. The suite's build (with dev-dependencies) must reuse the
+# libraries the pdot build (without) compiled: the features are aligned in
+# distributed/Cargo.toml; the ones it compiled again are written to $out/rebuilt-$1.txt (a
+# failure: each costs minutes of every CI run).
 build() {
-    local lib=$1
-    mpi_cargo "$lib" build --profile ci -q -p pdot-mpi --bin pdot >&2
-    mpi_cargo "$lib" test --profile ci -q -p pdot-mpi --test mpi \
-        --no-run --message-format=json 2>/dev/null |
+    local lib=$1 examples=(--example solver)
+    [[ $lib == "$(mpi_plain)" ]] && examples+=(--example npy_files --example capi_reference)
+    mpi_cargo "$lib" build --profile ci -q -p pdot-mpi --bin pdot
+    mpi_cargo "$lib" build --profile ci -q -p pdot-mpi --test mpi "${examples[@]}" \
+        --message-format=json |
         python3 -c 'import json, sys
 shared = {"pdot_kernels", "mpi_sys", "mpi", "pdot_mpi"}
 rebuilt = []
@@ -45,10 +51,11 @@ for line in sys.stdin:
         continue
     t = m["target"]
     if t["kind"] == ["test"] and t["name"] == "mpi":
-        print(m["executable"])
+        open(sys.argv[2], "w").write(m["executable"] + "\n")
     elif t["kind"] == ["lib"] and t["name"] in shared and not m["fresh"]:
         rebuilt.append(t["name"])
-open(sys.argv[1], "w").write("".join(n + "\n" for n in rebuilt))' "$out/rebuilt-$lib.txt"
+open(sys.argv[1], "w").write("".join(n + "\n" for n in rebuilt))' "$out/rebuilt-$lib.txt" "$out/suite-$lib.path"
+    mpi_cargo "$lib" build --profile ci -q -p pdot-capi
 }
 
 digests() { grep '^digest ' "$1" | sort; }
@@ -75,9 +82,21 @@ finalize_grace() {
     wait "$job"
 }
 
+# The libraries' builds side by side (separate target dirs): each is mostly one long rustc
+# process (the suite), so together they keep both cores of a CI machine busy.
+declare -A builder
 for lib in "${libraries[@]}"; do
-    suite=$(build "$lib")
-    [[ -x $suite ]] || { failed "$lib: could not build the suite"; continue; }
+    build "$lib" >"$out/build-$lib.txt" 2>&1 &
+    builder[$lib]=$!
+done
+for lib in "${libraries[@]}"; do
+    wait "${builder[$lib]}" || { failed "$lib: the build failed"; cat "$out/build-$lib.txt" >&2; }
+done
+echo "mpi-tests: built pdot, the suite, the examples and libpdot for ${libraries[*]} ($SECONDS s)"
+
+for lib in "${libraries[@]}"; do
+    suite=$(cat "$out/suite-$lib.path" 2>/dev/null || true)
+    [[ -n $suite && -x $suite ]] || { failed "$lib: could not build the suite"; continue; }
     if [[ -s $out/rebuilt-$lib.txt ]]; then
         failed "$lib: the suite's build compiled $(tr '\n' ' ' <"$out/rebuilt-$lib.txt")again" \
             "after the pdot build: a dev-dependency turns on other features of a crate they" \
