@@ -1,54 +1,72 @@
 //! The exact kernel: every product added without error, whatever the order.
 //!
 //! The elements are taken in blocks of `BLOCK_STEPS` steps, each with a bound on its
-//! rounded products, `|fl(x[i] * y[i])| < 2^(E+1)`: the bound of the previous block,
-//! checked product by product (a block that outgrows it starts again), or, for the first
-//! block, after such a restart and after a block whose products were mostly far below
-//! it, the largest product found by a first pass. Each SIMD lane
-//! then keeps two fixed-point accumulators made of floating-point numbers, for the rounded
-//! products `p = fl(x * y)` and for their exact errors `e = x * y - p` (one FMA, TwoProduct;
-//! for `f32` inputs the products are exact in `f64` and there is no `e`):
+//! rounded products, `|fl(x[i] * y[i])| < 2^(E+1)`: the bound of the previous block, or,
+//! for the first block and after a restart, the largest product found by a first pass
+//! (computed on `x * 2^PROBE_SHIFT`, so that no product is multiplied into the subnormal
+//! range, which costs a microcode assist). The bound is checked once, at the end of the
+//! block, on a running maximum: a block that outgrew it is run again with a fresh one. Each
+//! SIMD lane then keeps fixed-point accumulators made of floating-point numbers, for the
+//! rounded products `p = fl(x * y)` and for their exact errors `e = x * y - p` (one FMA,
+//! TwoProduct; for `f32` inputs the products are exact in `f64` and there is no `e`).
 //!
-//! - `sa` starts at `ca = 1.5 * 2^K` with `K = E + 12`: adding at most 2^9 products of
-//!   magnitude below 2^(K-11) keeps it in the binade `[2^K, 2^(K+1))`, so `sa + p` rounds `p`
-//!   to a multiple of the fixed quantum `ulp(sa) = 2^(K-52)`; `q = (sa + p) - sa` is that
-//!   rounded value and `r = p - q` the rest, both exact (FastTwoSum whose precondition holds
-//!   by construction). The rests are summed plainly in `a1`: they are multiples of the lowest
-//!   bit of their product, so if every product is at least `2^(K - SPREAD)` they are all
-//!   multiples of 2^(K-SPREAD-52) below 2^(K-53) in magnitude, and 2^9 of them add up
-//!   exactly in 53 bits.
-//! - `sb`, `b1` do the same for the `e`, one binade scale 2^-53 lower.
+//! **Levels.** A level `j` is a sum `sa_j` that starts at `ca_j = 1.5 * 2^K_j`: adding at
+//! most 2^9 values of magnitude at most 2^(K_j - 11) keeps it in the binade
+//! `[2^K_j, 2^(K_j + 1))`, so `t = sa_j + v` rounds `v` to a multiple of the fixed quantum
+//! `ulp(sa_j) = 2^(K_j - 52)`; `q = t - sa_j` is that rounded value and `r = v - q` the
+//! rest, both exact (FastTwoSum, whose precondition holds by construction), and
+//! `|r| <= 2^(K_j - 53)`. The rest goes on to the next level, [`LEVEL_GAP`] = 42 binades
+//! lower (`K_(j+1) = K_j - 42`, so that `|r| <= 2^(K_(j+1) - 11)`), and after the last
+//! level into a plain sum `a`. `K_0 = K = E + 12`.
 //!
-//! Three additions and two subtractions per value, short dependency chains, no test of the
-//! results: what must be checked is checked before, on `p` — a product below
-//! `2^(K - SPREAD)` (a zero, a tiny product whose TwoProduct error may be rounded, one much
-//! smaller than the block's largest) is taken out of the vector and added by the scalar
-//! path, exactly (integer mantissa product) into a fixed-point superaccumulator. At the end
-//! of a block `sa - ca`, `a1`, `sb - cb`, `b1` (all exact) are added to it too.
+//! **Window.** The rests are multiples of the lowest bit of their product. If every product
+//! is at least `2^(K - window)`, the last rests are multiples of `2^(K - window - 52)`, at
+//! most `2^(K_last - 53)` in magnitude, and 2^9 of them add up exactly in 53 bits while
+//! `window <= 42 (levels - 1) + 45` ([`window_of`]): the **shallow** path (one level, a
+//! window of [`SPREAD`] = 40 binades) and the **deep** path (three levels, 126 binades).
+//! `e` goes through its own levels, `2^-53` lower (`|e| <= ulp(p) / 2`, and `e` is a multiple
+//! of `2^(E(p) - 105)`: the same argument, 53 binades down).
 //!
-//! A block whose bound is not finite or zero, or so small that products may underflow, or
-//! whose accumulators end non-finite (a NaN input), goes to the scalar path as a whole,
+//! Per value and level: one addition and two subtractions, and one addition at the end;
+//! short dependency chains, no test of the results: what must be checked is checked on `p`
+//! — a product below the window (a tiny product whose TwoProduct error may be rounded, one
+//! much smaller than the block's largest, a zero by underflow) is taken out of the vector
+//! and added by the scalar path, exactly (integer product of the significands). A block with
+//! more of them than a small share ([`Outcome::TooSpread`]) is given up early and run again
+//! on the deep path (which the next [`DEEP_RUN`] blocks then take directly), or, if the deep
+//! path does not hold them either, on the scalar path (the next [`SCALAR_RUN`] blocks too,
+//! in one go). At the end of a block every level's `sa_j - ca_j` and the plain sums (all
+//! exact) are added to the fixed-point superaccumulator.
+//!
+//! **Scaling.** TwoProduct's error is exact for products of at least 2^-968. A deep block
+//! whose window reaches below that (products near the subnormal range) computes with
+//! `x * 2^c` instead of `x` (`c > 0`; exact: a subnormal or normal `x` times a power of two
+//! whose product stays normal, and `|x * 2^c| < 2^222` when `y` is nonzero and the product
+//! within the bound), and adds every sum `2^c` lower. The shallow path leaves such blocks to
+//! the deep one.
+//!
+//! A block whose bound is not finite or zero, or whose accumulators end non-finite (a NaN
+//! input, or an infinite `x * 2^c` beside a zero `y`), goes to the scalar path as a whole,
 //! which handles every value and records the special ones.
 //!
-//! The end of a block costs four integer additions, not one per lane and accumulator: each
-//! accumulator is an exact multiple of its grid (`2^(K-52)` for `sa - ca`, `2^(K-92)` for
-//! `a1`, `2^(K-105)` for `sb - cb`, `2^(K-145)` for `b1`) and below `2^51` grid units, so the
-//! lanes add up exactly as `i64` ([`on_grid`]).
+//! The end of a block costs one integer addition per accumulator, not one per lane: each
+//! accumulator is an exact multiple of its grid (`2^(K_j - 52)` for a level, the smallest
+//! product's quantum for the plain sums, 2^-53 times those for `e`) and below `2^51` grid
+//! units, so the lanes add up exactly as `i64` ([`on_grid`]).
 //!
-//! Where the products spread over more binades than the window (more than half of a block's
-//! took the scalar path), the next [`SCALAR_RUN`] blocks go to the scalar path directly,
-//! without the vector work. The scalar path adds `p` and `e` (TwoProduct, for products
-//! above 2^-968) as integers into the superaccumulator, about 10 ns a product; tiny, zero and
-//! special products take the integer product of the significands and the flags.
+//! The scalar path (`ExactState::add_products`) adds `p` and `e` (TwoProduct, for products
+//! above 2^-968) into exponent-indexed floating-point bins (about 5 ns a product), or for
+//! short runs as integers into the superaccumulator; tiny, zero and special products take
+//! the integer product of the significands and the flags.
 //!
-//! Short ranges (the ragged end, and vectors shorter than a step) take the same method on
+//! Short ranges (the ragged end, and vectors shorter than a step) take the shallow method on
 //! scalars ([`window`]), one lane's worth of accumulators.
 //!
 //! Signs of zero: a product with a zero operand adds `p = e = 0` on the fast path, which
 //! changes no accumulator; only the sign of an all-zero sum depends on zero products, and a
 //! block on the fast path has a nonzero product (so the sum's flags say "not all -0"). A
 //! product that is zero by underflow (nonzero operands) goes to the scalar path, like every
-//! product below `2^(K - SPREAD)`; so do all products of a block without a scale (all zero).
+//! product below the window; so do all products of a block without a scale (all zero).
 
 use core::marker::PhantomData;
 
@@ -239,7 +257,7 @@ where
 {
     let mut progress = Progress::new();
     let mut i = 0;
-    while let Some(end) = next_block::<S, E, X, Y>(n, i, BLOCK_STEPS) {
+    while let Some(end) = next_block::<S, E, X, Y>(n, i, progress.steps()) {
         // SAFETY: `next_block` leaves `slack` elements after `end <= n`.
         unsafe { progress.block(s, x, y, i..end, state) };
         i = end;
@@ -394,6 +412,12 @@ impl Progress {
         }
     }
 
+    /// The most steps the next block may have: [`BLOCK_STEPS`], or for a run of blocks on
+    /// the scalar path, the whole run (its bins are flushed once).
+    pub(crate) fn steps(&self) -> usize {
+        BLOCK_STEPS * (1 + self.scalar_blocks as usize)
+    }
+
     /// Adds the products of the elements `range` (a block from [`next_block`]) to `state`
     /// exactly: on the shallow or deep fast path with the previous block's scale or a
     /// fresh one, or on the scalar path.
@@ -417,7 +441,9 @@ impl Progress {
     {
         let (i, end) = (range.start, range.end);
         if self.scalar_blocks > 0 {
-            self.scalar_blocks -= 1;
+            // Up to the whole run at once (see `steps`): one flush of the scalar path's bins.
+            let covered = (end - i) / (groups::<S, E>() * S::W * BLOCK_STEPS);
+            self.scalar_blocks = self.scalar_blocks.saturating_sub(covered.max(1) as u32);
             // SAFETY: end <= n.
             unsafe { scalar_end(x, y, i, end, state) };
             return;
@@ -644,17 +670,17 @@ where
                 }
             }
             // The cascade: each level keeps what falls on its grid, the rest goes on.
-            for j in 0..D {
-                let t = s.add(sa[j][u], p);
-                p = s.sub(p, s.sub(t, sa[j][u]));
-                sa[j][u] = t;
+            for level in sa.iter_mut() {
+                let t = s.add(level[u], p);
+                p = s.sub(p, s.sub(t, level[u]));
+                level[u] = t;
             }
             a[u] = s.add(a[u], p);
             if two_product {
-                for j in 0..D {
-                    let t = s.add(sb[j][u], e);
-                    e = s.sub(e, s.sub(t, sb[j][u]));
-                    sb[j][u] = t;
+                for level in sb.iter_mut() {
+                    let t = s.add(level[u], e);
+                    e = s.sub(e, s.sub(t, level[u]));
+                    level[u] = t;
                 }
                 b[u] = s.add(b[u], e);
             }
