@@ -23,7 +23,8 @@
 //! is at least `2^(K - window)`, the last rests are multiples of `2^(K - window - 52)`, at
 //! most `2^(K_last - 53)` in magnitude, and 2^9 of them add up exactly in 53 bits while
 //! `window <= 42 (levels - 1) + 45` ([`window_of`]): the **shallow** path (one level, a
-//! window of [`SPREAD`] = 40 binades) and the **deep** path (three levels, 126 binades).
+//! window of [`SPREAD`] = 40 binades), the **middle** one (two levels, 84 binades) and the
+//! **deep** one (three levels, 126 binades).
 //! `e` goes through its own levels, `2^-53` lower (`|e| <= ulp(p) / 2`, and `e` is a multiple
 //! of `2^(E(p) - 105)`: the same argument, 53 binades down).
 //!
@@ -33,17 +34,18 @@
 //! much smaller than the block's largest, a zero by underflow) is taken out of the vector
 //! and added by the scalar path, exactly (integer product of the significands). A block with
 //! more of them than a small share ([`Outcome::TooSpread`]) is given up early and run again
-//! on the deep path (which the next [`DEEP_RUN`] blocks then take directly), or, if the deep
-//! path does not hold them either, on the scalar path (the next [`SCALAR_RUN`] blocks too,
+//! on the next deeper path (which the next [`DEEP_RUN`] blocks then take directly), or, if
+//! the deep path does not hold them either, on the scalar path (the next [`SCALAR_RUN`] blocks too,
 //! in one go). At the end of a block every level's `sa_j - ca_j` and the plain sums (all
 //! exact) are added to the fixed-point superaccumulator.
 //!
-//! **Scaling.** TwoProduct's error is exact for products of at least 2^-968. A deep block
-//! whose window reaches below that (products near the subnormal range) computes with
+//! **Scaling.** TwoProduct's error is exact for products of at least 2^-968, and additions
+//! of subnormal numbers cost microcode assists. A block whose window reaches below 2^-917
+//! (its smallest grid below 2^-1022: products near the subnormal range) computes with
 //! `x * 2^c` instead of `x` (`c > 0`; exact: a subnormal or normal `x` times a power of two
-//! whose product stays normal, and `|x * 2^c| < 2^222` when `y` is nonzero and the product
+//! whose product stays normal, and `|x * 2^c| < 2^273` when `y` is nonzero and the product
 //! within the bound), and adds every sum `2^c` lower. The shallow path leaves such blocks to
-//! the deep one.
+//! the deeper ones.
 //!
 //! A block whose bound is not finite or zero, or whose accumulators end non-finite (a NaN
 //! input, or an infinite `x * 2^c` beside a zero `y`), goes to the scalar path as a whole,
@@ -165,7 +167,11 @@ const SPREAD: i32 = 40;
 /// Levels of the shallow fast path: one window of [`SPREAD`] binades.
 const SHALLOW: usize = 1;
 
-/// Levels of the deep fast path, for products spread over more binades than one window.
+/// Levels of the middle fast path (84 binades).
+const MIDDLE: usize = 2;
+
+/// Levels of the deep fast path (126 binades), for products spread over more binades than
+/// the middle one.
 const DEEP: usize = 3;
 
 /// Binades between the anchors of consecutive levels (see the module documentation: the
@@ -186,15 +192,19 @@ const fn window_of(levels: usize) -> i32 {
     }
 }
 
-/// The smallest scale exponent of a window reaching `window` binades below it without
-/// products under [`TINY_PRODUCT`](crate::exact::state::TINY_PRODUCT) (2^-968): a block of smaller products multiplies `x`
-/// by a power of two first.
+/// The smallest scale exponent of a window reaching `window` binades below it: its
+/// smallest grid, that of the last rests of the `e` (`2^(K - window - 105)`), is at least
+/// 2^-1022, so that no accumulator ever holds a subnormal number (an addition with one
+/// costs a microcode assist), and its products are at least 2^-968 (2^-917 above the smallest
+/// normal number), where TwoProduct's error is exact
+/// ([`TINY_PRODUCT`](crate::exact::state::TINY_PRODUCT)). A block of smaller products
+/// multiplies `x` by a power of two first.
 const fn least_scale(window: i32) -> i32 {
-    -968 + window
+    -1022 + 105 + window
 }
 
-/// Blocks that take the deep fast path directly after a block whose products did not fit
-/// the shallow window; then the shallow one is tried again.
+/// Blocks that take a deeper fast path directly after a block whose products did not fit
+/// a shallower window; then the shallow one is tried again.
 const DEEP_RUN: u32 = 8;
 
 /// Adds every product `x[i] * y[i]` exactly to `state`.
@@ -389,8 +399,10 @@ pub(crate) struct Progress {
     spills: ExactState,
     /// The scale of the previous block, if it can serve for the next one.
     hint: Option<i32>,
-    /// Blocks still to run on the deep fast path directly.
+    /// Blocks still to run on a deeper fast path directly, and its levels.
     deep_blocks: u32,
+    /// The levels of that path ([`MIDDLE`] or [`DEEP`]).
+    depth: usize,
     /// Blocks still to run on the scalar path directly, after a block whose products
     /// spread beyond even the deep window.
     scalar_blocks: u32,
@@ -408,6 +420,7 @@ impl Progress {
             spills: ExactState::new(),
             hint: None,
             deep_blocks: 0,
+            depth: SHALLOW,
             scalar_blocks: 0,
         }
     }
@@ -448,22 +461,26 @@ impl Progress {
             unsafe { scalar_end(x, y, i, end, state) };
             return;
         }
-        let mut deep = self.deep_blocks > 0;
+        let mut levels = if self.deep_blocks > 0 {
+            self.depth
+        } else {
+            SHALLOW
+        };
         self.deep_blocks = self.deep_blocks.saturating_sub(1);
         let mut hint = self.hint;
         // Whether the scale `hint` was found by this block's own first pass.
         let mut fresh = false;
         let spills = &mut self.spills;
-        // At most three attempts that add nothing: the shallow path left for the deep one
-        // (once), a stale hint dropped (once: then the scale is fresh).
+        // At most four attempts that add nothing: a path left for the next deeper one (at
+        // most twice), a stale hint dropped (once: then the scale is fresh).
         let outcome = loop {
             fresh |= hint.is_none();
             // SAFETY: forwarded from the caller.
             let outcome = unsafe {
-                if deep {
-                    block::<DEEP, S, E, X, Y>(s, x, y, i..end, hint, state, spills)
-                } else {
-                    block::<SHALLOW, S, E, X, Y>(s, x, y, i..end, hint, state, spills)
+                match levels {
+                    SHALLOW => block::<SHALLOW, S, E, X, Y>(s, x, y, i..end, hint, state, spills),
+                    MIDDLE => block::<MIDDLE, S, E, X, Y>(s, x, y, i..end, hint, state, spills),
+                    _ => block::<DEEP, S, E, X, Y>(s, x, y, i..end, hint, state, spills),
                 }
             };
             if matches!(outcome, Outcome::Done { .. }) {
@@ -473,10 +490,10 @@ impl Progress {
             match outcome {
                 // The products outgrew the previous block's bound: bound them afresh.
                 Outcome::Restart if hint.is_some() => hint = None,
-                // Wider than the shallow window: the deep one, same scale.
-                Outcome::TooSpread { k } if !deep => {
-                    deep = true;
-                    self.deep_blocks = DEEP_RUN;
+                // Wider than this path's window: the next deeper one, same scale.
+                Outcome::TooSpread { k } if levels < DEEP => {
+                    levels += 1;
+                    (self.depth, self.deep_blocks) = (levels, DEEP_RUN);
                     hint = Some(k);
                 }
                 // Wider than the deep window, or far below the previous block's bound.
@@ -601,8 +618,8 @@ where
         // Products near the subnormal range: the deep path multiplies them up.
         return Outcome::TooSpread { k };
     }
-    // Products below 2^-968 have no exact TwoProduct error term: a block whose window
-    // reaches below that computes with `x * 2^c` instead of `x`, exactly (see the module
+    // A block whose window reaches below 2^-917 (`least_scale`: inexact TwoProduct errors,
+    // subnormal sums) computes with `x * 2^c` instead of `x`, exactly (see the module
     // documentation), and puts every digit 2^-c lower. `ks` is the scale of the scaled
     // products.
     let c = (least_scale(window) - k).max(0);
@@ -617,7 +634,10 @@ where
     let denormal_min = s.splat(f64::from_bits(1));
     // Products below the window allowed before the block is given up: each costs an
     // integer product on the scalar path.
-    let limit = (end - start) / if D == SHALLOW { 256 } else { 64 };
+    // A deeper path costs a few tenths of a nanosecond a product more, an integer product
+    // tens of nanoseconds (more in the subnormal range): few are allowed before a deeper
+    // path, more on the deepest (beyond it, the scalar path takes them all).
+    let limit = (end - start) / if D < DEEP { 512 } else { 64 };
 
     let mut sa: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(ca[j]); U]);
     let mut sb: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(cb[j]); U]);
