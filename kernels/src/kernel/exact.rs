@@ -502,7 +502,7 @@ impl Progress {
             }
         };
         self.hint = match outcome {
-            Outcome::Done { next, .. } => next,
+            Outcome::Done { k } => Some(k),
             _ => None,
         };
         if matches!(outcome, Outcome::TooSpread { .. }) {
@@ -525,13 +525,10 @@ fn pow2(k: i32) -> f64 {
 /// What became of a block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
-    /// Added to the state: `next` is the scale exponent for the next block, if one fits;
-    /// `slow` products took the scalar path.
+    /// Added to the state, with the scale `k` (the next block's hint).
     Done {
-        /// The scale for the next block.
-        next: Option<i32>,
-        /// How many products took the scalar path.
-        slow: usize,
+        /// The scale the block was run with.
+        k: i32,
     },
     /// A product exceeded the bound the block was run with (`hint`): nothing was added to
     /// the state; run it again without a hint.
@@ -765,10 +762,7 @@ where
         state.merge(spills);
         *spills = ExactState::new();
     }
-    Outcome::Done {
-        next: Some(k),
-        slow,
-    }
+    Outcome::Done { k }
 }
 
 /// The first pass computes the products with `x` times 2^PROBE_SHIFT: a product in the

@@ -115,6 +115,7 @@ fn runs() -> impl Strategy<Value = usize> {
     prop_oneof![1 => 1..64usize, 2 => 4000..10000usize, 1 => 10000..40000usize]
 }
 
+/// Lengths: short (the scalar method on short ranges), a few blocks, many blocks.
 fn lengths() -> impl Strategy<Value = usize> {
     prop_oneof![1 => 0..600usize, 3 => 600..20000usize, 1 => 20000..60000usize]
 }
