@@ -7,6 +7,8 @@
 //! - [`ordered`]: [`FastDot`] and [`CompensatedDot`], the levels that follow the canonical
 //!   order;
 //! - [`exact`]: [`ExactDot`], every product added exactly to an exact state;
+//! - [`exact_short`]: the correctly rounded value of a short exact dot, without the
+//!   exact state;
 //! - [`multi`]: [`FastMany`], [`CompensatedMany`], [`ExactMany`], `x · y_j` for several
 //!   `y_j` in one pass over `x`, each with the bits of the single dot;
 //! - [`sweep`] walks two logical vectors in the canonical order and hands register-wide
@@ -37,6 +39,7 @@ macro_rules! unrolled {
 }
 
 pub(crate) mod exact;
+pub(crate) mod exact_short;
 pub(crate) mod method;
 pub(crate) mod multi;
 pub(crate) mod operands;

@@ -164,3 +164,99 @@ proptest! {
         }
     }
 }
+
+/// Short vectors (up to 40 products: the exact value of at most 32 is rounded without the
+/// superaccumulator): banded pairs, then some of them again with the product negated and
+/// the other operand perturbed by a few units in the last place, so that the sum cancels
+/// down to anywhere below the products.
+fn short_cancelling(
+    n: usize,
+    band: Band,
+    cancel: usize,
+    seed: u64,
+    (emin, emax): (i32, i32),
+) -> (Vec<f64>, Vec<f64>) {
+    let (mut x, mut y) = banded(n, &[band], n.max(1), 1, seed, (emin, emax));
+    let mut g = Mix(SplitMix64::seeded(seed ^ 0x5eed));
+    for j in 0..cancel.min(n / 2) {
+        let (a, b) = (x[j], y[j]);
+        let ulps = g.range(-3, 3) as i64;
+        let b2 = f64::from_bits((b.to_bits() as i64 + ulps) as u64);
+        x[n - 1 - j] = -a;
+        y[n - 1 - j] = if b2.is_finite() { b2 } else { b };
+    }
+    (x, y)
+}
+
+/// Sums at a tie or next to one: `2^e * m` (m's last bit odd or even), half a unit in the
+/// last place `2^(e - 53)` of either sign, and a sticky `2^(e - 53 - t)` of either sign or
+/// none, as products with operands 1 and the powers split between x and y.
+fn ties(e: i32, odd: bool, half: f64, t: i32, sticky: f64) -> (Vec<f64>, Vec<f64>) {
+    let m = 1.0 + if odd { pow2(-52) } else { 2.0 * pow2(-52) };
+    let vals = [(m, e), (half, e - 53), (sticky, e - 53 - t)];
+    vals.iter()
+        .map(|&(v, k)| (scaled(v, k / 2), pow2((k - k / 2).clamp(-1022, 1023))))
+        .unzip()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(3000)))]
+
+    /// Short `f64` vectors with cancellation: every backend, against the reference.
+    #[test]
+    fn f64_short_match_reference(
+        band in bands64(),
+        n in 0..=40usize,
+        cancel in 0..=20usize,
+        seed in any::<u64>(),
+    ) {
+        let (x, y) = short_cancelling(n, band, cancel, seed, (-1074, 1023));
+        let want = exact_dot_ieee(&x, &y).to_f64();
+        for b in backends() {
+            let got = b.dot(Accuracy::Exact, &x, &y);
+            prop_assert_eq!(
+                got.to_bits(), want.to_bits(),
+                "{} {:?} n={} seed={}: {:e} != {:e}", b.isa(), band, n, seed, got, want
+            );
+        }
+    }
+
+    /// Short `f32` vectors with cancellation, `f32` and `f64` results.
+    #[test]
+    fn f32_short_match_reference(
+        band in bands32(),
+        n in 0..=40usize,
+        cancel in 0..=20usize,
+        seed in any::<u64>(),
+    ) {
+        let (x, y) = short_cancelling(n, band, cancel, seed, (-149, 127));
+        let (x, y): (Vec<f32>, Vec<f32>) = (
+            x.iter().map(|&v| v as f32).collect(),
+            y.iter().map(|&v| v as f32).collect(),
+        );
+        let want = exact_dot_ieee_f32(&x, &y);
+        for b in backends() {
+            let got32: f32 = b.dot(Accuracy::Exact, &x, &y);
+            prop_assert_eq!(got32.to_bits(), want.to_f32().to_bits(), "{} f32 {:?} n={} seed={}", b.isa(), band, n, seed);
+            let got64 = b.dot_strided_as::<f64, f32>(Accuracy::Exact, Strided::from(&x[..]), Strided::from(&y[..]));
+            prop_assert_eq!(got64.to_bits(), want.to_f64().to_bits(), "{} f64 {:?} n={} seed={}", b.isa(), band, n, seed);
+        }
+    }
+
+    /// Three products summing to a tie of `f64`, or next to one, at any scale.
+    #[test]
+    fn f64_short_ties_round_to_even(
+        e in -960..=1000i32,
+        odd in any::<bool>(),
+        half in prop_oneof![Just(1.0), Just(-1.0)],
+        t in 1..=80i32,
+        sticky in prop_oneof![Just(0.0), Just(1.0), Just(-1.0)],
+    ) {
+        let (x, y) = ties(e, odd, half, t, sticky);
+        let want = exact_dot_ieee(&x, &y).to_f64();
+        for b in backends() {
+            let got = b.dot(Accuracy::Exact, &x, &y);
+            prop_assert_eq!(got.to_bits(), want.to_bits(), "{} e={} {:?}", b.isa(), e, (&x, &y));
+        }
+    }
+}
