@@ -530,9 +530,9 @@ impl Progress {
         // Whether the scale was found by this block's own full first pass.
         let mut fresh = false;
         let spills = &mut self.spills;
-        // At most four attempts that add nothing: a path left for the next deeper one (at
-        // most twice), a stale hint or a sampled scale dropped (once: then the scale is
-        // fresh).
+        // At most five attempts that add nothing: a path left for the next deeper one (at
+        // most twice), a stale hint or a sampled scale dropped (at most twice: a sample's
+        // guess, then a hint; then the scale is fresh).
         let outcome = loop {
             fresh |= bound == Bound::Full;
             // SAFETY: forwarded from the caller.
@@ -554,7 +554,18 @@ impl Progress {
                 // The sample's slack may have cost the window the binades it lacked: the
                 // block's own scale first, before a deeper path for this and the next
                 // blocks.
-                Outcome::TooSpread { .. } if bound == Bound::Sample => bound = Bound::Full,
+                Outcome::TooSpread { .. } if bound.guessed() => bound = Bound::Full,
+                // Products near the subnormal range, which only the deeper paths scale:
+                // the next one, same scale (still a guess after a sample).
+                Outcome::Deeper { k } => {
+                    levels += 1;
+                    (self.depth, self.deep_blocks) = (levels, DEEP_RUN);
+                    bound = if bound.guessed() {
+                        Bound::Guess(k)
+                    } else {
+                        Bound::Hint(k)
+                    };
+                }
                 // Wider than this path's window: the next deeper one, same scale.
                 Outcome::TooSpread { k } if levels < DEEP => {
                     levels += 1;
@@ -595,8 +606,17 @@ enum Bound {
     /// A first pass over the first [`SAMPLE`]th of the block, and [`SAMPLE_SLACK`] binades
     /// more (a guess: the block's running maximum checks it).
     Sample,
+    /// The scale a [`Bound::Sample`] found, for a deeper path.
+    Guess(i32),
     /// A first pass over the whole block.
     Full,
+}
+
+impl Bound {
+    /// Whether the scale is a sample's guess.
+    fn guessed(self) -> bool {
+        matches!(self, Bound::Sample | Bound::Guess(_))
+    }
 }
 
 /// The share of a block that a sampled first pass reads (see [`Bound::Sample`]): the
@@ -624,6 +644,12 @@ enum Outcome {
     /// Too many products fell below the window of scale `k`: nothing was added to the
     /// state; run it again on a deeper path (or with a fresh scale, or on the scalar path).
     TooSpread {
+        /// The scale the block was run with.
+        k: i32,
+    },
+    /// The products are near the subnormal range, where the shallow path cannot scale
+    /// them: nothing was added to the state; run it again on the next deeper path.
+    Deeper {
         /// The scale the block was run with.
         k: i32,
     },
@@ -680,7 +706,7 @@ where
     let (start, end) = (range.start, range.end);
 
     let k = match bound {
-        Bound::Hint(k) => k,
+        Bound::Hint(k) | Bound::Guess(k) => k,
         Bound::Sample | Bound::Full => {
             // The first pass reads the block, or its first SAMPLE-th (whole steps, at
             // least one).
@@ -714,8 +740,8 @@ where
     };
     let window = window_of(D);
     if D == SHALLOW && k < least_scale(window) {
-        // Products near the subnormal range: the deep path multiplies them up.
-        return Outcome::TooSpread { k };
+        // Products near the subnormal range: the deeper paths multiply them up.
+        return Outcome::Deeper { k };
     }
     // A block whose window reaches below 2^-917 (`least_scale`: inexact TwoProduct errors,
     // subnormal sums) computes with `x * 2^c` instead of `x`, exactly (see the module
@@ -736,7 +762,12 @@ where
     // A deeper path costs a few tenths of a nanosecond a product more, an integer product
     // tens of nanoseconds (more in the subnormal range): few are allowed before a deeper
     // path, more on the deepest (beyond it, the scalar path takes them all).
-    let limit = (end - start) / if D < DEEP { 512 } else { 64 };
+    // A sampled scale is a guess: the first product below its window sends the block to
+    // a full first pass (spills before that would cost tens of nanoseconds each).
+    let limit = match bound {
+        Bound::Sample | Bound::Guess(_) => 0,
+        _ => (end - start) / if D < DEEP { 512 } else { 64 },
+    };
 
     let mut sa: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(ca[j]); U]);
     let mut sb: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(cb[j]); U]);
@@ -871,7 +902,7 @@ where
     // After a sampled scale, the next block takes this block's own, without the slack
     // (`largest` is of the products scaled by 2^c, exactly: all normal or zero).
     let next = match bound {
-        Bound::Sample => scale_any(largest).map_or(k, |kt| kt - c),
+        Bound::Sample | Bound::Guess(_) => scale_any(largest).map_or(k, |kt| kt - c),
         _ => k,
     };
     Outcome::Done { k: next }
