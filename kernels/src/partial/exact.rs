@@ -2,7 +2,8 @@
 
 use core::marker::PhantomData;
 
-use super::exact_wire::{HEAD, MAX_LEN, read_digits, write_digits};
+use super::exact_from_form::superacc_of;
+use super::exact_wire::{HEAD, MAX_LEN, parse, write_digits};
 use super::state::Partial;
 use super::wire::WireError;
 use super::wire::{check_out, read_header, write_header};
@@ -10,7 +11,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
-use crate::exact::superacc::{BIAS, Superacc};
+use crate::exact::superacc::BIAS;
 use crate::input::Input;
 use crate::kernel::{ExactDot, ExactMany, MAX_DOTS};
 use crate::mdot::check_many;
@@ -113,21 +114,23 @@ impl<O: Real> Partial for ExactPartial<O> {
         self.state.finish_sqrt::<O>()
     }
 
+    #[inline]
     fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError> {
         check_out(out, Self::WIRE_MAX)?;
         write_header::<O>(out, Self::ACCURACY, self.state.flags);
         Ok(write_digits(&self.state.acc.digits(), out))
     }
 
+    #[inline]
     fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError> {
         let (flags, _) = read_header::<O>(bytes, Self::ACCURACY, HEAD)?;
-        let form = read_digits(bytes)?;
-        validate::<O>(flags, form.lowest)?;
+        let form = parse(bytes)?;
+        validate::<O>(flags, form.lowest())?;
         let state = ExactState {
-            acc: Superacc::from_digits(&form.digits),
+            acc: superacc_of(&form),
             flags,
         };
-        Ok((Self::from_state(state), form.len))
+        Ok((Self::from_state(state), form.len()))
     }
 }
 
@@ -138,7 +141,7 @@ fn validate<O: Real>(flags: u8, lowest: Option<(usize, u32)>) -> Result<(), Wire
         return Err(WireError::Invalid("unknown flag bits"));
     }
     // The range (the top two digits are sign extension) and the canonical form are checked
-    // by `read_digits`.
+    // by `parse`.
     if lowest.is_some() && flags & NOT_NEG_ZERO == 0 {
         return Err(WireError::Invalid(
             "a nonzero sum of products that are all zero",
