@@ -62,6 +62,7 @@
 
 mod agreement;
 mod borrowed;
+mod buffers;
 mod counts;
 mod dist_vector;
 mod dot;

@@ -14,6 +14,8 @@ use mpi::point_to_point::Destination;
 use mpi::request::{Request, StaticScope};
 use mpi::topology::Process;
 
+use crate::buffers;
+
 /// A message buffer: writable while idle; read by MPI while a send is in flight.
 pub(crate) struct Outbox {
     state: State,
@@ -39,10 +41,11 @@ struct RawVec {
 }
 
 impl Outbox {
-    /// An empty buffer with room for `capacity` bytes.
+    /// An empty buffer with room for `capacity` bytes (a spare one of this thread's, see
+    /// [`crate::buffers`], given back when the outbox is dropped).
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         Outbox {
-            state: State::Idle(Vec::with_capacity(capacity)),
+            state: State::Idle(buffers::take(capacity)),
         }
     }
 
@@ -116,9 +119,14 @@ impl Drop for Outbox {
     /// A send still in flight (only when a reduction is abandoned midway, by a panic in a
     /// [`crate::Reducible`] impl) is released to MPI, which completes it on its own
     /// (`MPI_Request_free`), and its buffer is leaked, since MPI may still read it: no wait
-    /// that could hang, no request left on freed memory.
+    /// that could hang, no request left on freed memory. An idle buffer goes back to the
+    /// thread's spares.
     fn drop(&mut self) {
-        if !self.test() {
+        if self.test() {
+            if let State::Idle(bytes) = std::mem::replace(&mut self.state, State::Moving) {
+                buffers::give(bytes);
+            }
+        } else {
             let State::InFlight { request, .. } = std::mem::replace(&mut self.state, State::Moving)
             else {
                 return;

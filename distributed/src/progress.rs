@@ -17,10 +17,11 @@ use std::marker::PhantomData;
 use mpi::topology::{Communicator, SimpleCommunicator};
 
 use crate::agreement::{Agreement, Problem};
+use crate::buffers;
 use crate::error::Quantity;
 use crate::outbox::Outbox;
-use crate::reducible::{Reducible, combine_in_order, decode_values, encode_values};
-use crate::schedule::{Step, steps};
+use crate::reducible::{Meet, Reducible, encode_values, meet_wire};
+use crate::schedule::{Step, step};
 use crate::transport::try_receive;
 
 /// Where a reduction stands.
@@ -40,7 +41,7 @@ pub(crate) struct Reduction<R, V> {
     agreement: Agreement,
     tag: i32,
     rank: usize,
-    steps: Vec<Step>,
+    ranks: usize,
     /// The current step.
     at: usize,
     pass: Pass,
@@ -86,7 +87,7 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             agreement,
             tag,
             rank,
-            steps: steps(ranks, rank),
+            ranks,
             at: 0,
             pass: Pass::Values,
             sent: false,
@@ -94,7 +95,7 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             longest,
             corrupt: None,
             outbox: Outbox::with_capacity(longest),
-            incoming: Vec::with_capacity(longest),
+            incoming: buffers::take(longest),
             poisoned: false,
             kind: PhantomData,
         }
@@ -135,7 +136,7 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             if self.pass == Pass::Done {
                 return true;
             }
-            let Some(&step) = self.steps.get(self.at) else {
+            let Some(step) = step(self.ranks, self.rank, self.at) else {
                 self.end_pass();
                 continue;
             };
@@ -210,8 +211,14 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             return;
         }
         let (their_doubt, their_digest) = (word(0) != 0, word(1));
-        let values = self.values.borrow_mut();
-        let Some(mut theirs) = decode_values::<R>(&received[16..], values.len()) else {
+        let how = match step {
+            Step::Replace { .. } => Meet::Replace,
+            Step::Exchange {
+                mine_first: false, ..
+            } => Meet::TheirsFirst,
+            _ => Meet::MineFirst,
+        };
+        if !meet_wire(self.values.borrow_mut(), &received[16..], how) {
             if their_doubt || their_digest != self.digest {
                 // Values of another count or kind (the partner's digest differs from this
                 // rank's, and this rank's from the partner's: both doubt), or a reduction
@@ -230,20 +237,11 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
                 },
             ));
             return;
-        };
-        if let Step::Replace { .. } = step {
+        }
+        if how == Meet::Replace {
             self.doubt = their_doubt;
-            values.clone_from_slice(&theirs);
         } else {
             self.doubt |= their_doubt || their_digest != self.digest;
-            let mine_first = !matches!(
-                step,
-                Step::Exchange {
-                    mine_first: false,
-                    ..
-                }
-            );
-            combine_in_order(values, &mut theirs, mine_first);
         }
     }
 
@@ -266,5 +264,12 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             };
             self.agreement.report(low, corrupt);
         }
+    }
+}
+
+impl<R, V> Drop for Reduction<R, V> {
+    /// The receive buffer goes back to the thread's spares (the outbox gives back its own).
+    fn drop(&mut self) {
+        buffers::give(std::mem::take(&mut self.incoming));
     }
 }

@@ -289,12 +289,38 @@ pub(crate) fn encode_values<R: Reducible>(values: &[R], out: &mut Vec<u8>) {
     }
 }
 
-/// `count` values from `bytes` (their wire forms one after the other, and nothing else), or
-/// `None` if one does not decode or bytes are left over.
-pub(crate) fn decode_values<R: Reducible>(bytes: &[u8], count: usize) -> Option<Vec<R>> {
+/// How a received value meets the own one at its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Meet {
+    /// `own ⊕ received`.
+    MineFirst,
+    /// `received ⊕ own`.
+    TheirsFirst,
+    /// The received value replaces the own one.
+    Replace,
+}
+
+/// Decodes one value after another from `bytes` (the wire forms of `values.len()` values,
+/// one after the other, and nothing else) and meets each with the own value at its index as
+/// `how` says, without collecting them first. Returns `false` if a value does not decode or
+/// bytes are left over: the values are then partly combined, and meaningless (the reduction
+/// reports an error).
+pub(crate) fn meet_wire<R: Reducible>(values: &mut [R], bytes: &[u8], how: Meet) -> bool {
     let mut rest = bytes;
-    let values: Option<Vec<R>> = (0..count).map(|_| R::decode(&mut rest)).collect();
-    values.filter(|_| rest.is_empty())
+    for mine in values.iter_mut() {
+        let Some(mut theirs) = R::decode(&mut rest) else {
+            return false;
+        };
+        match how {
+            Meet::MineFirst => combine_into(mine, &theirs),
+            Meet::TheirsFirst => {
+                combine_into(&mut theirs, mine);
+                *mine = theirs;
+            }
+            Meet::Replace => *mine = theirs,
+        }
+    }
+    rest.is_empty()
 }
 
 /// Nothing: the payload of a reduction that only exchanges an agreement.
@@ -313,24 +339,75 @@ impl Reducible for Nothing {
     }
 }
 
-/// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).
-pub(crate) fn combine_in_order<R: Reducible>(values: &mut [R], theirs: &mut [R], mine_first: bool) {
-    for (mine, their) in values.iter_mut().zip(theirs.iter_mut()) {
-        *mine = if mine_first {
-            ordered(mine, their)
-        } else {
-            ordered(their, mine)
-        };
-    }
-}
-
-/// `left ⊕ right`. Never inlined, so that both partners of an exchange run the same machine
-/// code on the same operands in the same order: the sign and payload of a NaN from `a + b`
-/// are not specified, and a compiler may commute the operands differently at two inlined
-/// call sites, which would give the partners different NaN bits.
-#[inline(never)]
+/// `left ⊕ right`, a copy.
 pub(crate) fn ordered<R: Reducible>(left: &R, right: &R) -> R {
     let mut out = left.clone();
-    out.combine(right);
+    combine_into(&mut out, right);
     out
+}
+
+/// `left ← left ⊕ right`: the one place the reduction and [`simulate`] combine. Never
+/// inlined, so that both partners of an exchange run the same machine code on the same
+/// operands in the same order: the sign and payload of a NaN from `a + b` are not
+/// specified, and a compiler may commute the operands differently at two inlined call
+/// sites, which would give the partners different NaN bits.
+#[inline(never)]
+pub(crate) fn combine_into<R: Reducible>(left: &mut R, right: &R) {
+    left.combine(right);
+}
+
+#[cfg(test)]
+mod tests {
+    use pdot_kernels::{ExactPartial, FastPartial, Partial};
+
+    use super::*;
+
+    fn parts(seed: u64) -> Vec<(ExactPartial<f64>, FastPartial<f64>)> {
+        (0..3)
+            .map(|i| {
+                let v = [
+                    1e300 / (seed + i + 1) as f64,
+                    -(seed as f64),
+                    0.1 * i as f64,
+                ];
+                let w = [1e-300, 3.0, 7.0];
+                (ExactPartial::of(&v, &w), FastPartial::of(&v, &w))
+            })
+            .collect()
+    }
+
+    /// Meeting received wire forms gives the values `ordered` gives, in both orders, and
+    /// the received values for `Replace`; a message cut short or with bytes left over fails.
+    #[test]
+    fn meeting_wire_forms_is_the_ordered_combine() {
+        let (mine, theirs) = (parts(1), parts(5));
+        let mut bytes = Vec::new();
+        encode_values(&theirs, &mut bytes);
+        let cases = [
+            (Meet::MineFirst, true),
+            (Meet::TheirsFirst, false),
+            (Meet::Replace, false),
+        ];
+        for (how, mine_first) in cases {
+            let mut got = mine.clone();
+            assert!(meet_wire(&mut got, &bytes, how));
+            for ((g, m), t) in got.iter().zip(&mine).zip(&theirs) {
+                let want = match how {
+                    Meet::Replace => t.clone(),
+                    _ if mine_first => ordered(m, t),
+                    _ => ordered(t, m),
+                };
+                assert_eq!(g.0, want.0);
+                assert_eq!(g.1.finish().to_bits(), want.1.finish().to_bits());
+            }
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert!(!meet_wire(&mut mine.clone(), &longer, how));
+            assert!(!meet_wire(
+                &mut mine.clone(),
+                &bytes[..bytes.len() - 1],
+                how
+            ));
+        }
+    }
 }
