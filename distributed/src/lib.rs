@@ -67,6 +67,7 @@ mod counts;
 mod dist_vector;
 mod dot;
 mod error;
+mod inbox;
 mod layout;
 mod local_dots;
 mod mdot;

@@ -75,7 +75,7 @@ pub(crate) fn run<C: Communicator + ?Sized, R: Reducible>(
 ) -> Result<(), Error> {
     let private = private::shared(comm);
     let comm = private.comm();
-    let mut reduction = Reduction::new(comm, private.next_tag(), agreement, values);
+    let mut reduction = Reduction::new(private, private.next_tag(), agreement, values);
     outstanding::wait_until(|| reduction.advance(comm));
     reduction.agreement().verdict()
 }

@@ -92,6 +92,36 @@ pub trait Reducible: Clone {
         *bytes = rest;
         Some(value)
     }
+    /// `self ← self ⊕ v`, or `self ← v ⊕ self` if not `mine_first`, for the value `v` whose
+    /// wire form (as [`Reducible::encode`] writes it) starts `bytes`, which it advances past
+    /// that form; `None` if no value's form starts them (`self` is then meaningless). What
+    /// the reduction does with each value it receives.
+    ///
+    /// The default decodes `v` ([`Reducible::decode`]) and combines. A type may combine the
+    /// form in place, without building `v` (as [`ExactPartial`] does), if that gives the
+    /// bits of the default.
+    ///
+    /// ```
+    /// use pdot_kernels::{FastPartial, Partial};
+    /// use pdot_mpi::Reducible;
+    ///
+    /// let (a, b) = (FastPartial::<f64>::of(&[1.0], &[2.0]), FastPartial::<f64>::of(&[3.0], &[4.0]));
+    /// let mut bytes = vec![];
+    /// b.encode(&mut bytes);
+    /// let mut got = a;
+    /// got.combine_wire(&mut &bytes[..], true).unwrap();
+    /// assert_eq!(got.finish(), 14.0);
+    /// ```
+    fn combine_wire(&mut self, bytes: &mut &[u8], mine_first: bool) -> Option<()> {
+        let mut theirs = Self::decode(bytes)?;
+        if mine_first {
+            combine_into(self, &theirs);
+        } else {
+            combine_into(&mut theirs, self);
+            *self = theirs;
+        }
+        Some(())
+    }
     /// The name of this kind of value, as errors show it ("Exact partial of f64"): the
     /// ranks of a reduction must pass values of the same kind (the same name and wire
     /// length). The default is the type's name ([`std::any::type_name`]).
@@ -112,7 +142,7 @@ pub trait Reducible: Clone {
 }
 
 macro_rules! reducible_partial {
-    ($($partial:ident $level:literal),*) => {$(
+    ($($partial:ident $level:literal { $($extra:item)* }),*) => {$(
         /// The fixed-size form is the partial's wire form followed by zeros up to
         /// [`Partial::WIRE_MAX`]; the reduction sends the wire form alone.
         impl<O: Real> Reducible for $partial<O> {
@@ -143,11 +173,24 @@ macro_rules! reducible_partial {
             fn kind_name() -> String {
                 format!(concat!($level, " partial of {}"), std::any::type_name::<O>())
             }
+            $($extra)*
         }
     )*};
 }
 
-reducible_partial!(FastPartial "Fast", CompensatedPartial "Compensated", ExactPartial "Exact");
+reducible_partial!(
+    FastPartial "Fast" {},
+    CompensatedPartial "Compensated" {},
+    ExactPartial "Exact" {
+        /// Adds the received digits to this accumulator in place: exact merges are
+        /// commutative, so both orders give the bits of the default.
+        fn combine_wire(&mut self, bytes: &mut &[u8], _mine_first: bool) -> Option<()> {
+            let len = self.merge_wire_prefix(bytes).ok()?;
+            *bytes = &bytes[len..];
+            Some(())
+        }
+    }
+);
 
 /// A norm partial combines by [`NormPartial::merge`]; its kind is that of its squares:
 ///
@@ -308,16 +351,13 @@ pub(crate) enum Meet {
 pub(crate) fn meet_wire<R: Reducible>(values: &mut [R], bytes: &[u8], how: Meet) -> bool {
     let mut rest = bytes;
     for mine in values.iter_mut() {
-        let Some(mut theirs) = R::decode(&mut rest) else {
-            return false;
+        let met = match how {
+            Meet::MineFirst => mine.combine_wire(&mut rest, true),
+            Meet::TheirsFirst => mine.combine_wire(&mut rest, false),
+            Meet::Replace => R::decode(&mut rest).map(|theirs| *mine = theirs),
         };
-        match how {
-            Meet::MineFirst => combine_into(mine, &theirs),
-            Meet::TheirsFirst => {
-                combine_into(&mut theirs, mine);
-                *mine = theirs;
-            }
-            Meet::Replace => *mine = theirs,
+        if met.is_none() {
+            return false;
         }
     }
     rest.is_empty()

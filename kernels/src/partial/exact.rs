@@ -2,7 +2,7 @@
 
 use core::marker::PhantomData;
 
-use super::exact_from_form::superacc_of;
+use super::exact_from_form::{add_form, superacc_of};
 use super::exact_wire::{HEAD, MAX_LEN, parse, write_digits};
 use super::state::Partial;
 use super::wire::WireError;
@@ -56,6 +56,34 @@ impl<O: Real> ExactPartial<O> {
             state,
             output: PhantomData,
         }
+    }
+
+    /// Merges the partial whose wire form starts `bytes` into this one, without building
+    /// it: its digits are added to this accumulator where they stand. The same state as
+    /// `self.merge(&ExactPartial::from_wire_prefix(bytes)?.0)`, and the same errors (this
+    /// partial is then unchanged); returns the length of the form read.
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, Partial};
+    ///
+    /// let mut a = ExactPartial::<f64>::of(&[1e300, 3.0], &[1e-300, 0.5]);
+    /// let b = ExactPartial::<f64>::of(&[-2.0], &[0.25]);
+    /// let mut bytes = b.to_wire();
+    /// bytes.push(7); // what follows the form is not read
+    /// let mut want = a.clone();
+    /// want.merge(&b);
+    /// assert_eq!(a.merge_wire_prefix(&bytes), Ok(bytes.len() - 1));
+    /// assert_eq!(a, want);
+    /// assert!(a.merge_wire_prefix(&bytes[..4]).is_err());
+    /// assert_eq!(a, want);
+    /// ```
+    pub fn merge_wire_prefix(&mut self, bytes: &[u8]) -> Result<usize, WireError> {
+        let (flags, _) = read_header::<O>(bytes, Self::ACCURACY, HEAD)?;
+        let form = parse(bytes)?;
+        validate::<O>(flags, form.lowest())?;
+        add_form(&mut self.state.acc, &form);
+        self.state.flags |= flags;
+        Ok(form.len())
     }
 }
 

@@ -14,6 +14,14 @@ use crate::exact::superacc::Superacc;
 #[inline(always)]
 pub(crate) fn superacc_of(form: &Form<'_>) -> Superacc {
     let mut acc = Superacc::new();
+    add_form(&mut acc, form);
+    acc
+}
+
+/// Adds the sum `form` stands for to `acc`, in place (as [`superacc_of`] builds it: one
+/// addition of the carries' reserve, at most one digit per limb).
+#[inline(always)]
+pub(crate) fn add_form(acc: &mut Superacc, form: &Form<'_>) {
     let mut batch = acc.batch(1);
     let mut at = form.start;
     for d in form.digits() {
@@ -23,8 +31,6 @@ pub(crate) fn superacc_of(form: &Form<'_>) -> Superacc {
     if form.negative {
         batch.add_digit(at, -1);
     }
-    drop(batch);
-    acc
 }
 
 #[cfg(test)]
@@ -49,8 +55,55 @@ mod tests {
         out
     }
 
+    /// Values over a wide range of exponents, both signs, zeros.
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(0.0),
+            (-1.0f64..1.0, -300i32..300).prop_map(|(m, e)| m * 2f64.powi(e)),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Merging a wire form in place gives the state of merging the decoded partial,
+        /// for valid forms and for damaged ones (one byte changed): an error leaves the
+        /// partial unchanged, and the errors are the same.
+        #[test]
+        fn merging_in_place_is_merging_the_decoded(
+            a in proptest::collection::vec((value(), value()), 0..6),
+            b in proptest::collection::vec((value(), value()), 0..6),
+            damage in proptest::option::of((any::<prop::sample::Index>(), any::<u8>())),
+        ) {
+            use crate::partial::{ExactPartial, Partial};
+            let of = |v: &[(f64, f64)]| {
+                let (x, y): (Vec<f64>, Vec<f64>) = v.iter().copied().unzip();
+                ExactPartial::<f64>::of(&x, &y)
+            };
+            let (mut mine, theirs) = (of(&a), of(&b));
+            let mut bytes = theirs.to_wire();
+            if let Some((at, v)) = damage {
+                let at = at.index(bytes.len());
+                bytes[at] = v;
+            }
+            let decoded = ExactPartial::<f64>::from_wire_prefix(&bytes);
+            let before = mine.clone();
+            let got = mine.merge_wire_prefix(&bytes);
+            match decoded {
+                Ok((p, len)) => {
+                    let mut want = before;
+                    want.merge(&p);
+                    prop_assert_eq!(got, Ok(len));
+                    prop_assert_eq!(&mine, &want);
+                    prop_assert_eq!(mine.finish().to_bits(), want.finish().to_bits());
+                    prop_assert_eq!(mine.to_wire(), want.to_wire());
+                }
+                Err(e) => {
+                    prop_assert_eq!(got, Err(e));
+                    prop_assert_eq!(&mine, &before);
+                }
+            }
+        }
 
         /// Every form `parse` accepts gives the accumulator `Superacc::from_digits` builds
         /// from the digits written out in full (the same value: the same digits back), and
