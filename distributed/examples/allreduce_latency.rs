@@ -12,6 +12,10 @@
 //! Rank 0 prints the median time per call over the rounds, the quartiles, and the median of
 //! the per-round ratios to `MPI_Allreduce`.
 //!
+//! At P = 2 a fifth contender is the floor of any exchange-based all-reduce: one
+//! `MPI_Sendrecv` of 32 bytes with the other rank (the size of pdot's Fast message: its
+//! 16-byte header and the partial), on a duplicate of the communicator.
+//!
 //! A fourth contender measures the alternative design for Exact: one `MPI_Allreduce` with a
 //! commutative user operation over whole fixed-size wire forms (`Reducible::WIRE_LEN` bytes:
 //! decode both, merge, encode), without pdot's agreement on kinds and counts. Its result is
@@ -134,6 +138,15 @@ fn main() {
     let mut mpi_user_exact = || {
         std::hint::black_box(user_op(&exact));
     };
+    let pair = world.duplicate();
+    let partner = pair.process_at_rank((rank ^ 1).min(world.size() - 1));
+    let mut floor = || {
+        let out = [value.to_bits(); 4];
+        let mut back = [0u64; 4];
+        mpi::point_to_point::send_receive_into(&out[..], &partner, &mut back[..], &partner);
+        std::hint::black_box(back);
+    };
+    let floor_too = world.size() == 2;
     // Warm-up.
     for f in [
         &mut mpi_sum as &mut dyn FnMut(),
@@ -143,8 +156,12 @@ fn main() {
     ] {
         time(f);
     }
+    if floor_too {
+        time(&mut floor);
+    }
     let (mut t_mpi, mut t_fast, mut t_exact, mut t_user) = (vec![], vec![], vec![], vec![]);
     let (mut r_fast, mut r_exact, mut r_user) = (vec![], vec![], vec![]);
+    let (mut t_floor, mut r_floor) = (vec![], vec![]);
     for _ in 0..rounds {
         let m = time(&mut mpi_sum);
         let f = time(&mut pdot_fast);
@@ -157,6 +174,11 @@ fn main() {
         r_fast.push(f / m);
         r_exact.push(e / m);
         r_user.push(u / m);
+        if floor_too {
+            let s = time(&mut floor);
+            t_floor.push(s);
+            r_floor.push(s / m);
+        }
     }
     if rank == 0 {
         let us = |(a, b, c): (f64, f64, f64)| {
@@ -179,6 +201,13 @@ fn main() {
         for (what, t) in times {
             println!("{what}: {}", us(quartiles(t)));
         }
+        if floor_too {
+            let q = quartiles(&mut t_floor);
+            println!(
+                "floor: MPI_Sendrecv of 32 bytes with the other rank: {}",
+                us(q)
+            );
+        }
         let ratios = [
             ("ratio fast/MPI_Allreduce", &mut r_fast),
             ("ratio exact/MPI_Allreduce", &mut r_exact),
@@ -186,6 +215,12 @@ fn main() {
         ];
         for (what, r) in ratios {
             println!("{what}: {}", ratio(quartiles(r)));
+        }
+        if floor_too {
+            println!(
+                "ratio floor/MPI_Allreduce: {}",
+                ratio(quartiles(&mut r_floor))
+            );
         }
     }
 }

@@ -131,7 +131,7 @@ fn quantity_code(q: Quantity) -> u64 {
 const MAX_FACTS: usize = QUANTITIES.len();
 
 const NO_FACT: Fact = Fact {
-    what: Quantity::Count,
+    what: Quantity::GlobalLength,
     min: 0,
     min_rank: 0,
     max: 0,
@@ -192,16 +192,18 @@ pub(crate) fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The combined statements of a set of ranks. Plain data, no allocation: it travels in every
-/// reduction message, and the reduction of one value is latency-bound.
-#[derive(Clone, Copy, Debug)]
+/// The combined statements of a set of ranks. Small and without allocation until the kind
+/// names are needed (the second pass): the reduction of one value is latency-bound, and
+/// its agreement is built, moved and dropped at every call.
+#[derive(Clone, Debug)]
 pub(crate) struct Agreement {
     facts: [Fact; MAX_FACTS],
     len: usize,
     /// The lowest rank with a problem, and its problem.
     problem: Option<(u32, Problem)>,
-    /// The kind names behind the smallest and the largest [`Quantity::ValueKind`] digest.
-    kinds: [KindName; 2],
+    /// The kind names behind the smallest and the largest [`Quantity::ValueKind`] digest;
+    /// `None` stands for two empty names.
+    kinds: Option<Box<[KindName; 2]>>,
 }
 
 /// Bytes per fact, for the fixed part of the header, and per kind name (its length, then
@@ -210,6 +212,9 @@ const FACT_BYTES: usize = 4 * 8;
 const FIXED_BYTES: usize = 5 * 8;
 const NAME_BYTES: usize = 8 + KIND_NAME_BYTES;
 
+/// The longest header (every fact stated): second-pass messages are no longer.
+pub(crate) const MAX_WIRE_LEN: usize = FIXED_BYTES + FACT_BYTES * MAX_FACTS + 2 * NAME_BYTES;
+
 impl Agreement {
     /// Rank `rank` states its values of `facts`, and its problem if it has one.
     pub(crate) fn new(rank: usize, facts: &[(Quantity, u64)], problem: Option<Problem>) -> Self {
@@ -217,10 +222,22 @@ impl Agreement {
             facts: [NO_FACT; MAX_FACTS],
             len: 0,
             problem: problem.map(|p| (rank as u32, p)),
-            kinds: [KindName::EMPTY; 2],
+            kinds: None,
         };
         out.add_facts(rank, facts);
         out
+    }
+
+    /// The kind names (two empty ones until some are recorded).
+    fn kinds(&self) -> &[KindName; 2] {
+        const NONE: &[KindName; 2] = &[KindName::EMPTY; 2];
+        self.kinds.as_deref().unwrap_or(NONE)
+    }
+
+    /// The kind names, to change.
+    fn kinds_mut(&mut self) -> &mut [KindName; 2] {
+        self.kinds
+            .get_or_insert_with(|| Box::new([KindName::EMPTY; 2]))
     }
 
     /// The facts stated.
@@ -258,7 +275,7 @@ impl Agreement {
     /// Records the readable name of this rank's kind of values, which only the second pass
     /// carries (so a correct call never formats it).
     pub(crate) fn name_kind(&mut self, name: &str) {
-        self.kinds = [KindName::new(name); 2];
+        self.kinds = Some(Box::new([KindName::new(name); 2]));
     }
 
     /// Records a problem found on `rank` during the reduction.
@@ -291,7 +308,7 @@ impl Agreement {
             put(u64::from(f.min_rank) | (u64::from(f.max_rank) << 32));
             put(f.max);
         }
-        for kind in &self.kinds {
+        for kind in self.kinds() {
             out.extend_from_slice(&(kind.len as u64).to_le_bytes());
             out.extend_from_slice(&kind.bytes);
         }
@@ -339,7 +356,7 @@ impl Agreement {
             facts,
             len: count,
             problem,
-            kinds,
+            kinds: (kinds != [KindName::EMPTY; 2]).then(|| Box::new(kinds)),
         };
         Some((agreement, &bytes[at..]))
     }
@@ -351,6 +368,8 @@ impl Agreement {
             return None;
         }
         let len = self.len;
+        // Which of the other's kind names replace this one's (low, high).
+        let mut take = [false; 2];
         for (a, b) in self.facts[..len].iter_mut().zip(other.facts()) {
             if a.what != b.what {
                 return None;
@@ -358,17 +377,16 @@ impl Agreement {
             let kind = a.what == Quantity::ValueKind;
             if (b.min, b.min_rank) < (a.min, a.min_rank) {
                 (a.min, a.min_rank) = (b.min, b.min_rank);
-                if kind {
-                    self.kinds[0] = other.kinds[0];
-                }
+                take[0] |= kind;
             }
             // Largest value; among equal values the lowest rank.
             if b.max > a.max || (b.max == a.max && b.max_rank < a.max_rank) {
                 (a.max, a.max_rank) = (b.max, b.max_rank);
-                if kind {
-                    self.kinds[1] = other.kinds[1];
-                }
+                take[1] |= kind;
             }
+        }
+        for (i, _) in take.iter().enumerate().filter(|(_, t)| **t) {
+            self.kinds_mut()[i] = other.kinds()[i];
         }
         if let Some((rank, problem)) = other.problem {
             self.report(rank as usize, problem);
@@ -403,9 +421,9 @@ impl Agreement {
             if f.what == Quantity::ValueKind {
                 return Err(Error::KindDisagree {
                     low_rank: f.min_rank as usize,
-                    low: self.kinds[0].as_string(),
+                    low: self.kinds()[0].as_string(),
                     high_rank: f.max_rank as usize,
-                    high: self.kinds[1].as_string(),
+                    high: self.kinds()[1].as_string(),
                 });
             }
             return Err(Error::Disagree {
@@ -425,7 +443,9 @@ impl Agreement {
 
 impl PartialEq for Agreement {
     fn eq(&self, other: &Self) -> bool {
-        self.facts() == other.facts() && self.problem == other.problem && self.kinds == other.kinds
+        self.facts() == other.facts()
+            && self.problem == other.problem
+            && self.kinds() == other.kinds()
     }
 }
 
@@ -453,9 +473,9 @@ mod tests {
         let (back, rest) = Agreement::decode(&bytes).unwrap();
         assert_eq!(back, b);
         assert_eq!(rest, [7, 7]);
-        let mut ab = a;
+        let mut ab = a.clone();
         ab.combine(&b).unwrap();
-        let mut ba = b;
+        let mut ba = b.clone();
         ba.combine(&a).unwrap();
         assert_eq!(ab, ba);
         assert_eq!(
@@ -484,9 +504,9 @@ mod tests {
         let (back, rest) = Agreement::decode(&bytes).unwrap();
         assert!(rest.is_empty());
         assert_eq!(back, b);
-        let mut ab = a;
+        let mut ab = a.clone();
         ab.combine(&back).unwrap();
-        let mut ba = back;
+        let mut ba = back.clone();
         ba.combine(&a).unwrap();
         assert_eq!(ab, ba);
         let Err(Error::KindDisagree {

@@ -305,7 +305,7 @@ fn agree_on_partition<C: Communicator>(
         (Quantity::Layout, layout_code(layout)),
     ];
     let mut nothing: [Nothing; 0] = [];
-    reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing).verdict()?;
+    reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing)?;
     partition
 }
 
@@ -332,7 +332,7 @@ fn agree_on_counts<C: Communicator>(
         (Quantity::Counts, counts.digest()),
     ];
     let mut nothing: [Nothing; 0] = [];
-    reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing).verdict()?;
+    reduce::run(comm, Agreement::new(rank, &facts, problem), &mut nothing)?;
     // Every rank's counts are for `ranks` ranks when the verdict is `Ok`.
     partition.ok_or(Error::CountsRanks {
         counts: counts.ranks(),

@@ -476,6 +476,6 @@ where
         Some((x, y)) => P::of_strided(x, y),
         None => P::new(),
     };
-    reduce::run(comm, agreement, std::slice::from_mut(&mut partial)).verdict()?;
+    reduce::run(comm, agreement, std::slice::from_mut(&mut partial))?;
     Ok(partial.finish())
 }

@@ -62,10 +62,12 @@
 
 mod agreement;
 mod borrowed;
+mod buffers;
 mod counts;
 mod dist_vector;
 mod dot;
 mod error;
+mod inbox;
 mod layout;
 mod local_dots;
 mod mdot;

@@ -440,7 +440,7 @@ where
     C: Communicator,
     P: Partial + Reducible,
 {
-    reduce::run(comm, agreement, values).verdict()?;
+    reduce::run(comm, agreement, values)?;
     Ok(values.iter().map(Partial::finish).collect())
 }
 

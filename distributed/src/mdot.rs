@@ -80,7 +80,7 @@ where
     if let Some(lengths) = push_partials(x, ys, &mut partials) {
         agreement.report(rank, lengths);
     }
-    reduce::run(comm, agreement, &mut partials).verdict()?;
+    reduce::run(comm, agreement, &mut partials)?;
     Ok(partials.iter().map(Partial::finish).collect())
 }
 

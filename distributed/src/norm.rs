@@ -186,6 +186,6 @@ where
         Some(x) => NormPartial::<P>::of_strided(x),
         None => NormPartial::new(),
     };
-    reduce::run(comm, agreement, std::slice::from_mut(&mut partial)).verdict()?;
+    reduce::run(comm, agreement, std::slice::from_mut(&mut partial))?;
     Ok(partial.finish())
 }

@@ -133,7 +133,7 @@ impl<R: Reducible + 'static> Pending<R> {
         values: Vec<R>,
     ) -> Self {
         let private = Rc::clone(private::shared(comm));
-        let reduction = Reduction::new(private.comm(), private.next_tag(), agreement, values);
+        let reduction = Reduction::new(&private, private.next_tag(), agreement, values);
         let split = Rc::new(RefCell::new(Split { private, reduction }));
         let done = split.borrow_mut().advance();
         if !done {

@@ -57,12 +57,25 @@ pub(crate) const TAGS: u32 = 32768;
 pub(crate) struct Duplicate {
     comm: SimpleCommunicator,
     started: Cell<u32>,
+    /// This rank and the number of ranks, asked once (every reduction needs them).
+    rank: usize,
+    size: usize,
 }
 
 impl Duplicate {
     /// The private communicator.
     pub(crate) fn comm(&self) -> &SimpleCommunicator {
         &self.comm
+    }
+
+    /// This rank's number in the communicator.
+    pub(crate) fn rank(&self) -> usize {
+        self.rank
+    }
+
+    /// The number of ranks.
+    pub(crate) fn size(&self) -> usize {
+        self.size
     }
 
     /// The tag of the next reduction on this communicator (every rank gets the same, since
@@ -94,8 +107,11 @@ pub(crate) fn shared<C: Communicator + ?Sized>(comm: &C) -> &Rc<Duplicate> {
     if let Some(private) = cached(comm, key) {
         return &private.0;
     }
+    let comm_dup = comm.duplicate();
     let duplicate = Duplicate {
-        comm: comm.duplicate(),
+        rank: comm_dup.rank() as usize,
+        size: comm_dup.size() as usize,
+        comm: comm_dup,
         started: Cell::new(0),
     };
     ALIVE.fetch_add(1, Ordering::Relaxed);

@@ -14,13 +14,16 @@
 use std::borrow::BorrowMut;
 use std::marker::PhantomData;
 
+use mpi::raw::AsRaw;
 use mpi::topology::{Communicator, SimpleCommunicator};
 
 use crate::agreement::{Agreement, Problem};
 use crate::error::Quantity;
+use crate::inbox::{Inbox, LONG_MARKER};
 use crate::outbox::Outbox;
-use crate::reducible::{Reducible, combine_in_order, decode_values, encode_values};
-use crate::schedule::{Step, steps};
+use crate::private::Duplicate;
+use crate::reducible::{Meet, Reducible, encode_values, meet_wire};
+use crate::schedule::{Step, step};
 use crate::transport::try_receive;
 
 /// Where a reduction stands.
@@ -40,13 +43,17 @@ pub(crate) struct Reduction<R, V> {
     agreement: Agreement,
     tag: i32,
     rank: usize,
-    steps: Vec<Step>,
+    ranks: usize,
     /// The current step.
     at: usize,
     pass: Pass,
     /// Whether the current step's message has been sent (posted) / received (and combined).
     sent: bool,
     received: bool,
+    /// Whether the current step's first-pass receive has been posted into the inbox, and
+    /// whether what it received was the marker of a long message, still to be received.
+    posted: bool,
+    long: bool,
     /// The longest first-pass message of this rank's kind and count of values (wire forms
     /// may be shorter than [`Reducible::WIRE_LEN`]).
     longest: usize,
@@ -54,7 +61,7 @@ pub(crate) struct Reduction<R, V> {
     doubt: bool,
     corrupt: Option<(usize, Problem)>,
     outbox: Outbox,
-    incoming: Vec<u8>,
+    inbox: Inbox,
     /// Set while code of the values' type runs (wire forms, combine): still set afterwards
     /// only if that code panicked, which abandons the reduction.
     poisoned: bool,
@@ -65,13 +72,8 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
     /// This rank's part of the reduction of `values` over the ranks of `comm` (a private
     /// communicator), with messages of tag `tag` and the statements `agreement`. Sends
     /// nothing yet.
-    pub(crate) fn new(
-        comm: &SimpleCommunicator,
-        tag: i32,
-        mut agreement: Agreement,
-        values: V,
-    ) -> Self {
-        let (ranks, rank) = (comm.size() as usize, comm.rank() as usize);
+    pub(crate) fn new(private: &Duplicate, tag: i32, mut agreement: Agreement, values: V) -> Self {
+        let (ranks, rank) = (private.size(), private.rank());
         let count = values.borrow().len();
         agreement.add_facts(rank, &[(Quantity::Count, count as u64)]);
         // The digest of the kind is that of the Rust type (the same string in every rank of
@@ -86,15 +88,17 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             agreement,
             tag,
             rank,
-            steps: steps(ranks, rank),
+            ranks,
             at: 0,
             pass: Pass::Values,
             sent: false,
             received: false,
+            posted: false,
+            long: false,
             longest,
             corrupt: None,
             outbox: Outbox::with_capacity(longest),
-            incoming: Vec::with_capacity(longest),
+            inbox: Inbox::new(),
             poisoned: false,
             kind: PhantomData,
         }
@@ -135,11 +139,10 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             if self.pass == Pass::Done {
                 return true;
             }
-            let Some(&step) = self.steps.get(self.at) else {
+            let Some(step) = step(self.ranks, self.rank, self.at) else {
                 self.end_pass();
                 continue;
             };
-            let peer = comm.process_at_rank(step.peer() as i32);
             let (sends, receives) = match step {
                 Step::Send { .. } => (true, false),
                 Step::Receive { .. } | Step::Replace { .. } => (false, true),
@@ -158,17 +161,31 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
                     }
                     _ => self.agreement.encode(bytes),
                 }
-                self.outbox.post(&peer, self.tag);
+                self.outbox
+                    .post(&comm.process_at_rank(step.peer() as i32), self.tag);
                 self.sent = true;
             }
+            if receives && self.pass == Pass::Values && !self.posted {
+                // Posted once this rank's message is on its way (the partner waits for it).
+                self.inbox.post(comm.as_raw(), step.peer() as i32, self.tag);
+                self.posted = true;
+            }
             if receives && !self.received {
-                if !try_receive(&peer, self.tag, &mut self.incoming) {
+                if !self.receive(comm, step.peer()) {
                     return false;
                 }
                 self.received = true;
+                // The message, out of the inbox while it is read (no copy).
+                let Some(bytes) = self.inbox.bytes() else {
+                    return false;
+                };
+                let message = std::mem::take(bytes);
                 match self.pass {
-                    Pass::Values => self.take_values(step),
-                    _ => self.take_statements(step),
+                    Pass::Values => self.take_values(step, &message),
+                    _ => self.take_statements(step, &message),
+                }
+                if let Some(bytes) = self.inbox.bytes() {
+                    *bytes = message;
                 }
             }
             if !self.outbox.test() {
@@ -177,6 +194,27 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             self.at += 1;
             self.sent = false;
             self.received = false;
+            self.posted = false;
+            self.long = false;
+        }
+    }
+
+    /// Receives the current step's message from `peer` into the inbox, if it has arrived:
+    /// in the first pass, by the receive posted at the start of the step (and then, after
+    /// the marker of a long message, by probe); in the second, by probe. Whether it has.
+    fn receive(&mut self, comm: &SimpleCommunicator, peer: usize) -> bool {
+        if self.pass == Pass::Values && !self.long {
+            if !self.inbox.test() {
+                return false;
+            }
+            match self.inbox.bytes() {
+                Some(bytes) if bytes[..] == LONG_MARKER => self.long = true,
+                _ => return true,
+            }
+        }
+        match self.inbox.bytes() {
+            Some(bytes) => try_receive(&comm.process_at_rank(peer as i32), self.tag, bytes),
+            None => false,
         }
     }
 
@@ -198,9 +236,8 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
         }
     }
 
-    /// Combines the first-pass message just received for `step`.
-    fn take_values(&mut self, step: Step) {
-        let received = &self.incoming;
+    /// Combines the first-pass message `received` for `step`.
+    fn take_values(&mut self, step: Step, received: &[u8]) {
         let word =
             |i: usize| u64::from_le_bytes(received[8 * i..8 * i + 8].try_into().unwrap_or([0; 8]));
         if received.len() < 16 || received.len() > self.longest {
@@ -210,8 +247,14 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
             return;
         }
         let (their_doubt, their_digest) = (word(0) != 0, word(1));
-        let values = self.values.borrow_mut();
-        let Some(mut theirs) = decode_values::<R>(&received[16..], values.len()) else {
+        let how = match step {
+            Step::Replace { .. } => Meet::Replace,
+            Step::Exchange {
+                mine_first: false, ..
+            } => Meet::TheirsFirst,
+            _ => Meet::MineFirst,
+        };
+        if !meet_wire(self.values.borrow_mut(), &received[16..], how) {
             if their_doubt || their_digest != self.digest {
                 // Values of another count or kind (the partner's digest differs from this
                 // rank's, and this rank's from the partner's: both doubt), or a reduction
@@ -230,26 +273,17 @@ impl<R: Reducible, V: BorrowMut<[R]>> Reduction<R, V> {
                 },
             ));
             return;
-        };
-        if let Step::Replace { .. } = step {
+        }
+        if how == Meet::Replace {
             self.doubt = their_doubt;
-            values.clone_from_slice(&theirs);
         } else {
             self.doubt |= their_doubt || their_digest != self.digest;
-            let mine_first = !matches!(
-                step,
-                Step::Exchange {
-                    mine_first: false,
-                    ..
-                }
-            );
-            combine_in_order(values, &mut theirs, mine_first);
         }
     }
 
-    /// Combines the second-pass message (statements alone) just received for `step`.
-    fn take_statements(&mut self, step: Step) {
-        let theirs = Agreement::decode(&self.incoming).filter(|(_, rest)| rest.is_empty());
+    /// Combines the second-pass message `received` (statements alone) for `step`.
+    fn take_statements(&mut self, step: Step, received: &[u8]) {
+        let theirs = Agreement::decode(received).filter(|(_, rest)| rest.is_empty());
         let combined = match (step, theirs) {
             (Step::Replace { .. }, Some((theirs, _))) => {
                 self.agreement = theirs;

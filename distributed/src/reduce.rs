@@ -58,12 +58,12 @@ pub fn allreduce_slice<C: Communicator, R: Reducible>(
     values: &mut [R],
 ) -> Result<(), Error> {
     let agreement = Agreement::new(comm.rank() as usize, &[], None);
-    run(comm, agreement, values).verdict()
+    run(comm, agreement, values)
 }
 
 /// Executes the reduction of `values` with the agreement header `agreement` (this rank's
-/// statements) and returns the combined agreement, the same on every rank. The values are
-/// only meaningful if its verdict is `Ok`.
+/// statements) and returns the verdict of the combined agreement, the same on every rank.
+/// The values are only meaningful if it is `Ok`.
 ///
 /// The state machine of a split-phase reduction ([`crate::progress`]), driven to the end at
 /// once: the same steps on the same messages, hence the same bits. While it waits for a
@@ -72,10 +72,10 @@ pub(crate) fn run<C: Communicator + ?Sized, R: Reducible>(
     comm: &C,
     agreement: Agreement,
     values: &mut [R],
-) -> Agreement {
+) -> Result<(), Error> {
     let private = private::shared(comm);
     let comm = private.comm();
-    let mut reduction = Reduction::new(comm, private.next_tag(), agreement, values);
+    let mut reduction = Reduction::new(private, private.next_tag(), agreement, values);
     outstanding::wait_until(|| reduction.advance(comm));
-    *reduction.agreement()
+    reduction.agreement().verdict()
 }

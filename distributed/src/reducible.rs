@@ -92,6 +92,36 @@ pub trait Reducible: Clone {
         *bytes = rest;
         Some(value)
     }
+    /// `self ← self ⊕ v`, or `self ← v ⊕ self` if not `mine_first`, for the value `v` whose
+    /// wire form (as [`Reducible::encode`] writes it) starts `bytes`, which it advances past
+    /// that form; `None` if no value's form starts them (`self` is then meaningless). What
+    /// the reduction does with each value it receives.
+    ///
+    /// The default decodes `v` ([`Reducible::decode`]) and combines. A type may combine the
+    /// form in place, without building `v` (as [`ExactPartial`] does), if that gives the
+    /// bits of the default.
+    ///
+    /// ```
+    /// use pdot_kernels::{FastPartial, Partial};
+    /// use pdot_mpi::Reducible;
+    ///
+    /// let (a, b) = (FastPartial::<f64>::of(&[1.0], &[2.0]), FastPartial::<f64>::of(&[3.0], &[4.0]));
+    /// let mut bytes = vec![];
+    /// b.encode(&mut bytes);
+    /// let mut got = a;
+    /// got.combine_wire(&mut &bytes[..], true).unwrap();
+    /// assert_eq!(got.finish(), 14.0);
+    /// ```
+    fn combine_wire(&mut self, bytes: &mut &[u8], mine_first: bool) -> Option<()> {
+        let mut theirs = Self::decode(bytes)?;
+        if mine_first {
+            combine_into(self, &theirs);
+        } else {
+            combine_into(&mut theirs, self);
+            *self = theirs;
+        }
+        Some(())
+    }
     /// The name of this kind of value, as errors show it ("Exact partial of f64"): the
     /// ranks of a reduction must pass values of the same kind (the same name and wire
     /// length). The default is the type's name ([`std::any::type_name`]).
@@ -112,7 +142,7 @@ pub trait Reducible: Clone {
 }
 
 macro_rules! reducible_partial {
-    ($($partial:ident $level:literal),*) => {$(
+    ($($partial:ident $level:literal { $($extra:item)* }),*) => {$(
         /// The fixed-size form is the partial's wire form followed by zeros up to
         /// [`Partial::WIRE_MAX`]; the reduction sends the wire form alone.
         impl<O: Real> Reducible for $partial<O> {
@@ -143,11 +173,24 @@ macro_rules! reducible_partial {
             fn kind_name() -> String {
                 format!(concat!($level, " partial of {}"), std::any::type_name::<O>())
             }
+            $($extra)*
         }
     )*};
 }
 
-reducible_partial!(FastPartial "Fast", CompensatedPartial "Compensated", ExactPartial "Exact");
+reducible_partial!(
+    FastPartial "Fast" {},
+    CompensatedPartial "Compensated" {},
+    ExactPartial "Exact" {
+        /// Adds the received digits to this accumulator in place: exact merges are
+        /// commutative, so both orders give the bits of the default.
+        fn combine_wire(&mut self, bytes: &mut &[u8], _mine_first: bool) -> Option<()> {
+            let len = self.merge_wire_prefix(bytes).ok()?;
+            *bytes = &bytes[len..];
+            Some(())
+        }
+    }
+);
 
 /// A norm partial combines by [`NormPartial::merge`]; its kind is that of its squares:
 ///
@@ -289,12 +332,35 @@ pub(crate) fn encode_values<R: Reducible>(values: &[R], out: &mut Vec<u8>) {
     }
 }
 
-/// `count` values from `bytes` (their wire forms one after the other, and nothing else), or
-/// `None` if one does not decode or bytes are left over.
-pub(crate) fn decode_values<R: Reducible>(bytes: &[u8], count: usize) -> Option<Vec<R>> {
+/// How a received value meets the own one at its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Meet {
+    /// `own ⊕ received`.
+    MineFirst,
+    /// `received ⊕ own`.
+    TheirsFirst,
+    /// The received value replaces the own one.
+    Replace,
+}
+
+/// Decodes one value after another from `bytes` (the wire forms of `values.len()` values,
+/// one after the other, and nothing else) and meets each with the own value at its index as
+/// `how` says, without collecting them first. Returns `false` if a value does not decode or
+/// bytes are left over: the values are then partly combined, and meaningless (the reduction
+/// reports an error).
+pub(crate) fn meet_wire<R: Reducible>(values: &mut [R], bytes: &[u8], how: Meet) -> bool {
     let mut rest = bytes;
-    let values: Option<Vec<R>> = (0..count).map(|_| R::decode(&mut rest)).collect();
-    values.filter(|_| rest.is_empty())
+    for mine in values.iter_mut() {
+        let met = match how {
+            Meet::MineFirst => mine.combine_wire(&mut rest, true),
+            Meet::TheirsFirst => mine.combine_wire(&mut rest, false),
+            Meet::Replace => R::decode(&mut rest).map(|theirs| *mine = theirs),
+        };
+        if met.is_none() {
+            return false;
+        }
+    }
+    rest.is_empty()
 }
 
 /// Nothing: the payload of a reduction that only exchanges an agreement.
@@ -313,24 +379,75 @@ impl Reducible for Nothing {
     }
 }
 
-/// `values ← values ⊕ theirs` (or `theirs ⊕ values` if not `mine_first`).
-pub(crate) fn combine_in_order<R: Reducible>(values: &mut [R], theirs: &mut [R], mine_first: bool) {
-    for (mine, their) in values.iter_mut().zip(theirs.iter_mut()) {
-        *mine = if mine_first {
-            ordered(mine, their)
-        } else {
-            ordered(their, mine)
-        };
-    }
-}
-
-/// `left ⊕ right`. Never inlined, so that both partners of an exchange run the same machine
-/// code on the same operands in the same order: the sign and payload of a NaN from `a + b`
-/// are not specified, and a compiler may commute the operands differently at two inlined
-/// call sites, which would give the partners different NaN bits.
-#[inline(never)]
+/// `left ⊕ right`, a copy.
 pub(crate) fn ordered<R: Reducible>(left: &R, right: &R) -> R {
     let mut out = left.clone();
-    out.combine(right);
+    combine_into(&mut out, right);
     out
+}
+
+/// `left ← left ⊕ right`: the one place the reduction and [`simulate`] combine. Never
+/// inlined, so that both partners of an exchange run the same machine code on the same
+/// operands in the same order: the sign and payload of a NaN from `a + b` are not
+/// specified, and a compiler may commute the operands differently at two inlined call
+/// sites, which would give the partners different NaN bits.
+#[inline(never)]
+pub(crate) fn combine_into<R: Reducible>(left: &mut R, right: &R) {
+    left.combine(right);
+}
+
+#[cfg(test)]
+mod tests {
+    use pdot_kernels::{ExactPartial, FastPartial, Partial};
+
+    use super::*;
+
+    fn parts(seed: u64) -> Vec<(ExactPartial<f64>, FastPartial<f64>)> {
+        (0..3)
+            .map(|i| {
+                let v = [
+                    1e300 / (seed + i + 1) as f64,
+                    -(seed as f64),
+                    0.1 * i as f64,
+                ];
+                let w = [1e-300, 3.0, 7.0];
+                (ExactPartial::of(&v, &w), FastPartial::of(&v, &w))
+            })
+            .collect()
+    }
+
+    /// Meeting received wire forms gives the values `ordered` gives, in both orders, and
+    /// the received values for `Replace`; a message cut short or with bytes left over fails.
+    #[test]
+    fn meeting_wire_forms_is_the_ordered_combine() {
+        let (mine, theirs) = (parts(1), parts(5));
+        let mut bytes = Vec::new();
+        encode_values(&theirs, &mut bytes);
+        let cases = [
+            (Meet::MineFirst, true),
+            (Meet::TheirsFirst, false),
+            (Meet::Replace, false),
+        ];
+        for (how, mine_first) in cases {
+            let mut got = mine.clone();
+            assert!(meet_wire(&mut got, &bytes, how));
+            for ((g, m), t) in got.iter().zip(&mine).zip(&theirs) {
+                let want = match how {
+                    Meet::Replace => t.clone(),
+                    _ if mine_first => ordered(m, t),
+                    _ => ordered(t, m),
+                };
+                assert_eq!(g.0, want.0);
+                assert_eq!(g.1.finish().to_bits(), want.1.finish().to_bits());
+            }
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert!(!meet_wire(&mut mine.clone(), &longer, how));
+            assert!(!meet_wire(
+                &mut mine.clone(),
+                &bytes[..bytes.len() - 1],
+                how
+            ));
+        }
+    }
 }

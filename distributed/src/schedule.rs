@@ -119,6 +119,49 @@ pub fn steps(ranks: usize, rank: usize) -> Vec<Step> {
     out
 }
 
+/// Step `at` of rank `rank` in the reduction over `ranks` ranks: `steps(ranks, rank)[at]`,
+/// computed on its own (no allocation: what the reduction asks at every step), `None` past
+/// the last step.
+///
+/// ```
+/// use pdot_mpi::schedule::{Step, step, steps};
+///
+/// assert_eq!(step(3, 0, 1), Some(Step::Exchange { with: 1, mine_first: true }));
+/// assert_eq!(step(3, 0, 3), None);
+/// let all: Vec<Step> = (0..).map_while(|at| step(6, 1, at)).collect();
+/// assert_eq!(all, steps(6, 1));
+/// ```
+pub fn step(ranks: usize, rank: usize, at: usize) -> Option<Step> {
+    if rank >= ranks || ranks < 2 {
+        return None;
+    }
+    let q = 1usize << (usize::BITS - 1 - ranks.leading_zeros());
+    if rank >= q {
+        return match at {
+            0 => Some(Step::Send { to: rank - q }),
+            1 => Some(Step::Replace { from: rank - q }),
+            _ => None,
+        };
+    }
+    let folds = rank < ranks - q;
+    let mut i = at;
+    if folds {
+        if i == 0 {
+            return Some(Step::Receive { from: rank + q });
+        }
+        i -= 1;
+    }
+    let levels = q.trailing_zeros() as usize;
+    if i < levels {
+        let with = rank ^ (1 << i);
+        return Some(Step::Exchange {
+            with,
+            mine_first: rank < with,
+        });
+    }
+    (folds && i == levels).then_some(Step::Send { to: rank + q })
+}
+
 /// The reduction of `values` (the value of rank `r` at index `r`) as `values.len()` ranks
 /// would compute it, on one thread without MPI, with `combine(left, right)` as `⊕`: the
 /// schedule's steps executed with in-memory messages. Returns every rank's final value.

@@ -817,6 +817,88 @@ fn variable_length_values(suite: &Suite) {
     });
 }
 
+/// Messages longer than a posted receive takes (4096 bytes: announced by a marker, then
+/// received by probe): on every rank, the bits `simulate` gives; with a long message on some
+/// ranks only (different counts, short and long both ways round), the same error on every
+/// rank and no hang; and normal calls afterwards.
+fn long_messages(suite: &Suite) {
+    let world = &suite.world;
+    let (ranks, rank) = (world.size() as usize, world.rank() as usize);
+    // 300 values of ~16 to ~60 bytes each: one message of several KiB.
+    let values_of = |r: usize| -> Vec<(FastPartial<f64>, ExactPartial<f64>)> {
+        (0..300)
+            .map(|i| {
+                let v = [unit(i, r as u64), 1e200 * unit(i + 7, 3), 1e-200];
+                let w = [unit(i, 9), 1e-190, -(i as f64)];
+                (FastPartial::of(&v, &w), ExactPartial::of(&v, &w))
+            })
+            .collect()
+    };
+    let all: Vec<Vec<_>> = (0..ranks).map(values_of).collect();
+    let mut bytes = Vec::new();
+    for v in &all[rank] {
+        v.encode(&mut bytes);
+    }
+    suite.check(bytes.len() > 4096, || {
+        format!("long messages: only {} bytes", bytes.len())
+    });
+    // `simulate` over whole slices: the reduction combines them element by element.
+    #[derive(Clone)]
+    struct Many(Vec<(FastPartial<f64>, ExactPartial<f64>)>);
+    impl Reducible for Many {
+        const WIRE_LEN: usize = 0;
+        fn write_wire(&self, _: &mut [u8]) {}
+        fn read_wire(_: &[u8]) -> Option<Self> {
+            None
+        }
+        fn combine(&mut self, right: &Self) {
+            for (a, b) in self.0.iter_mut().zip(&right.0) {
+                a.combine(b);
+            }
+        }
+    }
+    let want = simulate(&all.iter().cloned().map(Many).collect::<Vec<_>>())[0].clone();
+    let mut mine = values_of(rank);
+    let got = allreduce_slice(world, &mut mine);
+    let same = mine.len() == want.0.len()
+        && mine
+            .iter()
+            .zip(&want.0)
+            .all(|(a, b)| a.0.finish().to_bits() == b.0.finish().to_bits() && a.1 == b.1);
+    suite.check(got.is_ok() && same, || format!("long messages: {got:?}"));
+
+    // Long on the last rank only, then on every rank but the last.
+    for long_last in [true, false] {
+        let long = (rank == ranks - 1) == long_last;
+        let count = if long { 600 } else { 2 };
+        let mut values = vec![FastPartial::<f64>::of(&[1.0], &[2.0]); count];
+        let got = allreduce_slice(world, &mut values).err();
+        let (short_rank, long_rank) = if long_last {
+            (0, ranks - 1)
+        } else {
+            (ranks - 1, 0)
+        };
+        let expected = (ranks > 1).then_some(Error::Disagree {
+            what: Quantity::Count,
+            low_rank: short_rank,
+            low: 2,
+            high_rank: long_rank,
+            high: 600,
+        });
+        suite.check(got == expected, || {
+            format!("long and short messages (long on the last: {long_last}): {got:?}")
+        });
+        suite.same_error_everywhere(&got.map_or(Ok(()), Err), "long and short messages");
+    }
+    // Still in step.
+    let mut p = ExactPartial::<f64>::of(&[rank as f64], &[1.0]);
+    let got = allreduce(world, &mut p);
+    let expected: f64 = (0..ranks).map(|r| r as f64).sum();
+    suite.check(got.is_ok() && p.finish() == expected, || {
+        format!("after long messages: {got:?}")
+    });
+}
+
 /// The same-type and dsdot entry points are the generic ones under other names.
 fn aliases(suite: &Suite) {
     let world = &suite.world;
@@ -975,6 +1057,7 @@ fn main() {
     private_messages(&suite);
     user_partials(&suite);
     variable_length_values(&suite);
+    long_messages(&suite);
     split::split(&suite);
     mdot::run(&suite);
     borrowed::run(&suite);

@@ -480,3 +480,20 @@ fn fast_partials_by_hand() {
     e.merge(&FastPartial::<f64>::of(&[3.0], &[2.0]));
     assert_eq!(e.finish(), 6.0);
 }
+
+/// `step` (each step on its own, as the reduction asks for them) is `steps` (the whole
+/// program), for every rank of every rank count up to 300, and `None` past the end.
+#[test]
+fn step_by_step_is_the_program() {
+    for ranks in 0..300 {
+        for rank in 0..ranks + 2 {
+            let program = steps(ranks, rank);
+            for (at, &s) in program.iter().enumerate() {
+                assert_eq!(pdot_mpi::schedule::step(ranks, rank, at), Some(s));
+            }
+            for at in program.len()..program.len() + 3 {
+                assert_eq!(pdot_mpi::schedule::step(ranks, rank, at), None);
+            }
+        }
+    }
+}

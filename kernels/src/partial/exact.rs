@@ -2,7 +2,8 @@
 
 use core::marker::PhantomData;
 
-use super::exact_wire::{HEAD, MAX_LEN, read_digits, write_digits};
+use super::exact_from_form::{add_form, superacc_of};
+use super::exact_wire::{HEAD, MAX_LEN, parse, write_digits};
 use super::state::Partial;
 use super::wire::WireError;
 use super::wire::{check_out, read_header, write_header};
@@ -10,7 +11,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
-use crate::exact::superacc::{BIAS, Superacc};
+use crate::exact::superacc::BIAS;
 use crate::input::Input;
 use crate::kernel::{ExactDot, ExactMany, MAX_DOTS};
 use crate::mdot::check_many;
@@ -55,6 +56,34 @@ impl<O: Real> ExactPartial<O> {
             state,
             output: PhantomData,
         }
+    }
+
+    /// Merges the partial whose wire form starts `bytes` into this one, without building
+    /// it: its digits are added to this accumulator where they stand. The same state as
+    /// `self.merge(&ExactPartial::from_wire_prefix(bytes)?.0)`, and the same errors (this
+    /// partial is then unchanged); returns the length of the form read.
+    ///
+    /// ```
+    /// use pdot_kernels::{ExactPartial, Partial};
+    ///
+    /// let mut a = ExactPartial::<f64>::of(&[1e300, 3.0], &[1e-300, 0.5]);
+    /// let b = ExactPartial::<f64>::of(&[-2.0], &[0.25]);
+    /// let mut bytes = b.to_wire();
+    /// bytes.push(7); // what follows the form is not read
+    /// let mut want = a.clone();
+    /// want.merge(&b);
+    /// assert_eq!(a.merge_wire_prefix(&bytes), Ok(bytes.len() - 1));
+    /// assert_eq!(a, want);
+    /// assert!(a.merge_wire_prefix(&bytes[..4]).is_err());
+    /// assert_eq!(a, want);
+    /// ```
+    pub fn merge_wire_prefix(&mut self, bytes: &[u8]) -> Result<usize, WireError> {
+        let (flags, _) = read_header::<O>(bytes, Self::ACCURACY, HEAD)?;
+        let form = parse(bytes)?;
+        validate::<O>(flags, form.lowest())?;
+        add_form(&mut self.state.acc, &form);
+        self.state.flags |= flags;
+        Ok(form.len())
     }
 }
 
@@ -113,21 +142,23 @@ impl<O: Real> Partial for ExactPartial<O> {
         self.state.finish_sqrt::<O>()
     }
 
+    #[inline]
     fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError> {
         check_out(out, Self::WIRE_MAX)?;
         write_header::<O>(out, Self::ACCURACY, self.state.flags);
         Ok(write_digits(&self.state.acc.digits(), out))
     }
 
+    #[inline]
     fn from_wire_prefix(bytes: &[u8]) -> Result<(Self, usize), WireError> {
         let (flags, _) = read_header::<O>(bytes, Self::ACCURACY, HEAD)?;
-        let form = read_digits(bytes)?;
-        validate::<O>(flags, form.lowest)?;
+        let form = parse(bytes)?;
+        validate::<O>(flags, form.lowest())?;
         let state = ExactState {
-            acc: Superacc::from_digits(&form.digits),
+            acc: superacc_of(&form),
             flags,
         };
-        Ok((Self::from_state(state), form.len))
+        Ok((Self::from_state(state), form.len()))
     }
 }
 
@@ -138,7 +169,7 @@ fn validate<O: Real>(flags: u8, lowest: Option<(usize, u32)>) -> Result<(), Wire
         return Err(WireError::Invalid("unknown flag bits"));
     }
     // The range (the top two digits are sign extension) and the canonical form are checked
-    // by `read_digits`.
+    // by `parse`.
     if lowest.is_some() && flags & NOT_NEG_ZERO == 0 {
         return Err(WireError::Invalid(
             "a nonzero sum of products that are all zero",

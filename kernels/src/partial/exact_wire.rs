@@ -34,17 +34,47 @@ pub(crate) const MAX_DIGITS: usize = LIMBS - 2;
 pub(crate) const MAX_LEN: usize = HEAD + 4 * LIMBS;
 
 /// The range of `digits` to send: `(start, count, negative)`.
+///
+/// Scans whole chunks of [`CHUNK`] digits (one vector comparison each) for the first that
+/// is not all zeros, from the bottom, and the first that is not all sign extension, from the
+/// top: the digits of a typical sum lie in a few limbs in the middle of the accumulator.
 fn range(digits: &[u32; LIMBS]) -> (usize, usize, bool) {
     let negative = digits[LIMBS - 1] >> 31 != 0;
     let fill = if negative { u32::MAX } else { 0 };
-    let Some(start) = digits.iter().position(|&d| d != 0) else {
+    let Some(start) = first_where(digits, |d| d != 0) else {
         return (0, 0, false);
     };
-    let end = digits
-        .iter()
-        .rposition(|&d| d != fill)
-        .map_or(start, |top| (top + 1).max(start));
+    let end = last_where(digits, |d| d != fill).map_or(start, |top| (top + 1).max(start));
     (start, end - start, negative)
+}
+
+/// Digits per chunk of the scans of [`range`] (`LIMBS` is a multiple of it).
+const CHUNK: usize = 8;
+
+/// The index of the first digit for which `is` holds.
+#[inline(always)]
+fn first_where(digits: &[u32; LIMBS], is: impl Fn(u32) -> bool + Copy) -> Option<usize> {
+    let chunk = digits
+        .chunks_exact(CHUNK)
+        .position(|c| c.iter().fold(false, |a, &d| a | is(d)))?;
+    let at = chunk * CHUNK;
+    digits[at..at + CHUNK]
+        .iter()
+        .position(|&d| is(d))
+        .map(|i| at + i)
+}
+
+/// The index of the last digit for which `is` holds.
+#[inline(always)]
+fn last_where(digits: &[u32; LIMBS], is: impl Fn(u32) -> bool + Copy) -> Option<usize> {
+    let chunk = digits
+        .chunks_exact(CHUNK)
+        .rposition(|c| c.iter().fold(false, |a, &d| a | is(d)))?;
+    let at = chunk * CHUNK;
+    digits[at..at + CHUNK]
+        .iter()
+        .rposition(|&d| is(d))
+        .map(|i| at + i)
 }
 
 /// Writes the payload of `digits` (after a header written by the caller) into `out`, which
@@ -63,21 +93,43 @@ pub(crate) fn write_digits(digits: &[u32; LIMBS], out: &mut [u8]) -> usize {
     HEAD + 4 * count
 }
 
-/// A decoded form.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Decoded {
-    /// The digits of the sum.
-    pub(crate) digits: [u32; LIMBS],
-    /// The length of the form.
-    pub(crate) len: usize,
-    /// The lowest nonzero digit and its index; `None` for a zero sum.
-    pub(crate) lowest: Option<(usize, u32)>,
+/// A checked form, its digits still in the message.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Form<'a> {
+    /// The index of the lowest digit sent.
+    pub(crate) start: usize,
+    /// Whether the digits above the ones sent are all ones (a negative sum).
+    pub(crate) negative: bool,
+    /// The digits sent, 4 little-endian bytes each.
+    pub(crate) body: &'a [u8],
+}
+
+impl Form<'_> {
+    /// The length of the whole form, header included.
+    pub(crate) fn len(&self) -> usize {
+        HEAD + self.body.len()
+    }
+
+    /// The digits sent, lowest first.
+    pub(crate) fn digits(&self) -> impl DoubleEndedIterator<Item = u32> + '_ {
+        self.body
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+
+    /// The lowest nonzero digit of the sum and its index; `None` for a zero sum.
+    pub(crate) fn lowest(&self) -> Option<(usize, u32)> {
+        match self.digits().next() {
+            Some(d) => Some((self.start, d)),
+            None => self.negative.then_some((self.start, u32::MAX)),
+        }
+    }
 }
 
 /// The form at the start of `bytes` (header already checked, at least [`HEAD`] bytes).
 /// Rejects ranges beyond the accumulator's valid digits, forms cut short and non-canonical
-/// forms.
-pub(crate) fn read_digits(bytes: &[u8]) -> Result<Decoded, WireError> {
+/// forms; reads only the first and last digits sent.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Form<'_>, WireError> {
     let (start, count, sign, reserved) = (
         usize::from(bytes[HEADER_LEN]),
         usize::from(bytes[HEADER_LEN + 1]),
@@ -101,32 +153,51 @@ pub(crate) fn read_digits(bytes: &[u8]) -> Result<Decoded, WireError> {
             found: bytes.len(),
         });
     }
-    let negative = sign == 1;
-    let fill = if negative { u32::MAX } else { 0 };
-    let mut digits = [fill; LIMBS];
-    digits[..start].fill(0);
-    for (d, chunk) in digits[start..start + count]
-        .iter_mut()
-        .zip(bytes[HEAD..len].chunks_exact(4))
-    {
-        *d = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-    }
-    let canonical = if count > 0 {
-        digits[start] != 0 && digits[start + count - 1] != fill
-    } else {
+    let form = Form {
+        start,
+        negative: sign == 1,
+        body: &bytes[HEAD..len],
+    };
+    let fill = if form.negative { u32::MAX } else { 0 };
+    let canonical = match (form.digits().next(), form.digits().next_back()) {
+        (Some(first), Some(last)) => first != 0 && last != fill,
         // Zero is start = 0 and positive; a negative sum may send no digit.
-        negative || start == 0
+        _ => form.negative || start == 0,
     };
     if !canonical {
         return Err(WireError::Invalid(
             "an exact partial's digit range is not the canonical one",
         ));
     }
-    let lowest = (count > 0 || negative).then(|| (start, digits[start]));
+    Ok(form)
+}
+
+/// A decoded form, its digits in full (the reference [`parse`] is tested against).
+#[cfg(test)]
+#[derive(Debug, PartialEq)]
+pub(crate) struct Decoded {
+    /// The digits of the sum.
+    pub(crate) digits: [u32; LIMBS],
+    /// The length of the form.
+    pub(crate) len: usize,
+    /// The lowest nonzero digit and its index; `None` for a zero sum.
+    pub(crate) lowest: Option<(usize, u32)>,
+}
+
+/// [`parse`], with the digits written out in full.
+#[cfg(test)]
+pub(crate) fn read_digits(bytes: &[u8]) -> Result<Decoded, WireError> {
+    let form = parse(bytes)?;
+    let fill = if form.negative { u32::MAX } else { 0 };
+    let mut digits = [fill; LIMBS];
+    digits[..form.start].fill(0);
+    for (d, v) in digits[form.start..].iter_mut().zip(form.digits()) {
+        *d = v;
+    }
     Ok(Decoded {
         digits,
-        len,
-        lowest,
+        len: form.len(),
+        lowest: form.lowest(),
     })
 }
 

@@ -35,6 +35,7 @@
 
 mod compensated;
 mod exact;
+mod exact_from_form;
 mod exact_wire;
 mod fast;
 mod state;
