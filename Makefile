@@ -50,8 +50,13 @@ lint: deps
 doc: deps
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
+# The unit and integration tests (`--tests`: the targets with `test = true`) and the doc tests,
+# in debug; not the examples, which plain `cargo test` also compiles (about 47 s of CPU, to
+# check that they build): `make lint` type-checks them (clippy --all-targets) and the MPI step
+# builds and runs solver, npy_files and capi_reference in `ci`.
 unit: deps
-	cargo test --workspace
+	cargo test --workspace --tests
+	cargo test --workspace --doc
 
 mpi: deps
 	bash scripts/mpi-tests.sh
