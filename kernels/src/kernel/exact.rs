@@ -83,7 +83,6 @@ use crate::real::Real;
 use crate::simd::{Flags, Kernel, Load, Simd};
 use crate::strided::{Layout, Strided};
 
-use super::exact_short::short_dot;
 use super::operands::Operands;
 use super::source::{Contiguous, Every, Gathered, Runs, Source};
 
@@ -112,40 +111,6 @@ impl<O: Real, E: Input<O>> Kernel for ExactDot<'_, O, E> {
         // SAFETY: x.len() == y.len(), checked by `Operands::new`, the only constructor.
         unsafe { accumulate(E::wide(s), x, y, &mut state) };
         state
-    }
-}
-
-/// The correctly rounded value of `x · y` (a [`Kernel`]): the exact state made and rounded
-/// inside the vectorized function, so that the state (about 1 KiB) is not copied out.
-pub(crate) struct ExactDotValue<'a, O, E>(ExactDot<'a, O, E>);
-
-impl<'a, O: Real, E: Input<O>> ExactDotValue<'a, O, E> {
-    /// The kernel for `x · y`.
-    ///
-    /// # Panics
-    /// If `x.len() != y.len()`; the message names both lengths.
-    #[track_caller]
-    #[inline]
-    pub(crate) fn new(x: &'a Strided<'a, E>, y: &'a Strided<'a, E>) -> Self {
-        ExactDotValue(ExactDot::new(x, y))
-    }
-}
-
-impl<O: Real, E: Input<O>> Kernel for ExactDotValue<'_, O, E> {
-    type Output = O;
-
-    #[inline(always)]
-    fn run<S: Simd>(self, s: S) -> O {
-        let (x, y) = (self.0).0.get();
-        // SAFETY: x.len() == y.len(), checked by `Operands::new`, the only constructor.
-        if let Some(v) = unsafe { short_dot::<O, E>(&x, &y) } {
-            return v;
-        }
-        // Made here, not by `ExactDot::run`: a state returned by value is copied out.
-        let mut state = ExactState::new();
-        // SAFETY: x.len() == y.len(), checked by `Operands::new`, the only constructor.
-        unsafe { accumulate(E::wide(s), x, y, &mut state) };
-        state.finish::<O>()
     }
 }
 

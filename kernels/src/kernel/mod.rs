@@ -9,6 +9,8 @@
 //! - [`exact`]: [`ExactDot`], every product added exactly to an exact state;
 //! - [`exact_short`]: the correctly rounded value of a short exact dot, without the
 //!   exact state;
+//! - [`exact_value`]: [`ExactDotValue`], the correctly rounded exact dot (short ones by
+//!   `exact_short`);
 //! - [`multi`]: [`FastMany`], [`CompensatedMany`], [`ExactMany`], `x · y_j` for several
 //!   `y_j` in one pass over `x`, each with the bits of the single dot;
 //! - [`sweep`] walks two logical vectors in the canonical order and hands register-wide
@@ -40,6 +42,7 @@ macro_rules! unrolled {
 
 pub(crate) mod exact;
 pub(crate) mod exact_short;
+pub(crate) mod exact_value;
 pub(crate) mod method;
 pub(crate) mod multi;
 pub(crate) mod operands;
@@ -47,6 +50,7 @@ pub(crate) mod ordered;
 pub(crate) mod source;
 pub(crate) mod sweep;
 
-pub(crate) use exact::{ExactDot, ExactDotValue};
+pub(crate) use exact::ExactDot;
+pub(crate) use exact_value::ExactDotValue;
 pub(crate) use multi::{CompensatedMany, ExactMany, FastMany, MAX_DOTS};
 pub(crate) use ordered::{CompensatedDot, FastDot};
