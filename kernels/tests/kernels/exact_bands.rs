@@ -181,7 +181,9 @@ fn short_cancelling(
     for j in 0..cancel.min(n / 2) {
         let (a, b) = (x[j], y[j]);
         let ulps = g.range(-3, 3) as i64;
-        let b2 = f64::from_bits((b.to_bits() as i64 + ulps) as u64);
+        // On the encoding (wrapping: -0.0 and its neighbours), a few units in the last
+        // place away; a NaN or infinity so made is not used.
+        let b2 = f64::from_bits(b.to_bits().wrapping_add_signed(ulps));
         x[n - 1 - j] = -a;
         y[n - 1 - j] = if b2.is_finite() { b2 } else { b };
     }
