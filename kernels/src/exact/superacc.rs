@@ -202,56 +202,6 @@ impl Superacc {
         out
     }
 
-    /// Writes the digits of [`Superacc::digits`] between the lowest nonzero one and the
-    /// highest that is not sign extension into `body`, 4 little-endian bytes each, and
-    /// returns `(start, count, negative)`: the index of the first digit written, how many,
-    /// and whether the digits above them are all ones. A zero value writes nothing and
-    /// returns `(0, 0, false)`; a negative value whose digits from the lowest nonzero one
-    /// up are all ones writes nothing and returns `(start, 0, true)`. The canonical digit
-    /// range of the exact wire form, from the used limbs alone: no array of all [`LIMBS`]
-    /// digits, no scans of its zeros.
-    ///
-    /// `body` has room for `4 * LIMBS` bytes.
-    pub(crate) fn write_canonical_digits(&self, body: &mut [u8]) -> (usize, usize, bool) {
-        let range = self.used();
-        // As in `digits`: the carries out of the used limbs shrink to -1 or 0 within two
-        // more limbs; above those every digit is the sign, and below `lo` every digit is 0.
-        let end = (range.end + 2).min(LIMBS);
-        let mut carry = 0i64;
-        let mut start = None;
-        // The index after the last digit written that is not 0, and after the last that
-        // is not all ones (relative to `start`).
-        let (mut after_nonzero, mut after_nonones) = (0, 0);
-        for i in range.start.min(end)..end {
-            let v = self.limbs[i].wrapping_add(carry);
-            carry = v >> 32;
-            let d = v as u32;
-            let first = match start {
-                Some(first) => first,
-                None if d == 0 => continue,
-                None => {
-                    start = Some(i);
-                    i
-                }
-            };
-            let at = 4 * (i - first);
-            body[at..at + 4].copy_from_slice(&d.to_le_bytes());
-            if d != 0 {
-                after_nonzero = i - first + 1;
-            }
-            if d != u32::MAX {
-                after_nonones = i - first + 1;
-            }
-        }
-        let negative = carry < 0;
-        match start {
-            // No nonzero digit: zero (a negative value has its top digits all ones).
-            None => (0, 0, false),
-            Some(first) if negative => (first, after_nonones, true),
-            Some(first) => (first, after_nonzero, false),
-        }
-    }
-
     /// The accumulator holding the two's-complement digits `digits`, in the short form:
     /// the digits up to the highest that is not sign extension, then `-1` for a negative
     /// value, so that the used range is only as long as the value.
@@ -466,71 +416,6 @@ mod tests {
         (any::<bool>(), 0u64..0x7FF, any::<u64>()).prop_map(|(neg, field, frac)| {
             f64::from_bits(u64::from(neg) << 63 | field << 52 | frac & ((1 << 52) - 1))
         })
-    }
-
-    /// The canonical range and digits of `digits`, computed plainly from the full array.
-    fn canonical_of(digits: &[u32; LIMBS]) -> (usize, Vec<u32>, bool) {
-        let negative = digits[LIMBS - 1] >> 31 != 0;
-        let fill = if negative { u32::MAX } else { 0 };
-        let Some(start) = digits.iter().position(|&d| d != 0) else {
-            return (0, vec![], false);
-        };
-        let end = digits
-            .iter()
-            .rposition(|&d| d != fill)
-            .map_or(start, |top| (top + 1).max(start));
-        (start, digits[start..end].to_vec(), negative)
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
-
-        /// The canonical digits written from the used limbs (carry-save limbs of any sign,
-        /// unnormalized) are those of the full digit array: same start, count, sign and
-        /// bytes.
-        #[test]
-        fn canonical_digits_match_the_full_array(
-            adds in prop::collection::vec((any::<i64>(), 0u32..(32 * LIMBS as u32 - 96), any::<bool>()), 0..12),
-            values in prop::collection::vec(any_finite(), 0..6),
-            negate in any::<bool>(),
-        ) {
-            let mut x = Superacc::new();
-            for &(mag, pos, neg) in &adds {
-                x.add_at(mag.unsigned_abs() >> (mag as u64 % 40), pos, neg);
-            }
-            for &v in &values {
-                x.add_f64(v);
-            }
-            if negate {
-                // Cancellation: the first half of the additions taken back (all of them,
-                // with no values: zero in unnormalized limbs).
-                for &(mag, pos, neg) in &adds[..adds.len().div_ceil(2)] {
-                    x.add_at(mag.unsigned_abs() >> (mag as u64 % 40), pos, !neg);
-                }
-            }
-            let full = x.digits();
-            let (start, want, negative) = canonical_of(&full);
-            let mut body = vec![0xAAu8; 4 * LIMBS];
-            let got = x.write_canonical_digits(&mut body);
-            prop_assert_eq!(got, (start, want.len(), negative));
-            let bytes: Vec<u8> = want.iter().flat_map(|d| d.to_le_bytes()).collect();
-            prop_assert_eq!(&body[..bytes.len()], &bytes[..]);
-        }
-    }
-
-    /// A negative power of 2^32: digits all ones from the lowest nonzero one up, none sent.
-    #[test]
-    fn canonical_digits_of_a_negative_power_of_two_to_the_32() {
-        for limb in [0u32, 1, 5, 70] {
-            let mut x = Superacc::new();
-            x.add_at(1, 32 * limb, true);
-            let mut body = vec![0u8; 4 * LIMBS];
-            assert_eq!(
-                x.write_canonical_digits(&mut body),
-                (limb as usize, 0, true)
-            );
-            assert_eq!(canonical_of(&x.digits()), (limb as usize, vec![], true));
-        }
     }
 
     proptest! {

@@ -3,7 +3,7 @@
 use core::marker::PhantomData;
 
 use super::exact_from_form::{add_form, superacc_of};
-use super::exact_wire::{HEAD, MAX_LEN, parse, write_digits_of};
+use super::exact_wire::{HEAD, MAX_LEN, parse, write_digits};
 use super::state::Partial;
 use super::wire::WireError;
 use super::wire::{check_out, read_header, write_header};
@@ -146,7 +146,7 @@ impl<O: Real> Partial for ExactPartial<O> {
     fn write_wire(&self, out: &mut [u8]) -> Result<usize, WireError> {
         check_out(out, Self::WIRE_MAX)?;
         write_header::<O>(out, Self::ACCURACY, self.state.flags);
-        Ok(write_digits_of(&self.state.acc, out))
+        Ok(write_digits(&self.state.acc.digits(), out))
     }
 
     #[inline]

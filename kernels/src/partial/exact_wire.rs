@@ -18,7 +18,7 @@
 //! (a negative power of 2^32) sends no digit (`count = 0`, `sign = 1`).
 
 use super::wire::{HEADER_LEN, WireError};
-use crate::exact::superacc::{LIMBS, Superacc};
+use crate::exact::superacc::LIMBS;
 
 /// Bytes before the digits.
 pub(crate) const HEAD: usize = HEADER_LEN + 4;
@@ -33,7 +33,6 @@ pub(crate) const MAX_DIGITS: usize = LIMBS - 2;
 /// they encode, so that writing never fails, and do not decode.
 pub(crate) const MAX_LEN: usize = HEAD + 4 * LIMBS;
 
-#[cfg(test)]
 /// The range of `digits` to send: `(start, count, negative)`.
 ///
 /// Scans whole chunks of [`CHUNK`] digits (one vector comparison each) for the first that
@@ -49,11 +48,9 @@ fn range(digits: &[u32; LIMBS]) -> (usize, usize, bool) {
     (start, end - start, negative)
 }
 
-#[cfg(test)]
 /// Digits per chunk of the scans of [`range`] (`LIMBS` is a multiple of it).
 const CHUNK: usize = 8;
 
-#[cfg(test)]
 /// The index of the first digit for which `is` holds.
 #[inline(always)]
 fn first_where(digits: &[u32; LIMBS], is: impl Fn(u32) -> bool + Copy) -> Option<usize> {
@@ -67,7 +64,6 @@ fn first_where(digits: &[u32; LIMBS], is: impl Fn(u32) -> bool + Copy) -> Option
         .map(|i| at + i)
 }
 
-#[cfg(test)]
 /// The index of the last digit for which `is` holds.
 #[inline(always)]
 fn last_where(digits: &[u32; LIMBS], is: impl Fn(u32) -> bool + Copy) -> Option<usize> {
@@ -81,23 +77,8 @@ fn last_where(digits: &[u32; LIMBS], is: impl Fn(u32) -> bool + Copy) -> Option<
         .map(|i| at + i)
 }
 
-/// Writes the payload of `acc` (after a header written by the caller) into `out`, which
-/// has at least [`MAX_LEN`] bytes; returns the length of the whole form. The same bytes as
-/// [`write_digits`] of `acc.digits()`, from the used limbs alone.
-pub(crate) fn write_digits_of(acc: &Superacc, out: &mut [u8]) -> usize {
-    let (start, count, negative) = acc.write_canonical_digits(&mut out[HEAD..MAX_LEN]);
-    // Both fit a byte: LIMBS < 256.
-    out[HEADER_LEN] = start as u8;
-    out[HEADER_LEN + 1] = count as u8;
-    out[HEADER_LEN + 2] = u8::from(negative);
-    out[HEADER_LEN + 3] = 0;
-    HEAD + 4 * count
-}
-
-#[cfg(test)]
 /// Writes the payload of `digits` (after a header written by the caller) into `out`, which
-/// has at least [`MAX_LEN`] bytes; returns the length of the whole form. The tests' plain
-/// reference for [`write_digits_of`], from the full digit array.
+/// has at least [`MAX_LEN`] bytes; returns the length of the whole form.
 pub(crate) fn write_digits(digits: &[u32; LIMBS], out: &mut [u8]) -> usize {
     let (start, count, negative) = range(digits);
     // Both fit a byte: LIMBS < 256.
@@ -259,11 +240,6 @@ mod tests {
         fn digits_round_trip(d in valid_digits()) {
             let mut out = [0xa5u8; MAX_LEN];
             let len = write_digits(&d, &mut out);
-            // The same bytes from the accumulator's used limbs.
-            let mut from_acc = [0x5au8; MAX_LEN];
-            let len_acc = write_digits_of(&Superacc::from_digits(&d), &mut from_acc);
-            prop_assert_eq!(len_acc, len);
-            prop_assert_eq!(&from_acc[HEADER_LEN..len], &out[HEADER_LEN..len]);
             let fill = if d[LIMBS - 1] >> 31 == 1 { u32::MAX } else { 0 };
             let low = d.iter().position(|&v| v != 0);
             let high = d.iter().rposition(|&v| v != fill);
