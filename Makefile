@@ -1,9 +1,8 @@
 # pdot: the two commands of the README, and a few more.
 #   make run        the main job: a distributed dot product, `mpiexec -n 2 pdot ...`, built with
 #                   plain `mpicc` and launched by plain `mpiexec` (MPICH on a fresh machine)
-#   make test       everything CI checks, in two chains of steps side by side (see `test:`):
-#                   format, lints, docs, tests, MPI tests, solver examples (Exact iteration
-#                   counts independent of P), the Python package
+#   make test       everything CI checks: format, lints, docs, tests, MPI tests, solver
+#                   examples (Exact iteration counts independent of P), the Python package
 #                   (scripts/python-tests.sh), the AVX-512 backend on an emulated CPU
 #                   compared bit for bit with native AVX2 and portable (make avx512-emu,
 #                   whatever the host has); the fuzz targets are linted, not run
@@ -45,18 +44,12 @@ lint: deps
 	python3 scripts/check-cycles.py distributed/examples/solver
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p pdot-mpi --test mpi -- -D warnings # test = false: not in --all-targets
 
 doc: deps
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
-# The unit and integration tests (`--tests`: the targets with `test = true`) and the doc tests,
-# in debug; not the examples, which plain `cargo test` also compiles (about 47 s of CPU, to
-# check that they build): `make lint` type-checks them (clippy --all-targets) and the MPI step
-# builds and runs solver, npy_files and capi_reference in `ci`.
 unit: deps
-	cargo test --workspace --tests
-	cargo test --workspace --doc
+	cargo test --workspace
 
 mpi: deps
 	bash scripts/mpi-tests.sh
@@ -90,26 +83,5 @@ python: deps
 avx512-emu: deps
 	bash scripts/avx512-emu.sh
 
-# `make test`: the steps above in two chains side by side (`make -j2`), since a CI machine has
-# two cores and many steps keep only one busy (the MPI suite's long rustc, the emulator, the
-# test runs under mpiexec):
-#   lint, fuzz-lint, doc, unit, avx512-emu    (target/debug, target/doc, target/avx512-emu)
-#   mpi, solvers, capi                        (the `ci` builds of both MPI libraries)
-# and python once both are done (it reuses the `ci` builds of mpi-sys and mpi). Each step's
-# output is printed whole when it ends (--output-sync); a failing step fails `make test` (no
-# further step starts; those running finish first). The steps share no files they write (cargo
-# locks each profile's build dir: a `ci` and a debug build run side by side).
-TEST_STEPS := lint fuzz-lint doc unit avx512-emu mpi solvers capi python
-test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=target PDOT_TEST_CHAINS=1 $(TEST_STEPS)
+test: lint fuzz-lint doc unit avx512-emu mpi solvers capi python
 	@echo "make test: all checks passed"
-
-ifdef PDOT_TEST_CHAINS
-fuzz-lint: | lint
-doc: | fuzz-lint
-unit: | doc
-avx512-emu: | unit
-solvers: | mpi
-capi: | solvers
-python: | avx512-emu capi
-endif

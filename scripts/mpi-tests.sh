@@ -11,7 +11,6 @@
 #   - Fast and Compensated digests are identical across two runs with the same P, and
 #     between MPICH and Open MPI for the same P (the reduction is pdot's, not the library's);
 #   - the suite at P = 3 once more with every message over TCP: the same bits again;
-#   - the suite without mpiexec (one rank, MPI singleton; plain mpicc's library): the bits of P = 1;
 #   - `pdot`: Exact result bits identical for every P and layout; bad input fails with the
 #     same message, exit status 1, and no hang; a launch by the other MPI's mpiexec is caught.
 set -euo pipefail
@@ -59,22 +58,6 @@ open(sys.argv[1], "w").write("".join(n + "\n" for n in rebuilt))' "$out/rebuilt-
     mpi_cargo "$lib" build --profile ci -q -p pdot-capi
 }
 
-# seed LIB: LIB's `ci` dir, when missing (a fresh clone), as a copy of plain mpicc's library's
-# once that has built `pdot` (and nothing builds there), less mpi-sys: its build script does not
-# notice another MPICC; removed, it runs again with LIB's wrapper, and mpi-sys, mpi, pdot-mpi and
-# what uses them are compiled against LIB. What does not depend on MPI (pdot-kernels, the
-# registry crates, bindgen for the build script) is then compiled once for both libraries, not
-# once per library: about 110 s of CPU.
-seed() {
-    local lib=$1 dir src
-    dir=$(mpi_out "$lib") src=$(mpi_out "$(mpi_plain)")
-    [[ -e $dir || ! -x $src/pdot ]] && return 0
-    mkdir -p "$(dirname "$dir")"
-    cp -a "$src" "$dir"
-    rm -rf "$dir"/build/mpi-sys-* "$dir"/.fingerprint/mpi-sys-*
-    echo "mpi-tests: $dir started from $src, less mpi-sys"
-}
-
 digests() { grep '^digest ' "$1" | sort; }
 
 # finalize_grace LIMIT LOG CMD...: runs CMD with its output in LOG, under `timeout LIMIT`, but
@@ -101,15 +84,6 @@ finalize_grace() {
 
 # The libraries' builds side by side (separate target dirs): each is mostly one long rustc
 # process (the suite), so together they keep both cores of a CI machine busy.
-# First plain mpicc's library's `pdot` (cargo builds its dependencies on both cores), which the
-# other library's target dir then starts from (seed).
-plain=$(mpi_plain)
-if [[ " ${libraries[*]} " == *" $plain "* && ${#libraries[@]} -gt 1 ]]; then
-    mpi_cargo "$plain" build --profile ci -q -p pdot-mpi --bin pdot
-    for lib in "${libraries[@]}"; do
-        [[ $lib == "$plain" ]] || seed "$lib"
-    done
-fi
 declare -A builder
 for lib in "${libraries[@]}"; do
     build "$lib" >"$out/build-$lib.txt" 2>&1 &
@@ -164,19 +138,6 @@ for lib in "${libraries[@]}"; do
     fi
     cmp -s <(digests "$log") <(digests "$out/suite-$lib-P$p.txt") ||
         failed "$lib P=$p: TCP gave other bits than shared memory"
-    # Without mpiexec, for plain mpicc's library: one rank as an MPI singleton (what `cargo
-    # test -p pdot-mpi --test mpi` runs; the workspace's debug test run no longer does).
-    if [[ $lib == "$(mpi_plain)" ]]; then
-        log=$out/suite-$lib-singleton.txt
-        if timeout 900 "$suite" >"$log" 2>&1; then
-            echo "mpi-tests: $lib without mpiexec: $(grep '^mpi suite' "$log")"
-        else
-            failed "$lib without mpiexec: the suite failed (exit $?); see $log"
-            grep -m 20 FAIL "$log" >&2 || tail -20 "$log" >&2
-        fi
-        cmp -s <(digests "$log") <(digests "$out/suite-$lib-P1.txt") ||
-            failed "$lib: one rank without mpiexec gave other bits than under mpiexec -n 1"
-    fi
     # A second run with the same P gives the same bits at every level.
     for p in 2 4; do
         log=$out/suite-$lib-P$p-again.txt

@@ -1,6 +1,5 @@
 //! The MPI test suite: run under `mpiexec -n P` (scripts/mpi-tests.sh runs P = 1, 2, 3, 4,
-//! 7, 8, with MPICH and with Open MPI, and once without mpiexec); `cargo test -p pdot-mpi
-//! --test mpi` runs it as one rank (`cargo test --workspace` skips it: `test = false`).
+//! 7, 8, with MPICH and with Open MPI); `cargo test` runs it as one rank.
 //!
 //! Usage: `mpi [--ranks P]`. Asserts the world has P ranks (default 1: the launcher trap
 //! would otherwise pass silently), then checks on every rank:
