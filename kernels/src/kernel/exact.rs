@@ -825,10 +825,19 @@ where
     (accs[D], grids[D]) = (a, ks - window - 52);
     (accs[2 * D + 1], grids[2 * D + 1]) = (b, ks - window - 105);
 
+    // Each accumulator's lanes on its grid, `(v - offset) / 2^g`, in vector operations
+    // (the same exact operations `on_grid` does on scalars): integers below 2^53 in
+    // magnitude, or NaN and infinities where the accumulator was not finite (scalings by
+    // powers of two and the subtraction keep a finite value finite and a non-finite one
+    // non-finite).
     let mut l = [[[0.0f64; 16]; U]; 2 * (DEEP + 1)];
-    for (acc, l) in accs.iter().zip(l.iter_mut()).take(count) {
+    for c_ in 0..count {
+        let (g, offset) = (grids[c_], s.splat(offsets[c_]));
+        let half = -g / 2;
+        let (down1, down2) = (s.splat(pow2(half)), s.splat(pow2(-g - half)));
         for u in 0..groups::<S, E>() {
-            l[u] = lanes(s, acc[u]);
+            let v = s.sub(accs[c_][u], offset);
+            l[c_][u] = lanes(s, s.mul(s.mul(v, down1), down2));
         }
     }
     // Plain loops, no closures (see `fold_max`).
@@ -846,11 +855,11 @@ where
     // Each accumulator is an exact multiple of its grid 2^g, and below 2^(g + 51) in
     // magnitude: the lanes add up exactly as integers.
     for c_ in 0..count {
-        let (g, offset) = (grids[c_], offsets[c_]);
+        let g = grids[c_];
         let mut sum = 0i64;
         for lane in &l[c_][..groups::<S, E>()] {
             for &v in &lane[..w] {
-                sum += on_grid(v - offset, g);
+                sum += v as i64;
             }
         }
         // g - c + BIAS >= -1062 - 129 - 105 + 2176 > 0 (`scale_any`: k >= -1074 + 12), and
