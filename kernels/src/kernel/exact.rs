@@ -826,15 +826,15 @@ where
     (accs[2 * D + 1], grids[2 * D + 1]) = (b, ks - window - 105);
 
     // Each accumulator's lanes on its grid, `(v - offset) / 2^g`, in vector operations
-    // (the same exact operations `on_grid` does on scalars): integers below 2^53 in
+    // (the exact operations of `on_grid`, on vectors): integers below 2^53 in
     // magnitude, or NaN and infinities where the accumulator was not finite (scalings by
     // powers of two and the subtraction keep a finite value finite and a non-finite one
     // non-finite).
     let mut l = [[[0.0f64; 16]; U]; 2 * (DEEP + 1)];
     for c_ in 0..count {
         let (g, offset) = (grids[c_], s.splat(offsets[c_]));
-        let half = -g / 2;
-        let (down1, down2) = (s.splat(pow2(half)), s.splat(pow2(-g - half)));
+        let [first, second] = grid_scales(g);
+        let (down1, down2) = (s.splat(first), s.splat(second));
         for u in 0..groups::<S, E>() {
             let v = s.sub(accs[c_][u], offset);
             l[c_][u] = lanes(s, s.mul(s.mul(v, down1), down2));
@@ -923,12 +923,21 @@ where
 }
 
 /// `v / 2^g` for a `v` that is an integer multiple of `2^g` below `2^(g + 53)` in
-/// magnitude, `-1100 < g < 1000`: two exact scalings by powers of two (each within range,
-/// as `2^g <= |v|` or `v = 0`), then an exact conversion.
+/// magnitude, `-1100 < g < 1000`: two exact scalings by powers of two ([`grid_scales`]),
+/// then an exact conversion.
 #[inline(always)]
 fn on_grid(v: f64, g: i32) -> i64 {
+    let [first, second] = grid_scales(g);
+    (v * first * second) as i64
+}
+
+/// The two powers of two whose product is `2^-g`, `-1100 < g < 1000`, each within the
+/// normal range: multiplying by one, then the other, takes a multiple `v` of `2^g` (with
+/// `2^g <= |v|` or `v = 0`) to `v / 2^g` exactly, with no intermediate result out of range.
+#[inline(always)]
+fn grid_scales(g: i32) -> [f64; 2] {
     let half = -g / 2;
-    (v * pow2(half) * pow2(-g - half)) as i64
+    [pow2(half), pow2(-g - half)]
 }
 
 /// The largest lane of `U` vectors of non-negative numbers or zeros (not NaN).
