@@ -58,6 +58,22 @@ open(sys.argv[1], "w").write("".join(n + "\n" for n in rebuilt))' "$out/rebuilt-
     mpi_cargo "$lib" build --profile ci -q -p pdot-capi
 }
 
+# seed LIB: LIB's `ci` dir, when missing (a fresh clone), as a copy of plain mpicc's library's
+# once that has built `pdot` (and nothing builds there), less mpi-sys: its build script does not
+# notice another MPICC; removed, it runs again with LIB's wrapper, and mpi-sys, mpi, pdot-mpi and
+# what uses them are compiled against LIB. What does not depend on MPI (pdot-kernels, whose
+# kernels take most of the build's CPU time, the registry crates, bindgen for the build script)
+# is then compiled once for both libraries, not once per library.
+seed() {
+    local lib=$1 dir src
+    dir=$(mpi_out "$lib") src=$(mpi_out "$(mpi_plain)")
+    [[ -e $dir || ! -x $src/pdot ]] && return 0
+    mkdir -p "$(dirname "$dir")"
+    cp -a "$src" "$dir"
+    rm -rf "$dir"/build/mpi-sys-* "$dir"/.fingerprint/mpi-sys-*
+    echo "mpi-tests: $dir started from $src, less mpi-sys"
+}
+
 digests() { grep '^digest ' "$1" | sort; }
 
 # finalize_grace LIMIT LOG CMD...: runs CMD with its output in LOG, under `timeout LIMIT`, but
@@ -84,6 +100,15 @@ finalize_grace() {
 
 # The libraries' builds side by side (separate target dirs): each is mostly one long rustc
 # process (the suite), so together they keep both cores of a CI machine busy.
+# First plain mpicc's library's `pdot` (cargo builds its dependencies on both cores), which the
+# other library's target dir then starts from (seed).
+plain=$(mpi_plain)
+if [[ " ${libraries[*]} " == *" $plain "* && ${#libraries[@]} -gt 1 ]]; then
+    mpi_cargo "$plain" build --profile ci -q -p pdot-mpi --bin pdot
+    for lib in "${libraries[@]}"; do
+        [[ $lib == "$plain" ]] || seed "$lib"
+    done
+fi
 declare -A builder
 for lib in "${libraries[@]}"; do
     build "$lib" >"$out/build-$lib.txt" 2>&1 &

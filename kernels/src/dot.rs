@@ -5,7 +5,6 @@
 use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
-use crate::kernel::{CompensatedDot, ExactDotValue, FastDot};
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
@@ -87,20 +86,12 @@ impl Backend {
         y: Strided<'_, E>,
     ) -> O {
         match accuracy {
-            Accuracy::Fast => self.vectorize(FastDot::<O, E>::new(&x, &y)),
+            Accuracy::Fast => E::fast_dot(self, &x, &y),
             Accuracy::Compensated => {
-                let (hi, _) = self.vectorize(CompensatedDot::<O, E>::new(&x, &y));
+                let (hi, _) = E::compensated_dot(self, &x, &y);
                 canonical_nan(O::from_f64_rounded(hi))
             }
-            Accuracy::Exact => self.exact(x, y),
+            Accuracy::Exact => E::exact_dot(self, &x, &y),
         }
-    }
-
-    /// The Exact level, out of line: its state (the superaccumulator, about 1 KiB) would
-    /// otherwise enlarge the stack frame of every call, Fast ones included (measured: about
-    /// 20 ns per call at n = 1e3).
-    #[inline(never)]
-    fn exact<O: Real, E: Input<O>>(self, x: Strided<'_, E>, y: Strided<'_, E>) -> O {
-        self.vectorize(ExactDotValue::<O, E>::new(&x, &y))
     }
 }

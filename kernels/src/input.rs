@@ -10,8 +10,9 @@
 use core::fmt;
 use core::str::FromStr;
 
+use crate::compiled::{Compiled, compiled};
+use crate::element::{Element, element};
 use crate::real::Real;
-use crate::simd::{Flags, Load, Simd};
 
 /// An input element type for dot products with result type `O`: `f64` and `f32` for
 /// themselves, and `f32` for `f64` (accumulated in `f64`, like BLAS `dsdot`). Sealed: these
@@ -31,45 +32,20 @@ use crate::simd::{Flags, Load, Simd};
 /// assert_eq!(FastPartial::<f64>::of(&x, &x).finish(), 16777216.0f64 * 16777216.0 + 1.0);
 /// assert_eq!(<f32 as Input<f64>>::PRECISION, Precision::F32F64);
 /// ```
-pub trait Input<O: Real>: Real {
+pub trait Input<O: Real>: Element<O> + Compiled<O> {
     /// The run-time name of this pair.
     const PRECISION: Precision;
-
-    /// Backend `S` as loads of `Self` into vectors of `O`: what the Fast kernel reads
-    /// (every backend implements every pair; this names the one of the pair).
-    #[doc(hidden)]
-    type Lanes<S: Simd>: Load<Self, O>;
-
-    /// `s` as `Lanes`.
-    #[doc(hidden)]
-    fn lanes<S: Simd>(s: S) -> Self::Lanes<S>;
-
-    /// Backend `S` as loads of `Self` into vectors of `f64`: what the Compensated and Exact
-    /// kernels read.
-    #[doc(hidden)]
-    type Wide<S: Simd>: Load<Self, f64> + Flags;
-
-    /// `s` as `Wide`.
-    #[doc(hidden)]
-    fn wide<S: Simd>(s: S) -> Self::Wide<S>;
 }
 
-/// `Input<$o> for $e`: the backend token itself is the loads of every pair.
+/// `Input<$o> for $e`, with its supertraits: how the kernels read the pair
+/// ([`crate::element`]) and the kernels compiled for it in this crate ([`crate::compiled`]).
 macro_rules! input {
     ($e:ty => $o:ty, $precision:expr) => {
         impl Input<$o> for $e {
             const PRECISION: Precision = $precision;
-            type Lanes<S: Simd> = S;
-            #[inline(always)]
-            fn lanes<S: Simd>(s: S) -> S {
-                s
-            }
-            type Wide<S: Simd> = S;
-            #[inline(always)]
-            fn wide<S: Simd>(s: S) -> S {
-                s
-            }
         }
+        element!($e => $o);
+        compiled!($e => $o);
     };
 }
 

@@ -59,7 +59,9 @@
 
 mod accuracy;
 mod backend;
+mod compiled;
 mod dot;
+mod element;
 mod exact;
 mod input;
 mod kernel;

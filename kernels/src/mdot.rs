@@ -6,7 +6,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::exact::ExactState;
 use crate::input::Input;
-use crate::kernel::{CompensatedMany, ExactMany, FastMany, MAX_DOTS};
+use crate::kernel::MAX_DOTS;
 use crate::real::{Real, canonical_nan};
 use crate::strided::Strided;
 
@@ -115,11 +115,11 @@ impl Backend {
         check_many(x.len(), ys.iter().map(|y| y.len()), out.len());
         for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
             match accuracy {
-                Accuracy::Fast => self.vectorize(FastMany::<O, E>::new(&x, ys, out)),
+                Accuracy::Fast => E::fast_many(self, &x, ys, out),
                 Accuracy::Compensated => {
                     let mut sums = [(0.0, 0.0); MAX_DOTS];
                     let sums = &mut sums[..ys.len()];
-                    self.vectorize(CompensatedMany::<O, E>::new(&x, ys, sums));
+                    E::compensated_many(self, &x, ys, sums);
                     for (o, &(hi, _)) in out.iter_mut().zip(sums.iter()) {
                         *o = canonical_nan(O::from_f64_rounded(hi));
                     }
@@ -141,7 +141,7 @@ impl Backend {
     ) {
         let mut states: [ExactState; MAX_DOTS] = core::array::from_fn(|_| ExactState::new());
         let states = &mut states[..ys.len()];
-        self.vectorize(ExactMany::<O, E>::new(&x, ys, states));
+        E::exact_many(self, &x, ys, states);
         for (o, state) in out.iter_mut().zip(states.iter()) {
             *o = state.finish::<O>();
         }

@@ -35,9 +35,10 @@ const BINNED_FROM: usize = 512;
 /// Every flag.
 pub(crate) const ALL_FLAGS: u8 = 31;
 
-/// The exact sum of products, and flags for the special ones.
+/// The exact sum of products, and flags for the special ones. `pub` only because
+/// [`crate::compiled::Compiled`] names it; unreachable outside the crate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ExactState {
+pub struct ExactState {
     /// The exact sum of the finite nonzero products.
     pub(crate) acc: Superacc,
     /// Which special products were seen ([`NAN`], ...).

@@ -75,10 +75,10 @@
 
 use core::marker::PhantomData;
 
+use crate::element::Element;
 use crate::exact::ExactState;
 use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
 use crate::exact::superacc::BIAS;
-use crate::input::Input;
 use crate::real::Real;
 use crate::simd::{Flags, Kernel, Load, Simd};
 use crate::strided::{Layout, Strided};
@@ -89,7 +89,7 @@ use super::source::{Contiguous, Every, Gathered, Runs, Source};
 /// The exact state of `x · y`: every product added exactly (a [`Kernel`]).
 pub(crate) struct ExactDot<'a, O, E>(Operands<'a, E>, PhantomData<O>);
 
-impl<'a, O: Real, E: Input<O>> ExactDot<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> ExactDot<'a, O, E> {
     /// The kernel for `x · y`.
     ///
     /// # Panics
@@ -101,7 +101,7 @@ impl<'a, O: Real, E: Input<O>> ExactDot<'a, O, E> {
     }
 }
 
-impl<O: Real, E: Input<O>> Kernel for ExactDot<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for ExactDot<'_, O, E> {
     type Output = ExactState;
 
     #[inline(always)]

@@ -3,8 +3,8 @@
 
 use core::marker::PhantomData;
 
+use crate::element::Element;
 use crate::exact::ExactState;
-use crate::input::Input;
 use crate::real::Real;
 use crate::simd::{Kernel, Simd};
 use crate::strided::Strided;
@@ -18,7 +18,7 @@ use super::operands::Operands;
 /// short dot without it.
 pub(crate) struct ExactDotValue<'a, O, E>(Operands<'a, E>, PhantomData<O>);
 
-impl<'a, O: Real, E: Input<O>> ExactDotValue<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> ExactDotValue<'a, O, E> {
     /// The kernel for `x · y`.
     ///
     /// # Panics
@@ -30,7 +30,7 @@ impl<'a, O: Real, E: Input<O>> ExactDotValue<'a, O, E> {
     }
 }
 
-impl<O: Real, E: Input<O>> Kernel for ExactDotValue<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for ExactDotValue<'_, O, E> {
     type Output = O;
 
     #[inline(always)]

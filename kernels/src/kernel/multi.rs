@@ -19,8 +19,8 @@
 
 use core::marker::PhantomData;
 
+use crate::element::Element;
 use crate::exact::ExactState;
-use crate::input::Input;
 use crate::real::Real;
 use crate::simd::{Flags, Kernel, Load, Simd};
 use crate::strided::{Layout, Strided, check_lengths};
@@ -443,7 +443,7 @@ pub(crate) struct FastMany<'a, O, E> {
     out: &'a mut [O],
 }
 
-impl<'a, O: Real, E: Input<O>> FastMany<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> FastMany<'a, O, E> {
     /// The kernel for `out[j] = x · ys[j]`.
     ///
     /// # Panics
@@ -460,7 +460,7 @@ impl<'a, O: Real, E: Input<O>> FastMany<'a, O, E> {
     }
 }
 
-impl<O: Real, E: Input<O>> Kernel for FastMany<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for FastMany<'_, O, E> {
     type Output = ();
 
     #[inline(always)]
@@ -482,7 +482,7 @@ pub(crate) struct CompensatedMany<'a, O, E> {
     output: PhantomData<O>,
 }
 
-impl<'a, O: Real, E: Input<O>> CompensatedMany<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> CompensatedMany<'a, O, E> {
     /// The kernel for `out[j] = x · ys[j]`.
     ///
     /// # Panics
@@ -504,7 +504,7 @@ impl<'a, O: Real, E: Input<O>> CompensatedMany<'a, O, E> {
     }
 }
 
-impl<O: Real, E: Input<O>> Kernel for CompensatedMany<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for CompensatedMany<'_, O, E> {
     type Output = ();
 
     #[inline(always)]
@@ -579,7 +579,7 @@ pub(crate) struct ExactMany<'a, O, E> {
     output: PhantomData<O>,
 }
 
-impl<'a, O: Real, E: Input<O>> ExactMany<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> ExactMany<'a, O, E> {
     /// The kernel for `out[j] += x · ys[j]`.
     ///
     /// # Panics
@@ -601,7 +601,7 @@ impl<'a, O: Real, E: Input<O>> ExactMany<'a, O, E> {
     }
 }
 
-impl<O: Real, E: Input<O>> Kernel for ExactMany<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for ExactMany<'_, O, E> {
     type Output = ();
 
     #[inline(always)]

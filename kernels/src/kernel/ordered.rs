@@ -4,7 +4,7 @@
 
 use core::marker::PhantomData;
 
-use crate::input::Input;
+use crate::element::Element;
 use crate::real::{Real, canonical_nan};
 use crate::simd::{Kernel, Load, Simd};
 use crate::strided::Strided;
@@ -16,7 +16,7 @@ use super::sweep::sweep;
 /// `x · y` at `Accuracy::Fast`, in the result type `O` (NaN canonical).
 pub(crate) struct FastDot<'a, O, E>(Operands<'a, E>, PhantomData<O>);
 
-impl<'a, O: Real, E: Input<O>> FastDot<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> FastDot<'a, O, E> {
     /// The kernel for `x · y`.
     ///
     /// # Panics
@@ -28,7 +28,7 @@ impl<'a, O: Real, E: Input<O>> FastDot<'a, O, E> {
     }
 }
 
-impl<O: Real, E: Input<O>> Kernel for FastDot<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for FastDot<'_, O, E> {
     type Output = O;
 
     #[inline(always)]
@@ -42,7 +42,7 @@ impl<O: Real, E: Input<O>> Kernel for FastDot<'_, O, E> {
 /// (`|lo| <= ulp(hi) / 2`; 0 when it knows nothing more, and for non-finite results).
 pub(crate) struct CompensatedDot<'a, O, E>(Operands<'a, E>, PhantomData<O>);
 
-impl<'a, O: Real, E: Input<O>> CompensatedDot<'a, O, E> {
+impl<'a, O: Real, E: Element<O>> CompensatedDot<'a, O, E> {
     /// The kernel for `x · y`.
     ///
     /// # Panics
@@ -63,7 +63,7 @@ impl<'a, O: Real, E: Input<O>> CompensatedDot<'a, O, E> {
     pub(crate) const WIDE_FAST: bool = 2 * O::PRECISION <= <f64 as Real>::PRECISION;
 }
 
-impl<O: Real, E: Input<O>> Kernel for CompensatedDot<'_, O, E> {
+impl<O: Real, E: Element<O>> Kernel for CompensatedDot<'_, O, E> {
     type Output = (f64, f64);
 
     #[inline(always)]

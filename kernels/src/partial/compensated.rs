@@ -9,7 +9,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
 
-use crate::kernel::{CompensatedDot, CompensatedMany, MAX_DOTS};
+use crate::kernel::MAX_DOTS;
 use crate::mdot::check_many;
 use crate::pow2::ldexp;
 use crate::real::{Real, canonical_nan};
@@ -69,7 +69,7 @@ impl<O: Real> Partial for CompensatedPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        let (hi, lo) = backend.vectorize(CompensatedDot::<O, I>::new(&x, &y));
+        let (hi, lo) = I::compensated_dot(backend, &x, &y);
         Self::from_parts(hi, lo)
     }
 
@@ -84,7 +84,7 @@ impl<O: Real> Partial for CompensatedPartial<O> {
         for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
             let mut sums = [(0.0, 0.0); MAX_DOTS];
             let sums = &mut sums[..ys.len()];
-            backend.vectorize(CompensatedMany::<O, I>::new(&x, ys, sums));
+            I::compensated_many(backend, &x, ys, sums);
             for (o, &(hi, lo)) in out.iter_mut().zip(sums.iter()) {
                 *o = Self::from_parts(hi, lo);
             }

@@ -13,7 +13,7 @@ use crate::exact::ExactState;
 use crate::exact::state::{ALL_FLAGS, NAN, NEG_INF, NONEMPTY, NOT_NEG_ZERO, POS_INF};
 use crate::exact::superacc::BIAS;
 use crate::input::Input;
-use crate::kernel::{ExactDot, ExactMany, MAX_DOTS};
+use crate::kernel::MAX_DOTS;
 use crate::mdot::check_many;
 use crate::real::Real;
 use crate::strided::Strided;
@@ -105,7 +105,7 @@ impl<O: Real> Partial for ExactPartial<O> {
 
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
-        Self::from_state(backend.vectorize(ExactDot::<O, I>::new(&x, &y)))
+        Self::from_state(I::exact_state(backend, &x, &y))
     }
 
     #[track_caller]
@@ -119,7 +119,7 @@ impl<O: Real> Partial for ExactPartial<O> {
         for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
             let mut states: [ExactState; MAX_DOTS] = core::array::from_fn(|_| ExactState::new());
             let states = &mut states[..ys.len()];
-            backend.vectorize(ExactMany::<O, I>::new(&x, ys, states));
+            I::exact_many(backend, &x, ys, states);
             for (o, state) in out.iter_mut().zip(states.iter_mut()) {
                 *o = Self::from_state(core::mem::take(state));
             }

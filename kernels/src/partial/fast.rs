@@ -7,7 +7,7 @@ use crate::accuracy::Accuracy;
 use crate::backend::Backend;
 use crate::input::Input;
 
-use crate::kernel::{FastDot, FastMany, MAX_DOTS};
+use crate::kernel::MAX_DOTS;
 use crate::mdot::check_many;
 use crate::pow2::ldexp;
 use crate::real::{Real, canonical_nan};
@@ -53,7 +53,7 @@ impl<O: Real> Partial for FastPartial<O> {
     #[track_caller]
     fn of_strided_on<I: Input<O>>(backend: Backend, x: Strided<'_, I>, y: Strided<'_, I>) -> Self {
         FastPartial {
-            sum: backend.vectorize(FastDot::<O, I>::new(&x, &y)),
+            sum: I::fast_dot(backend, &x, &y),
         }
     }
 
@@ -68,7 +68,7 @@ impl<O: Real> Partial for FastPartial<O> {
         for (ys, out) in ys.chunks(MAX_DOTS).zip(out.chunks_mut(MAX_DOTS)) {
             let mut sums = [O::zero(); MAX_DOTS];
             let sums = &mut sums[..ys.len()];
-            backend.vectorize(FastMany::<O, I>::new(&x, ys, sums));
+            I::fast_many(backend, &x, ys, sums);
             for (o, &sum) in out.iter_mut().zip(sums.iter()) {
                 *o = FastPartial { sum };
             }
