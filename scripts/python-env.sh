@@ -2,7 +2,8 @@
 # Sourced by scripts/python-tests.sh and scripts/python-lesson.sh, from the repository root:
 # creates or updates the virtual environment of pdot's Python package ($venv, default
 # target/python-venv; PDOT_PY_VENV overrides), builds the package and installs it there.
-# With PDOT_PY_LINT=1, also checks the extension crate's format and clippy lints.
+# The extension crate is a member of the root workspace: `make lint` checks its format and
+# clippy lints with the others.
 #
 # The venv gets maturin, numpy, pytest, hypothesis and mpi4py from PyPI. mpi4py's binary wheel
 # picks its libmpi when mpi4py.MPI is imported (MPI4PY_LIBMPI, else libmpi.so: Open MPI's on
@@ -40,7 +41,7 @@ if ! "$py" -c "import mpi4py, sys; sys.exit(0 if mpi4py.get_config().get('mpicc'
     export MPI4PY_LIBMPI=$libmpi
 fi
 
-# 2. Build with mpi4py's MPI, lint, install.
+# 2. Build with mpi4py's MPI, install.
 mpicc=$("$py" python/mpicc.py)
 echo "python-env: mpi4py uses $("$py" -c 'import mpi4py; print(mpi4py.get_config().get("mpicc", "a binary wheel"))'); building pdot with MPICC=$mpicc"
 # Plain mpicc's library: leave MPICC unset, as the workspace's builds do (setting it would make
@@ -49,10 +50,6 @@ if [[ $(readlink -f "$(command -v "$mpicc")") == $(readlink -f "$(command -v mpi
     unset MPICC
 else
     export MPICC=$mpicc
-fi
-if [[ ${PDOT_PY_LINT:-0} == 1 ]]; then
-    cargo fmt --manifest-path python/Cargo.toml -- --check
-    cargo clippy --manifest-path python/Cargo.toml --all-targets -q -- -D warnings
 fi
 # The tests' build: the quick `ci` profile (PDOT_PY_PROFILE=release for figures).
 rm -rf target/python-wheels

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pdot for Python (python/): creates or updates a virtual environment, builds and installs
-# the package, lints its Rust crate, runs the single-core tests (pytest + hypothesis), then
+# the package, runs the single-core tests (pytest + hypothesis), then
 # the MPI driver under plain `mpiexec -n P` for P = 1..4 (under `timeout`), checking that
 # the Exact digests are the same for every P.
 #
@@ -9,7 +9,7 @@
 # The venv and the build: scripts/python-env.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PDOT_PY_LINT=1 source scripts/python-env.sh
+source scripts/python-env.sh
 
 # 3. Single core (from target/, so that `import pdot` is the installed package).
 (cd target && "$root/$py" -m pytest -q -p no:cacheprovider "$root/python/tests/test_single.py")
