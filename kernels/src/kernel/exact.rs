@@ -31,7 +31,9 @@
 //! `e` goes through its own levels, `2^-53` lower (`|e| <= ulp(p) / 2`, and `e` is a multiple
 //! of `2^(E(p) - 105)`: the same argument, 53 binades down).
 //!
-//! Per value and level: one addition and two subtractions, and one addition at the end;
+//! Per value and level: one addition and two subtractions, and one addition at the end
+//! (issued as `fma(v, 1, a)`, bit for bit the addition, on the multiply-add pipes: on AMD's
+//! Zen cores the adder pipes are separate and were the loop's bottleneck, [`Flags::add_on_fma`]);
 //! short dependency chains, no test of the results: what must be checked is checked on `p`
 //! — a product below the window (a tiny product whose TwoProduct error may be rounded, one
 //! much smaller than the block's largest, a zero by underflow) is taken out of the vector
@@ -743,6 +745,9 @@ where
     // The elements PREFETCH_BYTES ahead are asked for while these are computed: one line
     // of each operand per step.
     let ahead = PREFETCH_BYTES / core::mem::size_of::<E>();
+    // For additions issued on the multiply-add pipes (`Flags::add_on_fma`): the loop's
+    // additions and subtractions would otherwise all queue on the adder pipes.
+    let one = s.splat(core::hint::black_box(1.0));
     let mut i = start;
     while i < end {
         x.prefetch(i + ahead);
@@ -790,14 +795,14 @@ where
                 p = s.sub(p, s.sub(t, level[u]));
                 level[u] = t;
             }
-            a[u] = s.add(a[u], p);
+            a[u] = s.add_on_fma(p, one, a[u]);
             if two_product {
                 for level in sb.iter_mut() {
                     let t = s.add(level[u], e);
                     e = s.sub(e, s.sub(t, level[u]));
                     level[u] = t;
                 }
-                b[u] = s.add(b[u], e);
+                b[u] = s.add_on_fma(e, one, b[u]);
             }
         }
         i += groups::<S, E>() * w;

@@ -353,6 +353,10 @@ impl Load<f32, f64> for Avx2 {
 
 impl Flags for Avx2 {
     #[inline(always)]
+    fn add_on_fma(self, a: __m256d, one: __m256d, b: __m256d) -> __m256d {
+        Arith::<f64>::fma(self, a, one, b)
+    }
+    #[inline(always)]
     fn abs(self, a: __m256d) -> __m256d {
         values!(_mm256_andnot_pd(_mm256_set1_pd(-0.0), a))
     }

@@ -210,6 +210,10 @@ impl Load<f32, f64> for Avx512 {
 
 impl Flags for Avx512 {
     #[inline(always)]
+    fn add_on_fma(self, a: __m512d, one: __m512d, b: __m512d) -> __m512d {
+        Arith::<f64>::fma(self, a, one, b)
+    }
+    #[inline(always)]
     fn abs(self, a: __m512d) -> __m512d {
         values!(_mm512_abs_pd(a))
     }

@@ -141,4 +141,110 @@ pub trait Flags: Arith<f64> {
     fn and_not(self, mask: Self::V, v: Self::V) -> Self::V;
     /// Whether some lane of `mask` is set.
     fn any(self, mask: Self::V) -> bool;
+    /// `a + b`, lane-wise; where this backend's fused multiply-add is one instruction,
+    /// computed as `fma(a, one, b)` (`one`: every lane 1.0, made opaque to the optimiser with
+    /// `core::hint::black_box`, which would otherwise fold it back into an addition). That
+    /// rounds `a * 1 + b = a + b` exactly once: the same bits as the addition for every
+    /// input, signed zeros and infinities included (a NaN stays a NaN; its payload may
+    /// differ), issued on the multiply-add pipes instead of the adder pipes, which are
+    /// separate on AMD's Zen cores.
+    fn add_on_fma(self, a: Self::V, one: Self::V, b: Self::V) -> Self::V;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::{Backend, Isa};
+
+    /// `add_on_fma(a, 1, b)` and `add(a, b)` on one backend, lane by lane, for `a`, `b`
+    /// taken from the same positions of two slices of 16.
+    struct BothSums<'a> {
+        a: &'a [f64; 16],
+        b: &'a [f64; 16],
+    }
+
+    impl Kernel for BothSums<'_> {
+        type Output = ([f64; 16], [f64; 16]);
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) -> Self::Output {
+            let w = <S as Arith<f64>>::W;
+            let one = Arith::<f64>::splat(s, core::hint::black_box(1.0));
+            let (mut fused, mut plain) = ([0.0; 16], [0.0; 16]);
+            for at in (0..16).step_by(w) {
+                let a = Arith::<f64>::load_lanes(s, &self.a[at..]);
+                let b = Arith::<f64>::load_lanes(s, &self.b[at..]);
+                s.store(s.add_on_fma(a, one, b), &mut fused[at..]);
+                s.store(Arith::<f64>::add(s, a, b), &mut plain[at..]);
+            }
+            (fused, plain)
+        }
+    }
+
+    /// Signed zeros, subnormals, the extremes, infinities, values whose sum rounds (ties
+    /// included) or overflows, and arbitrary bit patterns: the same bits from both, on
+    /// every backend this CPU runs; a NaN from one is a NaN from the other.
+    #[test]
+    fn add_on_fma_is_bit_identical_to_add() {
+        let specials = [
+            0.0,
+            -0.0,
+            f64::from_bits(1),
+            -f64::from_bits(1),
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            -f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1.0,
+            -1.0,
+            1.0 + f64::EPSILON,
+            2f64.powi(53),
+            0.5,
+            3.0 * 2f64.powi(-54),
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut checked = 0;
+        for isa in Isa::available() {
+            let backend = Backend::new(isa).unwrap();
+            for round in 0..2000 {
+                let mut a = [0.0; 16];
+                let mut b = [0.0; 16];
+                for j in 0..16 {
+                    (a[j], b[j]) = if round < 16 {
+                        (specials[(round + j) % 16], specials[j])
+                    } else if round % 2 == 0 {
+                        // Near each other in magnitude: sums that round, ties among them.
+                        let v = f64::from_bits(next() >> 2);
+                        (v, -v * (1.0 + (next() % 8) as f64 * f64::EPSILON / 2.0))
+                    } else {
+                        (f64::from_bits(next()), f64::from_bits(next()))
+                    };
+                }
+                let (fused, plain) = backend.vectorize(BothSums { a: &a, b: &b });
+                for j in 0..16 {
+                    if plain[j].is_nan() {
+                        assert!(fused[j].is_nan(), "{isa:?}: {} + {}", a[j], b[j]);
+                    } else {
+                        assert_eq!(
+                            fused[j].to_bits(),
+                            plain[j].to_bits(),
+                            "{isa:?}: {:e} + {:e}",
+                            a[j],
+                            b[j]
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, Isa::available().len() * 2000 * 16);
+    }
 }

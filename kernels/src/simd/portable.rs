@@ -137,6 +137,15 @@ impl Load<f32, f64> for Portable {
 
 impl Flags for Portable {
     #[inline(always)]
+    fn add_on_fma(self, a: f64x4, one: f64x4, b: f64x4) -> f64x4 {
+        // Without a fused instruction, `fma` is a call per lane: plain addition.
+        if FUSED {
+            Arith::<f64>::fma(self, a, one, b)
+        } else {
+            a + b
+        }
+    }
+    #[inline(always)]
     fn abs(self, a: f64x4) -> f64x4 {
         a.abs()
     }
