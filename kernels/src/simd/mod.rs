@@ -141,13 +141,13 @@ pub trait Flags: Arith<f64> {
     fn and_not(self, mask: Self::V, v: Self::V) -> Self::V;
     /// Whether some lane of `mask` is set.
     fn any(self, mask: Self::V) -> bool;
-    /// `a + b`, lane-wise; where this backend's fused multiply-add is one instruction,
-    /// computed as `fma(a, one, b)` (`one`: every lane 1.0, made opaque to the optimiser with
-    /// `core::hint::black_box`, which would otherwise fold it back into an addition). That
+    /// `a + b`, lane-wise; on AVX-512 computed as `fma(a, one, b)` (`one`: every lane 1.0,
+    /// made opaque to the optimiser with `core::hint::black_box`, which would otherwise fold
+    /// it back into an addition). That
     /// rounds `a * 1 + b = a + b` exactly once: the same bits as the addition for every
     /// input, signed zeros and infinities included (a NaN stays a NaN; its payload may
     /// differ), issued on the multiply-add pipes instead of the adder pipes, which are
-    /// separate on AMD's Zen cores.
+    /// separate on AMD's Zen cores. AVX2 and portable keep the addition (see AVX2's).
     fn add_on_fma(self, a: Self::V, one: Self::V, b: Self::V) -> Self::V;
 }
 
