@@ -32,8 +32,9 @@
 //! of `2^(E(p) - 105)`: the same argument, 53 binades down).
 //!
 //! Per value and level: one addition and two subtractions, and one addition at the end
-//! (issued as `fma(v, 1, a)`, bit for bit the addition, on the multiply-add pipes: on AMD's
-//! Zen cores the adder pipes are separate and were the loop's bottleneck, [`Flags::add_on_fma`]);
+//! (on AVX-512 issued as `fma(v, 1, a)`, bit for bit the addition, on the multiply-add
+//! pipes: on AMD's Zen cores the adder pipes are separate and were the loop's bottleneck,
+//! [`Flags::add_on_fma`]);
 //! short dependency chains, no test of the results: what must be checked is checked on `p`
 //! — a product below the window (a tiny product whose TwoProduct error may be rounded, one
 //! much smaller than the block's largest, a zero by underflow) is taken out of the vector
