@@ -9,9 +9,9 @@
 //! build (in an optimised build, Rust does not share generic instances across crates).
 //!
 //! [`Compiled`] is a supertrait of [`Input`](crate::Input), implemented for the three pairs
-//! by [`Input`]'s own macro, with methods that are not generic: they are compiled here,
+//! by `Input`'s own macro, with methods that are not generic: they are compiled here,
 //! once, and downstream crates call them. The generic entry points ([`Backend::dot`],
-//! [`Partial::of`](crate::Partial::of), [`crate::mdot`], ...) reach the kernels only through
+//! [`Partial::of`](crate::Partial::of), [`crate::mdot()`], ...) reach the kernels only through
 //! them. The trait is public (a supertrait must be), but its module is private: it cannot be
 //! named, implemented or called outside this crate.
 
