@@ -176,22 +176,51 @@ impl<'a> Bins<'a> {
 /// by the caller, does not pass through memory).
 ///
 /// Bin index `i` holds `v = k · 2^(i - 1075)` with an integer `|k| < 2^49` (module
-/// documentation): bit position `pos(i) = i - 1075 + BIAS` of the accumulator. The bins
-/// are taken in windows of the (at most 8) whose positions are in `[P, P + 8)`, `P` a
-/// multiple of 8: each `t = v · 2^(BIAS - P) = k · 2^(pos(i) - P)` is an integer below
-/// 2^56 in magnitude (exact: two scalings by powers of two, `v`, the halfway value and `t`
-/// being 0 or between 2^-1074 and 2^56, the halfway value normal), converted exactly to
-/// an `i64`; the window's sum is below 2^59. A 128-bit number collects the windows' sums
-/// from the current limb `L` on (`sum · 2^(P - 32 L)`, shifted by at most 24 bits): when a
-/// window starts at the next limb, its low 32 bits go to limb `L` as one digit and it
-/// shifts down by 32. It holds at most four windows' sums (each below 2^83) and the carry
-/// of the previous limbs: below 2^86 in magnitude; at the end, two digits and a signed
-/// rest below 2^22 go to the next three limbs. Positions: `pos(0) = 1101` and `pos(2047)
-/// = 3148`, so the limbs written are below `3148 / 32 + 3 = 101 < LIMBS`.
+/// documentation): bit position `pos(i) = i - 1075 + BIAS` of the accumulator. In each
+/// window of [`flush_windows`], `t = v · 2^(BIAS - P) = k · 2^(pos(i) - P)` is an integer
+/// below 2^56 in magnitude (exact: two scalings by powers of two, `v`, the halfway value
+/// and `t` being 0 or between 2^-1074 and 2^56, the halfway value normal), converted
+/// exactly to an `i64`; the window's sum is below 2^59.
 #[inline(never)]
 fn flush_range(sums: &mut [f64; BINS], lo: usize, hi: usize, batch: &mut Batch<'_>) {
-    const FIRST_POS: usize = BIAS as usize - 1075;
     let pow2 = |e: i32| f64::from_bits(((e + 1023) as u64) << 52);
+    flush_windows(lo, hi, batch, |bins, p| {
+        let c = BIAS - p as i32;
+        let (a, b) = (pow2(c / 2), pow2(c - c / 2));
+        let mut sum = 0i64;
+        for v in &mut sums[bins] {
+            // An integer below 2^56: converted exactly.
+            sum += (core::mem::take(v) * a * b) as i64;
+        }
+        sum
+    });
+}
+
+/// The position in the superaccumulator of unit `2^(i - 1075)`, bin index `i`'s: `pos(i) =
+/// i + FIRST_POS`.
+pub(crate) const FIRST_POS: usize = BIAS as usize - 1075;
+
+/// Adds `Σ k_i · 2^(i - 1075)` over the indices `i` in `lo..=hi` to `batch`, exactly; one
+/// addition of the batch's reserve. The indices go in windows of those (at most 8) whose
+/// positions `pos(i) = i + FIRST_POS` lie in `[P, P + 8)`, `P` a multiple of 8;
+/// `window(range, P)` returns `Σ k_i · 2^(pos(i) - P)` over the window's indices, which must
+/// be below 2^59 in magnitude.
+///
+/// A 128-bit number collects the windows' sums from the current limb `L` on (`sum · 2^(P -
+/// 32 L)`, shifted by at most 24 bits): when a window starts at the next limb, its low 32
+/// bits go to limb `L` as one digit and it shifts down by 32. It holds at most four
+/// windows' sums (each below 2^83) and the carry of the previous limbs: below 2^86 in
+/// magnitude; at the end, two digits and a signed rest below 2^22 go to the next three
+/// limbs. Positions: `pos(0) = 1101` and `pos(2075) = 3176`, so for `hi <= 2075` the limbs
+/// written are below `3176 / 32 + 3 = 102 < LIMBS`.
+#[inline(always)]
+pub(crate) fn flush_windows(
+    lo: usize,
+    hi: usize,
+    batch: &mut Batch<'_>,
+    mut window: impl FnMut(core::ops::Range<usize>, usize) -> i64,
+) {
+    debug_assert!(hi <= 2075);
     let mut limb = (lo + FIRST_POS) / 32;
     let mut acc = 0i128;
     let mut i = lo;
@@ -199,13 +228,7 @@ fn flush_range(sums: &mut [f64; BINS], lo: usize, hi: usize, batch: &mut Batch<'
         // The window of bins `i..end`, positions from `P` on.
         let p = (i + FIRST_POS) & !7;
         let end = (p + 8 - FIRST_POS).min(hi + 1);
-        let c = BIAS - p as i32;
-        let (a, b) = (pow2(c / 2), pow2(c - c / 2));
-        let mut sum = 0i64;
-        for v in &mut sums[i..end] {
-            // An integer below 2^56: converted exactly.
-            sum += (core::mem::take(v) * a * b) as i64;
-        }
+        let sum = window(i..end, p);
         if p >= 32 * (limb + 1) {
             batch.add_digit(limb, (acc & 0xFFFF_FFFF) as i64);
             acc >>= 32;

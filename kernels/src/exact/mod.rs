@@ -3,6 +3,8 @@
 //!
 //! - [`bins`]: exponent-indexed floating-point bins that sum many `f64` exactly before
 //!   they go into the superaccumulator (the scalar path's fast way);
+//! - [`int_bins`]: exponent-indexed integer bins, two integer additions per value, for the
+//!   vector kernel's products spread over more binades than its windows;
 //! - [`fixed`]: the fixed-point layout (position of 2^0, number of digits);
 //! - [`superacc`]: the fixed-point number (carry-save `i64` limbs of 32-bit digits) that
 //!   holds any sum of products of finite `f64` exactly;
@@ -16,6 +18,7 @@
 
 pub(crate) mod bins;
 pub(crate) mod fixed;
+pub(crate) mod int_bins;
 pub(crate) mod round;
 pub(crate) mod sqrt;
 pub(crate) mod state;

@@ -41,7 +41,8 @@
 //! and added by the scalar path, exactly (integer product of the significands). A block with
 //! more of them than a small share ([`Outcome::TooSpread`]) is given up early and run again
 //! on the next deeper path (which the next [`DEEP_RUN`] blocks then take directly), or, if
-//! the deep path does not hold them either, on the scalar path (the next [`SCALAR_RUN`] blocks too,
+//! the deep path does not hold them either, through the integer bins of
+//! [`super::exact_binned`] (the next [`SCALAR_RUN`] blocks too,
 //! in one go). At the end of a block every level's `sa_j - ca_j` and the plain sums (all
 //! exact) are added to the fixed-point superaccumulator.
 //!
@@ -86,6 +87,8 @@ use crate::real::Real;
 use crate::simd::{Flags, Kernel, Load, Simd};
 use crate::strided::{Layout, Strided};
 
+use super::exact_binned::binned;
+use super::exact_step::{PREFETCH_BYTES, U, groups, lanes};
 use super::operands::Operands;
 use super::source::{Contiguous, Every, Gathered, Runs, Source};
 
@@ -114,21 +117,6 @@ impl<O: Real, E: Element<O>> Kernel for ExactDot<'_, O, E> {
         // SAFETY: x.len() == y.len(), checked by `Operands::new`, the only constructor.
         unsafe { accumulate(E::wide(s), x, y, &mut state) };
         state
-    }
-}
-
-/// Most independent accumulator sets (register groups of `W` lanes) a step advances.
-const U: usize = 2;
-
-/// Independent accumulator sets for elements `E` on `S`, for instruction-level
-/// parallelism: two for `f32` inputs, and for `f64` inputs on AVX-512 (32 registers); one
-/// for `f64` on narrower vectors, whose four accumulators per set would otherwise not fit
-/// in AVX2's sixteen registers next to the constants and temporaries.
-const fn groups<S: Flags, E: Real>() -> usize {
-    if E::PRODUCT_EXACT_IN_F64 || core::mem::size_of::<S::V>() >= 64 {
-        U
-    } else {
-        1
     }
 }
 
@@ -178,11 +166,6 @@ const fn window_of(levels: usize) -> i32 {
 const fn least_scale(window: i32) -> i32 {
     -1022 + 105 + window
 }
-
-/// How far ahead of the elements it adds a block prefetches (4 KiB: measured on n = 1e7,
-/// memory-bound, Exact/Fast 1.28–1.32 for 2–8 KiB ahead, 1.36–1.41 for a whole block,
-/// 64 KiB, ahead as before, 1.38–1.40 without prefetching).
-const PREFETCH_BYTES: usize = 4096;
 
 /// Blocks that take a deeper fast path directly after a block whose products did not fit
 /// a shallower window; then the shallow one is tried again.
@@ -427,12 +410,12 @@ pub(crate) struct Progress {
     deep_blocks: u32,
     /// The levels of that path ([`MIDDLE`] or [`DEEP`]).
     depth: usize,
-    /// Blocks still to run on the scalar path directly, after a block whose products
+    /// Blocks still to run through the integer bins directly, after a block whose products
     /// spread beyond even the deep window.
     scalar_blocks: u32,
 }
 
-/// Blocks that go to the scalar path directly after a block whose products spread beyond
+/// Blocks that go to the integer bins ([`binned`]) directly after a block whose products spread beyond
 /// the deep window (more binades than [`window_of`]`(DEEP)`): the vector work would be
 /// spent for little. Then the fast path is tried again.
 const SCALAR_RUN: u32 = 7;
@@ -450,14 +433,14 @@ impl Progress {
     }
 
     /// The most steps the next block may have: [`BLOCK_STEPS`], or for a run of blocks on
-    /// the scalar path, the whole run (its bins are flushed once).
+    /// the integer bins, the whole run (its bins are flushed once).
     pub(crate) fn steps(&self) -> usize {
         BLOCK_STEPS * (1 + self.scalar_blocks as usize)
     }
 
     /// Adds the products of the elements `range` (a block from [`next_block`]) to `state`
     /// exactly: on the shallow or deep fast path with the previous block's scale or a
-    /// fresh one, or on the scalar path.
+    /// fresh one, or through the integer bins, or on the scalar path.
     ///
     /// # Safety
     /// `range.end + SLACK` of both sources is at most their length; the length of `range` is
@@ -478,11 +461,11 @@ impl Progress {
     {
         let (i, end) = (range.start, range.end);
         if self.scalar_blocks > 0 {
-            // Up to the whole run at once (see `steps`): one flush of the scalar path's bins.
+            // Up to the whole run at once (see `steps`): one flush of the integer bins.
             let covered = (end - i) / (groups::<S, E>() * S::W * BLOCK_STEPS);
             self.scalar_blocks = self.scalar_blocks.saturating_sub(covered.max(1) as u32);
-            // SAFETY: end <= n.
-            unsafe { scalar_end(x, y, i, end, state) };
+            // SAFETY: forwarded from the caller; at most 8 blocks of at most 2^14 elements.
+            unsafe { binned(s, x, y, i..end, state) };
             return;
         }
         let mut levels = if self.deep_blocks > 0 {
@@ -554,9 +537,12 @@ impl Progress {
         }
         // A restart without a hint (only a NaN can hide a product from the first pass)
         // goes to the scalar path too.
-        if !matches!(outcome, Outcome::Done { .. }) {
+        match outcome {
+            Outcome::Done { .. } => {}
+            // SAFETY: forwarded from the caller; one block.
+            Outcome::TooSpread { .. } => unsafe { binned(s, x, y, i..end, state) },
             // SAFETY: end <= n.
-            unsafe { scalar_end(x, y, i, end, state) };
+            _ => unsafe { scalar_end(x, y, i, end, state) },
         }
     }
 }
@@ -610,7 +596,8 @@ enum Outcome {
     /// was added to the state; run it again with a full first pass.
     Restart,
     /// Too many products fell below the window of scale `k`: nothing was added to the
-    /// state; run it again on a deeper path (or with a fresh scale, or on the scalar path).
+    /// state; run it again on a deeper path (or with a fresh scale, or through the
+    /// integer bins).
     TooSpread {
         /// The scale the block was run with.
         k: i32,
@@ -729,12 +716,16 @@ where
     // integer product on the scalar path.
     // A deeper path costs a few tenths of a nanosecond a product more, an integer product
     // tens of nanoseconds (more in the subnormal range): few are allowed before a deeper
-    // path, more on the deepest (beyond it, the scalar path takes them all).
+    // path, more on the deepest (beyond it, the integer bins take them all, about 2 ns a
+    // product). The allowance grows with the elements done (`base + done / per`): a
+    // block whose products spread wide throughout is given up after a few, one with a
+    // few stray products is not.
     // A sampled scale is a guess: the first product below its window sends the block to
     // a full first pass (spills before that would cost tens of nanoseconds each).
-    let limit = match bound {
-        Bound::Sample | Bound::Guess(_) => 0,
-        _ => (end - start) / if D < DEEP { 512 } else { 64 },
+    let (base, per) = match bound {
+        Bound::Sample | Bound::Guess(_) => (0, usize::MAX),
+        _ if D < DEEP => (2, 512),
+        _ => (8, 64),
     };
 
     let mut sa: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(ca[j]); U]);
@@ -783,7 +774,7 @@ where
                 let out = s.and_not(zero, out);
                 if s.any(out) {
                     slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
-                    if slow > limit {
+                    if slow > base + (i - start) / per {
                         return Outcome::TooSpread { k };
                     }
                     p = s.and_not(out, p);
@@ -963,14 +954,6 @@ fn fold_max<S: Flags>(s: S, v: [S::V; U]) -> f64 {
         top = if x > top { x } else { top };
     }
     top
-}
-
-/// The lanes of a vector, in an array.
-#[inline(always)]
-fn lanes<S: Flags>(s: S, v: S::V) -> [f64; 16] {
-    let mut l = [0.0f64; 16];
-    s.store(v, &mut l);
-    l
 }
 
 /// Adds the products `x[j] * y[j]` of the lanes `j < w` where `out[j]` is set to `spills`,

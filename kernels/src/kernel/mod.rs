@@ -7,6 +7,9 @@
 //! - [`ordered`]: [`FastDot`] and [`CompensatedDot`], the levels that follow the canonical
 //!   order;
 //! - [`exact`]: [`ExactDot`], every product added exactly to an exact state;
+//! - [`exact_binned`]: the exact kernel's way for products spread wider than its
+//!   windows, through exponent-indexed integer bins;
+//! - [`exact_step`]: the shape of the exact kernels' steps (groups, prefetching, lanes);
 //! - [`exact_short`]: the correctly rounded value of a short exact dot, without the
 //!   exact state;
 //! - [`exact_value`]: [`ExactDotValue`], the correctly rounded exact dot (short ones by
@@ -41,7 +44,9 @@ macro_rules! unrolled {
 }
 
 pub(crate) mod exact;
+pub(crate) mod exact_binned;
 pub(crate) mod exact_short;
+pub(crate) mod exact_step;
 pub(crate) mod exact_value;
 pub(crate) mod method;
 pub(crate) mod multi;

@@ -388,4 +388,19 @@ impl Flags for Avx2 {
     fn any(self, mask: __m256d) -> bool {
         values!(_mm256_testz_pd(mask, mask) == 0)
     }
+    #[inline(always)]
+    fn shift_right<const N: u32>(self, a: __m256d) -> __m256d {
+        // A count of 64 or more gives zero lanes; N < 64 (the trait's contract).
+        values!(_mm256_castsi256_pd(_mm256_srl_epi64(
+            _mm256_castpd_si256(a),
+            _mm_cvtsi32_si128(N as i32),
+        )))
+    }
+    #[inline(always)]
+    fn shift_left<const N: u32>(self, a: __m256d) -> __m256d {
+        values!(_mm256_castsi256_pd(_mm256_sll_epi64(
+            _mm256_castpd_si256(a),
+            _mm_cvtsi32_si128(N as i32),
+        )))
+    }
 }

@@ -256,4 +256,16 @@ impl Flags for Avx512 {
             _mm512_test_epi64_mask(m, m) != 0
         })
     }
+    #[inline(always)]
+    fn shift_right<const N: u32>(self, a: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_srli_epi64::<N>(
+            _mm512_castpd_si512(a)
+        )))
+    }
+    #[inline(always)]
+    fn shift_left<const N: u32>(self, a: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_slli_epi64::<N>(
+            _mm512_castpd_si512(a)
+        )))
+    }
 }

@@ -141,6 +141,11 @@ pub trait Flags: Arith<f64> {
     fn and_not(self, mask: Self::V, v: Self::V) -> Self::V;
     /// Whether some lane of `mask` is set.
     fn any(self, mask: Self::V) -> bool;
+    /// Each lane's 64 bits shifted right by `N < 64`, zeros shifted in (the bits of an
+    /// `f64` lane taken as an unsigned integer).
+    fn shift_right<const N: u32>(self, a: Self::V) -> Self::V;
+    /// Each lane's 64 bits shifted left by `N < 64`, zeros shifted in.
+    fn shift_left<const N: u32>(self, a: Self::V) -> Self::V;
     /// `a + b`, lane-wise; on AVX-512 computed as `fma(a, one, b)` (`one`: every lane 1.0,
     /// made opaque to the optimiser with `core::hint::black_box`, which would otherwise fold
     /// it back into an addition). That

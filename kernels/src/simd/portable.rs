@@ -173,4 +173,12 @@ impl Flags for Portable {
     fn any(self, mask: f64x4) -> bool {
         mask.to_array().iter().any(|m| m.to_bits() != 0)
     }
+    #[inline(always)]
+    fn shift_right<const N: u32>(self, a: f64x4) -> f64x4 {
+        f64x4::new(a.to_array().map(|v| f64::from_bits(v.to_bits() >> N)))
+    }
+    #[inline(always)]
+    fn shift_left<const N: u32>(self, a: f64x4) -> f64x4 {
+        f64x4::new(a.to_array().map(|v| f64::from_bits(v.to_bits() << N)))
+    }
 }
