@@ -88,7 +88,7 @@ use crate::simd::{Flags, Kernel, Load, Simd};
 use crate::strided::{Layout, Strided};
 
 use super::exact_binned::binned;
-use super::exact_step::{PREFETCH_BYTES, U, groups, lanes};
+use super::exact_step::{PREFETCH_BYTES, U, groups, lanes, scalar_lanes, zero_operands};
 use super::operands::Operands;
 use super::source::{Contiguous, Every, Gathered, Runs, Source};
 
@@ -710,8 +710,6 @@ where
     let ca: [f64; D] = core::array::from_fn(|j| 1.5 * pow2(ks - LEVEL_GAP * j as i32));
     let cb: [f64; D] = core::array::from_fn(|j| 1.5 * pow2(ks - 53 - LEVEL_GAP * j as i32));
     let small = s.splat(pow2(ks - window));
-    // |v| below the smallest subnormal: v is ±0.
-    let denormal_min = s.splat(f64::from_bits(1));
     // Products below the window allowed before the block is given up: each costs an
     // integer product on the scalar path.
     // A deeper path costs a few tenths of a nanosecond a product more, an integer product
@@ -767,10 +765,7 @@ where
                 // below `small`): adding them changes no accumulator, so they stay. Only
                 // the sign of an all-zero sum depends on zero products, and this block has
                 // a nonzero one (see the flags below).
-                let zero = s.or(
-                    s.below(s.abs(vx), denormal_min),
-                    s.below(s.abs(vy), denormal_min),
-                );
+                let zero = zero_operands(s, vx, vy);
                 let out = s.and_not(zero, out);
                 if s.any(out) {
                     slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
@@ -954,25 +949,4 @@ fn fold_max<S: Flags>(s: S, v: [S::V; U]) -> f64 {
         top = if x > top { x } else { top };
     }
     top
-}
-
-/// Adds the products `x[j] * y[j]` of the lanes `j < w` where `out[j]` is set to `spills`,
-/// exactly; returns how many. Out of line, away from the vector loop's registers.
-#[cold]
-#[inline(never)]
-fn scalar_lanes(
-    x: &[f64; 16],
-    y: &[f64; 16],
-    out: &[f64; 16],
-    w: usize,
-    spills: &mut ExactState,
-) -> usize {
-    let mut count = 0;
-    for j in 0..w {
-        if out[j].to_bits() != 0 {
-            spills.add_product_integer(x[j], y[j]);
-            count += 1;
-        }
-    }
-    count
 }

@@ -27,7 +27,7 @@ use crate::exact::state::NOT_NEG_ZERO;
 use crate::real::Real;
 use crate::simd::{Flags, Load};
 
-use super::exact_step::{PREFETCH_BYTES, groups, lanes};
+use super::exact_step::{PREFETCH_BYTES, groups, lanes, scalar_lanes, zero_operands};
 use super::source::Source;
 
 /// The least magnitude of a product the bins take: 2^-915 (module documentation).
@@ -67,8 +67,6 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     let mut bins = IntBins::new();
     let (least, infinity) = (s.splat(LEAST), s.splat(f64::INFINITY));
     let ones = s.splat(f64::from_bits(!0));
-    // |v| below the smallest subnormal: v is ±0.
-    let denormal_min = s.splat(f64::from_bits(1));
     let ahead = PREFETCH_BYTES / core::mem::size_of::<E>();
     // The largest |p| (NaN ignored).
     let mut top = s.zero();
@@ -101,13 +99,10 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
                 // NaN or infinite (a zero operand with an infinite one included).
                 let special = s.and_not(s.below(abs, infinity), ones);
                 if s.any(s.or(tiny, special)) {
-                    let zero = s.or(
-                        s.below(s.abs(vx), denormal_min),
-                        s.below(s.abs(vy), denormal_min),
-                    );
+                    let zero = zero_operands(s, vx, vy);
                     let out = s.or(s.and_not(zero, tiny), special);
                     if s.any(out) {
-                        rare_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, state);
+                        scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, state);
                         p = s.and_not(out, p);
                         e = s.and_not(out, e);
                     }
@@ -146,18 +141,6 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     // The exponent field of the largest value (an infinite one went to the scalar path).
     let field = ((largest.to_bits() >> 52) as usize).min(2046);
     bins.flush(field, &mut state.acc.batch(1));
-}
-
-/// Adds the products `x[j] * y[j]` of the lanes `j < w` where `out[j]` is set to `state`,
-/// exactly. Out of line, away from the vector loop's registers.
-#[cold]
-#[inline(never)]
-fn rare_lanes(x: &[f64; 16], y: &[f64; 16], out: &[f64; 16], w: usize, state: &mut ExactState) {
-    for j in 0..w {
-        if out[j].to_bits() != 0 {
-            state.add_product_integer(x[j], y[j]);
-        }
-    }
 }
 
 #[cfg(test)]
