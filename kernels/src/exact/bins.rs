@@ -192,7 +192,7 @@ fn flush_range(sums: &mut [f64; BINS], lo: usize, hi: usize, batch: &mut Batch<'
             // An integer below 2^56: converted exactly.
             sum += (core::mem::take(v) * a * b) as i64;
         }
-        sum
+        i128::from(sum)
     });
 }
 
@@ -204,21 +204,21 @@ pub(crate) const FIRST_POS: usize = BIAS as usize - 1075;
 /// addition of the batch's reserve. The indices go in windows of those (at most 8) whose
 /// positions `pos(i) = i + FIRST_POS` lie in `[P, P + 8)`, `P` a multiple of 8;
 /// `window(range, P)` returns `Σ k_i · 2^(pos(i) - P)` over the window's indices, which must
-/// be below 2^59 in magnitude.
+/// be below 2^72 in magnitude.
 ///
 /// A 128-bit number collects the windows' sums from the current limb `L` on (`sum · 2^(P -
 /// 32 L)`, shifted by at most 24 bits): when a window starts at the next limb, its low 32
 /// bits go to limb `L` as one digit and it shifts down by 32. It holds at most four
-/// windows' sums (each below 2^83) and the carry of the previous limbs: below 2^86 in
-/// magnitude; at the end, two digits and a signed rest below 2^22 go to the next three
+/// windows' sums (each below 2^96) and the carry of the previous limbs: below 2^99 in
+/// magnitude; at the end, three digits and a signed rest below 2^3 go to the next four
 /// limbs. Positions: `pos(0) = 1101` and `pos(2075) = 3176`, so for `hi <= 2075` the limbs
-/// written are below `3176 / 32 + 3 = 102 < LIMBS`.
+/// written are below `3176 / 32 + 4 = 103 < LIMBS`.
 #[inline(always)]
 pub(crate) fn flush_windows(
     lo: usize,
     hi: usize,
     batch: &mut Batch<'_>,
-    mut window: impl FnMut(core::ops::Range<usize>, usize) -> i64,
+    mut window: impl FnMut(core::ops::Range<usize>, usize) -> i128,
 ) {
     debug_assert!(hi <= 2075);
     let mut limb = (lo + FIRST_POS) / 32;
@@ -234,10 +234,10 @@ pub(crate) fn flush_windows(
             acc >>= 32;
             limb += 1;
         }
-        acc += i128::from(sum) << (p - 32 * limb);
+        acc += sum << (p - 32 * limb);
         i = end;
     }
-    for _ in 0..2 {
+    for _ in 0..3 {
         batch.add_digit(limb, (acc & 0xFFFF_FFFF) as i64);
         acc >>= 32;
         limb += 1;

@@ -1,111 +1,134 @@
-//! Exponent-indexed integer bins: the exact sum of many `f64` values whose exponents spread
-//! over any part of the range, two integer additions per value and no test, for the
-//! vector kernel's wide spreads ([`crate::kernel::exact_binned`]).
+//! Exponent-indexed integer bins: the exact sum of many products `x * y`, each given as its
+//! rounded product `p = fl(x * y)` and TwoProduct error `e = x * y - p`, whose exponents
+//! spread over any part of the range: one 128-bit integer addition per product and no
+//! test, for the vector kernel's wide spreads ([`crate::kernel::exact_binned`]).
 //!
-//! # The split
+//! # One integer per product
 //!
-//! A normal `f64` `v` with sign `s`, exponent field `f` (`1 <= f <= 2046`) and fraction `t`
-//! is `v = ±m · 2^(f - 1075)` with the integer significand `m = 2^52 + t < 2^53`. Its
-//! encoding shifted right by 52 is the **key** `s · 2048 + f`, below 4096. Its two
-//! **parts** are `lo = m mod 2^26 = t mod 2^26` and `hi = m div 2^26 < 2^27`, so
-//! `v = ±(lo · 2^(f - 1075) + hi · 2^(f + 26 - 1075))`.
+//! Take a product with `2^-891 <= |p| < ∞`, exponent field `f` (`132 <= f <= 2046`) and
+//! integer significand `M = 2^52 + fraction < 2^53`: `p = ±M · 2^(f - 1075)`. Its exact
+//! value `x * y` is a multiple of `2^(f - 1128)` (the kernel's module documentation proves
+//! it), and so is `e`, with `|e| <= ulp(p) / 2 = 2^(f - 1076)`: `e = I · 2^(f - 1128)`
+//! with an integer `|I| <= 2^52`. So
 //!
-//! # The tables
+//! `x * y = V · 2^(f - 1128)`, `V = ±M · 2^53 + I`, `|V| < 2^106 + 2^53`.
 //!
-//! Table `lo` has the value's `lo` added at index `key`, table `hi` its `hi` at index
-//! `key + 26`: both are unsigned integers, so a table entry at index `s · 2048 + g` counts
-//! units of `2^(g - 1075)`, positive for `s = 0`, negative for `s = 1`. The ranges do not
-//! overlap: positive `lo` at `1..=2046` and `hi` at `27..=2072`, negative `lo` at
-//! `2049..=4094` and `hi` at `2075..=4120`. A zero `v` (key 0 or 2048, `t = 0`) is given
-//! the significand `2^52` like a normal one: it adds 0 to `lo` and `2^26` to `hi` at index
-//! 26 or 2074, which no nonzero value reaches; those two entries are ignored. Subnormal
-//! values must not be given (their significand has no `2^52`).
+//! `I` comes from `e`'s own bits: a nonzero `e` is normal (`|e| >= 2^(132 - 1128)`), with
+//! field `g` and significand `N`, and `I = ±N · 2^(g - f + 53)`, where `g - f + 53 <= 0`
+//! (from `|I| <= 2^52 <= N`): `N` shifted right by `f - 53 - g`, exactly (the bits shifted
+//! out are zero, `I` being an integer). For `e = 0` the same formula, with `g = 0` and the
+//! implicit bit, shifts by `f - 53 >= 79`: zero.
 //!
-//! Each part is below `2^27`, so after at most [`IntBins::MAX_VALUES`] = 2^22 values every
-//! entry is below `2^49`, and the four entries of one unit make
-//! `d(g) = lo[g] - lo[2048 + g] + hi[g] - hi[2048 + g]` (the `lo` terms only for `g <=
-//! 2046`, where the positive half of `lo` ends), below 2^50 in magnitude: the exact sum is
-//! `Σ d(g) · 2^(g - 1075)`. [`IntBins::flush`] adds it to the superaccumulator in windows
-//! of at most 8 units ([`flush_windows`]), whose sums `Σ d(g) · 2^(pos(g) - P)`
-//! (`pos(g) - P < 8`) stay below `2^50 · 2^8 = 2^58`.
+//! As a 128-bit two's complement number, with `S = ±M` and `c = -1` if `I < 0`, else 0:
+//! `V = H · 2^53 + r` with `H = S + c` (`|H| <= 2^53`) and `r = I - c · 2^53 = I mod 2^53`,
+//! so its low word is `(H << 53) | r` and its high word `H >> 11` (arithmetic shift). The
+//! vector kernel computes these three numbers with lane operations, [`entry`] on scalars.
+//!
+//! # The table
+//!
+//! Entry `k = f - 1` adds up the `V` of the products of field `f`, in units of
+//! `2^(k - 1127)`; a zero product (`p = ±0`, `f = 0`) lands at `k = 2047`, which no other
+//! product reaches, and that entry is ignored. After at most [`IntBins::MAX_PRODUCTS`] =
+//! 2^17 products every entry is below `2^17 (2^106 + 2^53) < 2^124` in magnitude: no
+//! overflow. [`IntBins::flush`] adds the entries to the superaccumulator: each as its low
+//! word (unsigned) and its high word (signed, 64 bits higher), in windows of at most 8
+//! units ([`flush_windows`]) whose sums stay below `2^64 · 2^8 = 2^72`.
 
 use super::bins::{FIRST_POS, flush_windows};
 use super::superacc::Batch;
 
-/// Entries of each table: the highest index written is 4120 (module documentation).
-const LEN: usize = 4128;
+/// Entries of the table: keys `f - 1` for fields up to 2046, and 2047 for zero products.
+const LEN: usize = 2048;
 
-/// Index of the negative sign's half.
-const NEGATIVE: usize = 2048;
+/// The key of zero products, ignored.
+pub(crate) const ZERO_KEY: u64 = 2047;
 
-/// The least exponent field of a nonzero value given to the bins.
-pub(crate) const LEAST_FIELD: usize = 27;
+/// Units between a key and the unit `2^(g - 1075)` of the bins' index `g` (the indices of
+/// [`flush_windows`]): key `k` counts `2^(k - 1127) = 2^((k - 52) - 1075)`.
+const KEY_TO_INDEX: usize = 52;
 
-/// Units between a value's `lo` and `hi` parts.
-const SPLIT: usize = 26;
+/// The fraction bits of an `f64`.
+pub(crate) const FRACTION: u64 = (1 << 52) - 1;
 
-/// The parts of the value with encoding `bits` (module documentation), in one word:
-/// `lo + hi · 2^32`. The vector kernel computes the same with its lane operations:
-/// `(bits & LO) | ((bits & HI) << 6) | 2^58` with the masks [`LO_BITS`] and [`HI_BITS`].
+/// The implicit bit of a normal `f64`'s significand.
+pub(crate) const IMPLICIT: u64 = 1 << 52;
+
+/// The low 53 bits of a word (`r` in the module documentation).
+pub(crate) const LOW_53: u64 = (1 << 53) - 1;
+
+/// The key and the two words (low, high) of the product with rounded product `p` and
+/// TwoProduct error `e` (module documentation): the lane operations of the vector kernel,
+/// on scalars.
 #[cfg(test)]
-pub(crate) fn parts(bits: u64) -> u64 {
-    (bits & LO_BITS) | ((bits & HI_BITS) << 6) | 1 << 58
+pub(crate) fn entry(p: f64, e: f64) -> (u64, u64, u64) {
+    let (p, e) = (p.to_bits(), e.to_bits());
+    let sign = |v: u64| ((v as i64) >> 63) as u64;
+    let key = ((p << 1).wrapping_sub(1 << 53)) >> 53;
+    let m = (p & FRACTION) | IMPLICIT;
+    let s = (m ^ sign(p)).wrapping_sub(sign(p));
+    let g = (e << 1) >> 53;
+    let shift = key.wrapping_sub(g).wrapping_sub(52);
+    let n = (e & FRACTION) | IMPLICIT;
+    let i = n.checked_shr(shift.min(64) as u32).unwrap_or(0);
+    let i = (i ^ sign(e)).wrapping_sub(sign(e));
+    let h = s.wrapping_add(sign(i));
+    let lo = (h << 53) | (i & LOW_53);
+    let hi = ((h ^ 1 << 63) >> 11).wrapping_sub(1 << 52);
+    (key, lo, hi)
 }
 
-/// The fraction bits of a value's `lo` part.
-pub(crate) const LO_BITS: u64 = (1 << SPLIT) - 1;
-
-/// The fraction bits of a value's `hi` part (without the implicit bit).
-pub(crate) const HI_BITS: u64 = ((1 << 52) - 1) & !LO_BITS;
-
-/// Exact integer sums of normal and zero `f64` values by sign and exponent (see the module
-/// documentation).
+/// Exact integer sums of products by exponent (see the module documentation).
 pub(crate) struct IntBins {
-    /// Units by index.
-    units: [u64; LEN],
+    /// Sums by key, two's complement.
+    units: Box<[u128; LEN]>,
 }
 
 impl IntBins {
-    /// Most values the bins may take before [`IntBins::flush`].
-    pub(crate) const MAX_VALUES: usize = 1 << 22;
+    /// Most products the bins may take before [`IntBins::flush`].
+    pub(crate) const MAX_PRODUCTS: usize = 1 << 17;
 
     /// Empty bins.
-    #[inline(always)]
     pub(crate) fn new() -> Self {
-        IntBins { units: [0; LEN] }
+        IntBins {
+            units: Box::new([0; LEN]),
+        }
     }
 
-    /// Adds the value with encoding `bits`: a normal `f64` or a zero (module
-    /// documentation); one of [`IntBins::MAX_VALUES`].
-    #[cfg(test)]
-    pub(crate) fn add(&mut self, bits: u64) {
-        self.add_parts(bits >> 52, parts(bits));
-    }
-
-    /// Adds the value with key `key` and parts `packed` ([`parts`]), as [`IntBins::add`]
-    /// does for its encoding: the vector kernel computes both.
+    /// Adds the product with key `key` and words `lo`, `hi` ([`entry`]); one of
+    /// [`IntBins::MAX_PRODUCTS`].
     #[inline(always)]
-    pub(crate) fn add_parts(&mut self, key: u64, packed: u64) {
-        // Both indices are below 4096 + 26 <= LEN: no bounds check is compiled.
-        let key = (key & 0xFFF) as usize;
-        self.units[key] += packed & 0xFFFF_FFFF;
-        self.units[key + SPLIT] += packed >> 32;
+    pub(crate) fn add(&mut self, key: u64, lo: u64, hi: u64) {
+        // The key is below 2048 = LEN: no bounds check is compiled.
+        let unit = &mut self.units[(key & ZERO_KEY) as usize];
+        *unit = unit.wrapping_add(u128::from(hi) << 64 | u128::from(lo));
     }
 
-    /// Adds the sum of the values to `batch`, exactly (module documentation); one addition
-    /// of its reserve. Every value given had an exponent field of at most `top <= 2046`,
-    /// so no entry above unit `top + 26` is used.
+    /// Adds the sum of the products to `batch`, exactly (module documentation); one
+    /// addition of its reserve. Every product given had a key in `low..=top`, or the key
+    /// of zero products; `131 <= low`, `top <= 2045`.
     #[inline(never)]
-    pub(crate) fn flush(&mut self, top: usize, batch: &mut Batch<'_>) {
-        debug_assert!(top <= 2046);
+    pub(crate) fn flush(&self, low: usize, top: usize, batch: &mut Batch<'_>) {
+        debug_assert!(131 <= low && top <= 2045);
+        if low > top {
+            return;
+        }
         let t = &self.units;
-        // Entries below 2^49: the conversions are exact. Units from LEAST_FIELD on: the
-        // zeros' entries, 26 and 2074, are left out.
-        flush_windows(LEAST_FIELD, top + SPLIT, batch, |units, p| {
-            let mut sum = 0i64;
+        let (first, last) = (low - KEY_TO_INDEX, top - KEY_TO_INDEX);
+        // The low words, unsigned, at the entry's unit.
+        flush_windows(first, last, batch, |units, p| {
+            let mut sum = 0i128;
             for g in units {
-                let d = t[g] as i64 - t[NEGATIVE + g] as i64;
-                sum += d << (g + FIRST_POS - p);
+                let lo = t[g + KEY_TO_INDEX] as u64;
+                sum += i128::from(lo) << (g + FIRST_POS - p);
+            }
+            sum
+        });
+        // The high words, signed, 64 units higher.
+        flush_windows(first + 64, last + 64, batch, |units, p| {
+            let mut sum = 0i128;
+            for g in units {
+                let hi = (t[g - 64 + KEY_TO_INDEX] as i128 >> 64) as i64;
+                sum += i128::from(hi) << (g + FIRST_POS - p);
             }
             sum
         });
@@ -114,39 +137,87 @@ impl IntBins {
 
 #[cfg(test)]
 mod tests {
-    use super::IntBins;
+    use super::{IntBins, ZERO_KEY, entry};
     use crate::exact::superacc::Superacc;
     use proptest::prelude::*;
 
-    /// Normal values of any sign and exponent field from `LEAST_FIELD` to 2046, and zeros.
-    fn value() -> impl Strategy<Value = f64> {
-        prop_oneof![
-            20 => (any::<u64>(), super::LEAST_FIELD as u64..=2046).prop_map(|(b, f)| {
-                f64::from_bits((b & (1 << 63 | ((1 << 52) - 1))) | f << 52)
-            }),
-            1 => Just(0.0),
-            1 => Just(-0.0),
-        ]
+    /// Finite operands whose products are 0 or at least 2^-891 in magnitude (what the
+    /// bins take), exponents over the whole range, zeros and subnormal operands included.
+    fn operands() -> impl Strategy<Value = (f64, f64)> {
+        let with_field =
+            |b: u64, f: u64| f64::from_bits((b & (1 << 63 | ((1 << 52) - 1))) | f << 52);
+        let normal = (any::<u64>(), any::<u64>(), 1u64..=2046).prop_map(move |(a, b, fx)| {
+            // The product's exponent between -890 and 1022.
+            let fy = 1156u64.saturating_sub(fx).max(1) + b % 1000;
+            (
+                with_field(a, fx),
+                with_field(b, fy.min(3068 - fx).min(2046)),
+            )
+        });
+        let subnormal = (any::<u64>(), any::<u64>(), 1800u64..=2046)
+            .prop_map(move |(a, b, fy)| (with_field(a, 0), with_field(b, fy)));
+        let zero = (any::<u64>(), 1u64..=2046, any::<bool>())
+            .prop_map(move |(b, f, neg)| (if neg { -0.0 } else { 0.0 }, with_field(b, f)));
+        prop_oneof![20 => normal, 2 => subnormal, 1 => zero]
+            .prop_map(|(x, y)| if x.to_bits() & 1 == 0 { (x, y) } else { (y, x) })
+            .prop_filter("a product the bins take", |(x, y)| {
+                let p = x * y;
+                p.is_finite()
+                    && (p == 0.0 && (*x == 0.0 || *y == 0.0) || p.abs() >= 2f64.powi(-891))
+            })
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig::with_cases(3000))]
 
-        /// The bins' flushed sum equals the values added one by one to a superaccumulator
-        /// (three integer digits each), digit for digit.
+        /// The bins' flushed sum equals the products added one by one to a
+        /// superaccumulator as integer products of the significands, digit for digit.
         #[test]
-        fn flush_adds_the_exact_sum(values in prop::collection::vec(value(), 0..600)) {
+        fn flush_adds_the_exact_sum(pairs in prop::collection::vec(operands(), 0..400)) {
             let mut bins = IntBins::new();
             let mut want = Superacc::new();
-            let mut top = 0;
-            for &v in &values {
-                bins.add(v.to_bits());
-                want.add_f64(v);
-                top = top.max(((v.to_bits() >> 52) & 0x7FF) as usize);
+            let (mut low, mut top) = (ZERO_KEY as usize, 131);
+            for &(x, y) in &pairs {
+                let p = x * y;
+                let (key, lo, hi) = entry(p, x.mul_add(y, -p));
+                bins.add(key, lo, hi);
+                want.batch(2).add_product_f64(x, y);
+                if p != 0.0 {
+                    low = low.min(key as usize);
+                    top = top.max(key as usize);
+                } else {
+                    prop_assert_eq!(key, ZERO_KEY);
+                }
             }
             let mut got = Superacc::new();
-            bins.flush(top, &mut got.batch(1));
+            bins.flush(low, top, &mut got.batch(1));
             prop_assert!(got.digits() == want.digits());
+        }
+    }
+
+    /// The largest values at the largest count: `MAX_PRODUCTS` products of the largest
+    /// significand and error, of both signs, in one entry, and their flush.
+    #[test]
+    fn a_full_entry_does_not_overflow() {
+        let x = f64::from_bits(0x43FF_FFFF_FFFF_FFFF);
+        let y = f64::from_bits(0x3FFF_FFFF_FFFF_FFFF);
+        for y in [y, -y] {
+            let p = x * y;
+            let (key, lo, hi) = entry(p, x.mul_add(y, -p));
+            let mut bins = IntBins::new();
+            let mut want = Superacc::new();
+            for _ in 0..IntBins::MAX_PRODUCTS {
+                bins.add(key, lo, hi);
+            }
+            for _ in 0..IntBins::MAX_PRODUCTS / 1024 {
+                let mut batch = want.batch(2048);
+                for _ in 0..1024 {
+                    batch.add_product_f64(x, y);
+                }
+            }
+            let mut got = Superacc::new();
+            bins.flush(key as usize, key as usize, &mut got.batch(1));
+            assert!(got.digits() == want.digits(), "{y}");
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! - [`bins`]: exponent-indexed floating-point bins that sum many `f64` exactly before
 //!   they go into the superaccumulator (the scalar path's fast way);
-//! - [`int_bins`]: exponent-indexed integer bins, two integer additions per value, for the
+//! - [`int_bins`]: exponent-indexed integer bins, one 128-bit addition per product, for the
 //!   vector kernel's products spread over more binades than its windows;
 //! - [`fixed`]: the fixed-point layout (position of 2^0, number of digits);
 //! - [`superacc`]: the fixed-point number (carry-save `i64` limbs of 32-bit digits) that

@@ -464,7 +464,8 @@ impl Progress {
             // Up to the whole run at once (see `steps`): one flush of the integer bins.
             let covered = (end - i) / (groups::<S, E>() * S::W * BLOCK_STEPS);
             self.scalar_blocks = self.scalar_blocks.saturating_sub(covered.max(1) as u32);
-            // SAFETY: forwarded from the caller; at most 8 blocks of at most 2^14 elements.
+            // SAFETY: forwarded from the caller; at most 8 blocks of at most 2^14 elements,
+            // 2^17 = `IntBins::MAX_PRODUCTS`.
             unsafe { binned(s, x, y, i..end, state) };
             return;
         }

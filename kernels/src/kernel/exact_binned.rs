@@ -1,28 +1,32 @@
 //! The exact kernel's way for products spread over more binades than its deepest window
-//! (random exponents, ill-conditioned dots): every product's `p = fl(x * y)` and its
-//! TwoProduct error `e = x * y - p` (none for `f32` inputs, whose products are exact in
-//! `f64`) go into exponent-indexed integer bins ([`IntBins`]), two integer additions each,
-//! whatever their exponents. The vector code computes `p` and `e` and sets aside the few
-//! products the bins cannot take; a scalar loop adds the values to the bins; one flush per
-//! run of blocks adds the bins to the superaccumulator.
+//! (random exponents, ill-conditioned dots): every product `x * y`, as its rounded product
+//! `p = fl(x * y)` and TwoProduct error `e = x * y - p` (`e = 0` for `f32` inputs, whose
+//! products are exact in `f64`), becomes one 128-bit integer added to an exponent-indexed
+//! table ([`IntBins`]), whatever its exponent. The vector code computes `p`, `e` and the
+//! integer (a key and two words, lane operations on the bits), and sets aside the few
+//! products the bins cannot take; a scalar loop adds the integers to the table (one
+//! 128-bit addition each, no test); one flush per run of blocks adds the table to the
+//! superaccumulator.
 //!
-//! **What the bins take.** A product with `2^-915 <= |p| < ∞` (`LEAST`): `p` is
-//! normal, TwoProduct is exact (from 2^-968 on), and a nonzero `e` is normal. The exact
-//! product of finite `x` and `y` is a multiple of `2^(qx + qy)`, `q` the exponent of an
-//! operand's last bit, and so is `e`. For normal operands `qx + qy = E(x) + E(y) - 104 >=
-//! E(p) - 105 >= -1020`; a subnormal `x` (`qx = -1074`) has `|x| < 2^-1022`, so `|y| >
-//! 2^107` and `qx + qy >= -1074 + 107 - 52 = -1019`. Either way `|e| >= 2^-1020` or
-//! `e = 0`. A product with a zero operand (`p = e = ±0`) is a zero for the bins, which
-//! adds nothing. The others (NaN and infinite products, tiny ones, zeros by underflow)
-//! take the scalar path one by one, exactly (`ExactState::add_product_integer`), and are
-//! zeroed in the vectors.
+//! **What the bins take.** A product with `2^-891 <= |p| < ∞` (`LEAST`), exponent field
+//! `f >= 132`: `p` is normal and TwoProduct is exact (from 2^-968 on). Its exact value is
+//! a multiple of `2^(f - 1128)`: with `x = Mx · 2^qx`, `y = My · 2^qy`, integers `Mx, My
+//! < 2^53` (`qx = -1074` for a subnormal `x`), `x * y = Mx My · 2^(qx + qy)` with `Mx My <
+//! 2^106 - 2^53`, and `|x * y| >= (1 - 2^-53) 2^(f - 1023) = (2^106 - 2^53) 2^(f - 1129)`
+//! (`p` is the rounding to nearest), so `qx + qy > f - 1129`. `p` is a multiple of its ulp
+//! `2^(f - 1075)`, so `e` is a multiple of `2^(f - 1128)` too, with `|e| <= 2^(f - 1076)`;
+//! a nonzero `e` is at least `2^(132 - 1128)`, normal. [`crate::exact::int_bins`] turns
+//! `p` and `e` into one integer on that grid. A product with a zero operand (`p = e = ±0`)
+//! goes to the zero products' entry, which is ignored. The others (NaN and infinite
+//! products, tiny ones, zeros by underflow) take the scalar path one by one, exactly
+//! (`ExactState::add_product_integer`), and are zeroed in the vectors.
 //!
 //! **Signs of zero.** A product the scalar path takes sets its own flags. A nonzero
 //! product sets "not all -0"; if the run has none, the zero products decide, read again
 //! one by one (a run of zeros only comes here after a wide spread).
 
 use crate::exact::ExactState;
-use crate::exact::int_bins::{HI_BITS, IntBins, LO_BITS};
+use crate::exact::int_bins::{FRACTION, IMPLICIT, IntBins, LOW_53, ZERO_KEY};
 use crate::exact::state::NOT_NEG_ZERO;
 use crate::real::Real;
 use crate::simd::{Flags, Load};
@@ -30,10 +34,10 @@ use crate::simd::{Flags, Load};
 use super::exact_step::{PREFETCH_BYTES, groups, lanes, scalar_lanes, zero_operands};
 use super::source::Source;
 
-/// The least magnitude of a product the bins take: 2^-915 (module documentation).
+/// The least magnitude of a product the bins take: 2^-891 (module documentation).
 const LEAST: f64 = f64::from_bits((1023 - 891) << 52);
 
-/// Products whose values are computed before the scalar loop adds them: the values of
+/// Products whose entries are computed before the scalar loop adds them: the entries of
 /// one chunk stay in the first level of cache.
 const CHUNK: usize = 128;
 
@@ -44,7 +48,7 @@ const CHUNK: usize = 128;
 ///
 /// # Safety
 /// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
-/// multiple of `groups::<S, E>() * W` and at most 2^20.
+/// multiple of `groups::<S, E>() * W` and at most [`IntBins::MAX_PRODUCTS`].
 #[inline(always)]
 pub(crate) unsafe fn binned<S, E, X, Y>(
     s: S,
@@ -61,8 +65,7 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     let w = S::W;
     let step = groups::<S, E>() * w;
     let two_product = !E::PRODUCT_EXACT_IN_F64;
-    // Two values a product at most.
-    debug_assert!(2 * range.len() <= IntBins::MAX_VALUES);
+    debug_assert!(range.len() <= IntBins::MAX_PRODUCTS);
     debug_assert!(range.len().is_multiple_of(step));
     let mut bins = IntBins::new();
     let (least, infinity) = (s.splat(LEAST), s.splat(f64::INFINITY));
@@ -70,12 +73,15 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     let ahead = PREFETCH_BYTES / core::mem::size_of::<E>();
     // The largest |p| (NaN ignored).
     let mut top = s.zero();
-    let (mut keys, mut values) = ([0.0f64; 2 * CHUNK], [0.0f64; 2 * CHUNK]);
-    // The masks of the parts' bits, complemented (for `and_not`), and the implicit bit of
-    // `hi` at its place in the packed parts.
-    let not_lo = s.splat(f64::from_bits(!LO_BITS));
-    let not_hi = s.splat(f64::from_bits(!HI_BITS));
-    let implicit = s.splat(f64::from_bits(1 << 58));
+    let mut keys = [0.0f64; CHUNK];
+    let (mut low_words, mut high_words) = ([0.0f64; CHUNK], [0.0f64; CHUNK]);
+    // Constants of the entries' lane operations (`int_bins::entry`), as bits.
+    let bits = |v: u64| s.splat(f64::from_bits(v));
+    let (not_fraction, implicit) = (bits(!FRACTION), bits(IMPLICIT));
+    let not_low_53 = bits(!LOW_53);
+    let (fifty_three, top_bit, high_bias) = (bits(53), bits(1 << 63), bits(1 << 52));
+    // The lowest key of a nonzero product (zero products have the highest, ZERO_KEY).
+    let mut low = ZERO_KEY;
     let mut i = range.start;
     while i < range.end {
         let stop = range.end.min(i + CHUNK);
@@ -107,20 +113,38 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
                         e = s.and_not(out, e);
                     }
                 }
-                for v in [p, e].iter().take(if two_product { 2 } else { 1 }) {
-                    // The bins' key and parts of each lane (see `IntBins::add_parts`).
-                    let key = s.shift_right::<52>(*v);
-                    let hi = s.shift_left::<6>(s.and_not(not_hi, *v));
-                    let packed = s.or(s.or(s.and_not(not_lo, *v), hi), implicit);
-                    s.store(key, &mut keys[k..]);
-                    s.store(packed, &mut values[k..]);
-                    k += w;
+                // The entry of each lane, as `int_bins::entry` computes it.
+                // The field of p (the bins' index takes it less one, zeros to ZERO_KEY).
+                let key = s.shift_right::<52>(s.abs(p));
+                let sign_p = s.sign_mask(p);
+                let m = s.or(s.and_not(not_fraction, p), implicit);
+                let mut h = s.sub_bits(s.xor(m, sign_p), sign_p);
+                let mut r = s.zero();
+                if two_product {
+                    let g = s.shift_right::<52>(s.abs(e));
+                    let shift = s.sub_bits(s.sub_bits(key, g), fifty_three);
+                    let n = s.or(s.and_not(not_fraction, e), implicit);
+                    let sign_e = s.sign_mask(e);
+                    let i = s.shift_right_by(n, shift);
+                    let i = s.sub_bits(s.xor(i, sign_e), sign_e);
+                    h = s.add_bits(h, s.sign_mask(i));
+                    r = s.and_not(not_low_53, i);
                 }
+                let lo = s.or(s.shift_left::<53>(h), r);
+                let hi = s.sub_bits(s.shift_right::<11>(s.xor(h, top_bit)), high_bias);
+                s.store(key, &mut keys[k..]);
+                s.store(lo, &mut low_words[k..]);
+                s.store(hi, &mut high_words[k..]);
+                k += w;
             }
             i += step;
         }
-        for (key, packed) in keys[..k].iter().zip(&values[..k]) {
-            bins.add_parts(key.to_bits(), packed.to_bits());
+        let words = low_words[..k].iter().zip(&high_words[..k]);
+        for (key, (lo, hi)) in keys[..k].iter().zip(words) {
+            // The field less one, wrapping: zeros to the highest key.
+            let key = key.to_bits().wrapping_sub(1) & ZERO_KEY;
+            low = low.min(key);
+            bins.add(key, lo.to_bits(), hi.to_bits());
         }
     }
     let mut largest = 0.0f64;
@@ -138,9 +162,12 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
             state.flags |= NOT_NEG_ZERO;
         }
     }
-    // The exponent field of the largest value (an infinite one went to the scalar path).
-    let field = ((largest.to_bits() >> 52) as usize).min(2046);
-    bins.flush(field, &mut state.acc.batch(1));
+    // The key of the largest product (an infinite one went to the scalar path); none if
+    // every product is zero or left the vectors.
+    if largest > 0.0 && low < ZERO_KEY {
+        let field = ((largest.to_bits() >> 52) as usize).min(2046);
+        bins.flush(low as usize, field - 1, &mut state.acc.batch(1));
+    }
 }
 
 #[cfg(test)]

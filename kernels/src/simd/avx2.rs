@@ -403,4 +403,37 @@ impl Flags for Avx2 {
             _mm_cvtsi32_si128(N as i32),
         )))
     }
+    #[inline(always)]
+    fn shift_right_by(self, a: __m256d, count: __m256d) -> __m256d {
+        values!(_mm256_castsi256_pd(_mm256_srlv_epi64(
+            _mm256_castpd_si256(a),
+            _mm256_castpd_si256(count),
+        )))
+    }
+    #[inline(always)]
+    fn xor(self, a: __m256d, b: __m256d) -> __m256d {
+        values!(_mm256_xor_pd(a, b))
+    }
+    #[inline(always)]
+    fn add_bits(self, a: __m256d, b: __m256d) -> __m256d {
+        values!(_mm256_castsi256_pd(_mm256_add_epi64(
+            _mm256_castpd_si256(a),
+            _mm256_castpd_si256(b),
+        )))
+    }
+    #[inline(always)]
+    fn sub_bits(self, a: __m256d, b: __m256d) -> __m256d {
+        values!(_mm256_castsi256_pd(_mm256_sub_epi64(
+            _mm256_castpd_si256(a),
+            _mm256_castpd_si256(b),
+        )))
+    }
+    #[inline(always)]
+    fn sign_mask(self, a: __m256d) -> __m256d {
+        // 0 > a as a signed integer: AVX2 has no 64-bit arithmetic shift.
+        values!(_mm256_castsi256_pd(_mm256_cmpgt_epi64(
+            _mm256_setzero_si256(),
+            _mm256_castpd_si256(a),
+        )))
+    }
 }

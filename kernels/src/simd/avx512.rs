@@ -268,4 +268,38 @@ impl Flags for Avx512 {
             _mm512_castpd_si512(a)
         )))
     }
+    #[inline(always)]
+    fn shift_right_by(self, a: __m512d, count: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_srlv_epi64(
+            _mm512_castpd_si512(a),
+            _mm512_castpd_si512(count),
+        )))
+    }
+    #[inline(always)]
+    fn xor(self, a: __m512d, b: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_xor_si512(
+            _mm512_castpd_si512(a),
+            _mm512_castpd_si512(b),
+        )))
+    }
+    #[inline(always)]
+    fn add_bits(self, a: __m512d, b: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_add_epi64(
+            _mm512_castpd_si512(a),
+            _mm512_castpd_si512(b),
+        )))
+    }
+    #[inline(always)]
+    fn sub_bits(self, a: __m512d, b: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_sub_epi64(
+            _mm512_castpd_si512(a),
+            _mm512_castpd_si512(b),
+        )))
+    }
+    #[inline(always)]
+    fn sign_mask(self, a: __m512d) -> __m512d {
+        values!(_mm512_castsi512_pd(_mm512_srai_epi64::<63>(
+            _mm512_castpd_si512(a)
+        )))
+    }
 }

@@ -181,4 +181,38 @@ impl Flags for Portable {
     fn shift_left<const N: u32>(self, a: f64x4) -> f64x4 {
         f64x4::new(a.to_array().map(|v| f64::from_bits(v.to_bits() << N)))
     }
+    #[inline(always)]
+    fn shift_right_by(self, a: f64x4, count: f64x4) -> f64x4 {
+        bits2(a, count, |v, c| {
+            v.checked_shr(c.min(64) as u32).unwrap_or(0)
+        })
+    }
+    #[inline(always)]
+    fn xor(self, a: f64x4, b: f64x4) -> f64x4 {
+        bits2(a, b, |a, b| a ^ b)
+    }
+    #[inline(always)]
+    fn add_bits(self, a: f64x4, b: f64x4) -> f64x4 {
+        bits2(a, b, u64::wrapping_add)
+    }
+    #[inline(always)]
+    fn sub_bits(self, a: f64x4, b: f64x4) -> f64x4 {
+        bits2(a, b, u64::wrapping_sub)
+    }
+    #[inline(always)]
+    fn sign_mask(self, a: f64x4) -> f64x4 {
+        f64x4::new(
+            a.to_array()
+                .map(|v| f64::from_bits(((v.to_bits() as i64) >> 63) as u64)),
+        )
+    }
+}
+
+/// `f(a, b)` on the bits of each pair of lanes.
+#[inline(always)]
+fn bits2(a: f64x4, b: f64x4, f: impl Fn(u64, u64) -> u64) -> f64x4 {
+    let (a, b) = (a.to_array(), b.to_array());
+    f64x4::new(core::array::from_fn(|k| {
+        f64::from_bits(f(a[k].to_bits(), b[k].to_bits()))
+    }))
 }

@@ -32,7 +32,7 @@ impl<E: Element<f64>> Kernel for Binned<'_, E> {
         assert!(n == self.y.len() && n.is_multiple_of(32));
         let (x, y) = (Contiguous(self.x.as_ptr()), Contiguous(self.y.as_ptr()));
         // SAFETY: both slices hold n elements; contiguous sources need no slack; n is a
-        // multiple of every backend's step (at most 16) and below 2^20.
+        // multiple of every backend's step (at most 16) and below 2^17 (`IntBins::MAX_PRODUCTS`).
         unsafe { binned(E::wide(s), x, y, 0..n, &mut state) };
         state
     }
