@@ -114,23 +114,28 @@ impl IntBins {
         }
         let t = &self.units;
         let (first, last) = (low - KEY_TO_INDEX, top - KEY_TO_INDEX);
-        // The low words, unsigned, at the entry's unit.
+        // The low words, unsigned, at the entry's unit; the high words, signed, 64 units
+        // higher. Each word in two halves, the low one unsigned below 2^32, the high one
+        // below 2^32 in magnitude: shifted by less than 8, eight of them add up below 2^43
+        // in `i64`, with no chain of carries from unit to unit.
         flush_windows(first, last, batch, |units, p| {
-            let mut sum = 0i128;
+            let (mut low, mut high) = (0i64, 0i64);
             for g in units {
-                let lo = t[g + KEY_TO_INDEX] as u64;
-                sum += i128::from(lo) << (g + FIRST_POS - p);
+                let (j, word) = ((g + FIRST_POS - p) & 7, t[g + KEY_TO_INDEX] as u64);
+                low += ((word & 0xFFFF_FFFF) << j) as i64;
+                high += ((word >> 32) << j) as i64;
             }
-            sum
+            (i128::from(high) << 32) + i128::from(low)
         });
-        // The high words, signed, 64 units higher.
         flush_windows(first + 64, last + 64, batch, |units, p| {
-            let mut sum = 0i128;
+            let (mut low, mut high) = (0i64, 0i64);
             for g in units {
-                let hi = (t[g - 64 + KEY_TO_INDEX] as i128 >> 64) as i64;
-                sum += i128::from(hi) << (g + FIRST_POS - p);
+                let j = (g + FIRST_POS - p) & 7;
+                let word = (t[g - 64 + KEY_TO_INDEX] as i128 >> 64) as i64;
+                low += ((word as u64 & 0xFFFF_FFFF) << j) as i64;
+                high += (word >> 32) << j;
             }
-            sum
+            (i128::from(high) << 32) + i128::from(low)
         });
     }
 }
