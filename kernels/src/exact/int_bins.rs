@@ -77,25 +77,36 @@ pub(crate) fn entry(p: f64, e: f64) -> (u64, u64, u64) {
     (key, lo, hi)
 }
 
-/// Exact integer sums of products by exponent (see the module documentation).
+/// Exact integer sums of products by exponent (see the module documentation), and the keys
+/// used since the last flush.
+#[derive(Clone)]
 pub(crate) struct IntBins {
-    /// Sums by key, two's complement.
+    /// Sums by key, two's complement; zero outside `low..=top` (but for [`ZERO_KEY`]).
     units: Box<[u128; LEN]>,
+    /// The least key of a nonzero product since the last flush ([`ZERO_KEY`] if none).
+    low: u64,
+    /// The greatest such key (0 if none).
+    top: u64,
+    /// Products given since the last flush.
+    count: usize,
 }
 
 impl IntBins {
-    /// Most products the bins may take before [`IntBins::flush`].
+    /// Most products the bins may take between flushes.
     pub(crate) const MAX_PRODUCTS: usize = 1 << 17;
 
     /// Empty bins.
     pub(crate) fn new() -> Self {
         IntBins {
             units: Box::new([0; LEN]),
+            low: ZERO_KEY,
+            top: 0,
+            count: 0,
         }
     }
 
-    /// Adds the product with key `key` and words `lo`, `hi` ([`entry`]); one of
-    /// [`IntBins::MAX_PRODUCTS`].
+    /// Adds the product with key `key` and words `lo`, `hi` ([`entry`]); the caller counts
+    /// it ([`IntBins::taken`]) and records its key ([`IntBins::used`]).
     #[inline(always)]
     pub(crate) fn add(&mut self, key: u64, lo: u64, hi: u64) {
         // The key is below 2048 = LEN: no bounds check is compiled.
@@ -103,37 +114,61 @@ impl IntBins {
         *unit = unit.wrapping_add(u128::from(hi) << 64 | u128::from(lo));
     }
 
-    /// Adds the sum of the products to `batch`, exactly (module documentation); one
-    /// addition of its reserve. Every product given had a key in `low..=top`, or the key
-    /// of zero products; `131 <= low`, `top <= 2045`.
+    /// Whether `products` more products fit before the next flush.
+    #[inline(always)]
+    pub(crate) fn room_for(&self, products: usize) -> bool {
+        self.count + products <= Self::MAX_PRODUCTS
+    }
+
+    /// Counts `products` products given to [`IntBins::add`] since the last flush (at most
+    /// [`IntBins::MAX_PRODUCTS`] in all: see [`IntBins::room_for`]).
+    #[inline(always)]
+    pub(crate) fn taken(&mut self, products: usize) {
+        self.count += products;
+        debug_assert!(self.count <= Self::MAX_PRODUCTS);
+    }
+
+    /// Records that the nonzero products given had keys in `low..=top` (`131 <= low`,
+    /// `top <= 2045`).
+    #[inline(always)]
+    pub(crate) fn used(&mut self, low: u64, top: u64) {
+        debug_assert!(131 <= low && low <= top && top <= 2045);
+        self.low = self.low.min(low);
+        self.top = self.top.max(top);
+    }
+
+    /// Adds the sum of the products given since the last flush to `batch`, exactly
+    /// (module documentation), and empties the bins; one addition of the batch's reserve.
+    /// One pass over the keys used: the low words (unsigned) at their entry's unit, the
+    /// high words (signed) 64 units higher.
     #[inline(never)]
-    pub(crate) fn flush(&self, low: usize, top: usize, batch: &mut Batch<'_>) {
-        debug_assert!(131 <= low && top <= 2045);
+    pub(crate) fn flush(&mut self, batch: &mut Batch<'_>) {
+        let (low, top) = (self.low as usize, self.top as usize);
+        (self.low, self.top, self.count) = (ZERO_KEY, 0, 0);
         if low > top {
             return;
         }
-        let t = &self.units;
+        let t = &mut self.units;
         let (first, last) = (low - KEY_TO_INDEX, top - KEY_TO_INDEX);
-        // The low words, unsigned, at the entry's unit; the high words, signed, 64 units
-        // higher. Each word in two halves, the low one unsigned below 2^32, the high one
-        // below 2^32 in magnitude: shifted by less than 8, eight of them add up below 2^43
-        // in `i64`, with no chain of carries from unit to unit.
-        flush_windows(first, last, batch, |units, p| {
-            let (mut low, mut high) = (0i64, 0i64);
-            for g in units {
-                let (j, word) = ((g + FIRST_POS - p) & 7, t[g + KEY_TO_INDEX] as u64);
-                low += ((word & 0xFFFF_FFFF) << j) as i64;
-                high += ((word >> 32) << j) as i64;
-            }
-            (i128::from(high) << 32) + i128::from(low)
-        });
-        flush_windows(first + 64, last + 64, batch, |units, p| {
+        // Each word in two halves, the low one unsigned below 2^32, the high one below 2^32
+        // in magnitude: shifted by less than 8, the sixteen halves of a window add up below
+        // 2^44 in `i64`, with no chain of carries from unit to unit. An entry is emptied
+        // when its high word is read, after its low word.
+        flush_windows(first, last + 64, batch, |units, p| {
             let (mut low, mut high) = (0i64, 0i64);
             for g in units {
                 let j = (g + FIRST_POS - p) & 7;
-                let word = (t[g - 64 + KEY_TO_INDEX] as i128 >> 64) as i64;
-                low += ((word as u64 & 0xFFFF_FFFF) << j) as i64;
-                high += (word >> 32) << j;
+                if g <= last {
+                    let word = t[g + KEY_TO_INDEX] as u64;
+                    low += ((word & 0xFFFF_FFFF) << j) as i64;
+                    high += ((word >> 32) << j) as i64;
+                }
+                if g >= first + 64 {
+                    let entry = core::mem::take(&mut t[g - 64 + KEY_TO_INDEX]);
+                    let word = (entry as i128 >> 64) as i64;
+                    low += ((word as u64 & 0xFFFF_FFFF) << j) as i64;
+                    high += (word >> 32) << j;
+                }
             }
             (i128::from(high) << 32) + i128::from(low)
         });
@@ -176,26 +211,35 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
         /// The bins' flushed sum equals the products added one by one to a
-        /// superaccumulator as integer products of the significands, digit for digit.
+        /// superaccumulator as integer products of the significands, digit for digit; the
+        /// products come in two runs, each flushed, so the second run finds emptied bins.
         #[test]
-        fn flush_adds_the_exact_sum(pairs in prop::collection::vec(operands(), 0..400)) {
+        fn flush_adds_the_exact_sum(
+            first in prop::collection::vec(operands(), 0..300),
+            second in prop::collection::vec(operands(), 0..300),
+        ) {
             let mut bins = IntBins::new();
             let mut want = Superacc::new();
-            let (mut low, mut top) = (ZERO_KEY as usize, 131);
-            for &(x, y) in &pairs {
-                let p = x * y;
-                let (key, lo, hi) = entry(p, x.mul_add(y, -p));
-                bins.add(key, lo, hi);
-                want.batch(2).add_product_f64(x, y);
-                if p != 0.0 {
-                    low = low.min(key as usize);
-                    top = top.max(key as usize);
-                } else {
-                    prop_assert_eq!(key, ZERO_KEY);
-                }
-            }
             let mut got = Superacc::new();
-            bins.flush(low, top, &mut got.batch(1));
+            for pairs in [&first, &second] {
+                let (mut low, mut top) = (ZERO_KEY, 0);
+                for &(x, y) in pairs {
+                    let p = x * y;
+                    let (key, lo, hi) = entry(p, x.mul_add(y, -p));
+                    bins.add(key, lo, hi);
+                    want.batch(2).add_product_f64(x, y);
+                    if p != 0.0 {
+                        (low, top) = (low.min(key), top.max(key));
+                    } else {
+                        prop_assert_eq!(key, ZERO_KEY);
+                    }
+                }
+                bins.taken(pairs.len());
+                if low <= top {
+                    bins.used(low, top);
+                }
+                bins.flush(&mut got.batch(1));
+            }
             prop_assert!(got.digits() == want.digits());
         }
     }
@@ -214,6 +258,8 @@ mod tests {
             for _ in 0..IntBins::MAX_PRODUCTS {
                 bins.add(key, lo, hi);
             }
+            bins.taken(IntBins::MAX_PRODUCTS);
+            bins.used(key, key);
             for _ in 0..IntBins::MAX_PRODUCTS / 1024 {
                 let mut batch = want.batch(2048);
                 for _ in 0..1024 {
@@ -221,7 +267,7 @@ mod tests {
                 }
             }
             let mut got = Superacc::new();
-            bins.flush(key as usize, key as usize, &mut got.batch(1));
+            bins.flush(&mut got.batch(1));
             assert!(got.digits() == want.digits(), "{y}");
         }
     }

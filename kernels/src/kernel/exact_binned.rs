@@ -41,8 +41,10 @@ const LEAST: f64 = f64::from_bits((1023 - 891) << 52);
 /// one chunk stay in the first level of cache.
 const CHUNK: usize = 128;
 
-/// Adds the products of the elements `range` exactly to `state`, through the integer bins
-/// (module documentation).
+/// Adds the products of the elements `range` exactly to `bins` (module documentation), and
+/// the few the bins do not take to `state`, which also gets the flags of the products and,
+/// when `bins` have no room left for `range`, their sums so far ([`IntBins::flush`]). The
+/// caller flushes `bins` into `state` at the end.
 ///
 /// The caller sets the flag of a nonempty sum (as [`super::exact::accumulate`] does).
 ///
@@ -55,6 +57,7 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     x: X,
     y: Y,
     range: core::ops::Range<usize>,
+    bins: &mut IntBins,
     state: &mut ExactState,
 ) where
     S: Load<E, f64> + Flags,
@@ -67,7 +70,10 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     let two_product = !E::PRODUCT_EXACT_IN_F64;
     debug_assert!(range.len() <= IntBins::MAX_PRODUCTS);
     debug_assert!(range.len().is_multiple_of(step));
-    let mut bins = IntBins::new();
+    if !bins.room_for(range.len()) {
+        bins.flush(&mut state.acc.batch(1));
+    }
+    bins.taken(range.len());
     let (least, infinity) = (s.splat(LEAST), s.splat(f64::INFINITY));
     let ones = s.splat(f64::from_bits(!0));
     let ahead = PREFETCH_BYTES / core::mem::size_of::<E>();
@@ -165,8 +171,8 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     // The key of the largest product (an infinite one went to the scalar path); none if
     // every product is zero or left the vectors.
     if largest > 0.0 && low < ZERO_KEY {
-        let field = ((largest.to_bits() >> 52) as usize).min(2046);
-        bins.flush(low as usize, field - 1, &mut state.acc.batch(1));
+        let field = (largest.to_bits() >> 52).min(2046);
+        bins.used(low, field - 1);
     }
 }
 

@@ -564,7 +564,8 @@ where
             }
             i = end;
         }
-        for (&y, &j) in ys.iter().zip(idx).take(g) {
+        for ((p, &y), &j) in progress.iter_mut().zip(ys).zip(idx).take(g) {
+            p.finish(&mut self.out[j]);
             // SAFETY: i <= n.
             unsafe { scalar_end(x, y, i, n, &mut self.out[j]) };
         }
