@@ -78,11 +78,11 @@ pub(crate) fn entry(p: f64, e: f64) -> (u64, u64, u64) {
 }
 
 /// Exact integer sums of products by exponent (see the module documentation), and the keys
-/// used since the last flush.
-#[derive(Clone)]
+/// used since the last flush. 32 KiB, meant for the stack: the exact kernel also runs where
+/// nothing may allocate (the emulated AVX-512 check runs it without an operating system).
 pub(crate) struct IntBins {
     /// Sums by key, two's complement; zero outside `low..=top` (but for [`ZERO_KEY`]).
-    units: Box<[u128; LEN]>,
+    units: [u128; LEN],
     /// The least key of a nonzero product since the last flush ([`ZERO_KEY`] if none).
     low: u64,
     /// The greatest such key (0 if none).
@@ -98,7 +98,7 @@ impl IntBins {
     /// Empty bins.
     pub(crate) fn new() -> Self {
         IntBins {
-            units: Box::new([0; LEN]),
+            units: [0; LEN],
             low: ZERO_KEY,
             top: 0,
             count: 0,
@@ -114,14 +114,8 @@ impl IntBins {
         *unit = unit.wrapping_add(u128::from(hi) << 64 | u128::from(lo));
     }
 
-    /// Whether `products` more products fit before the next flush.
-    #[inline(always)]
-    pub(crate) fn room_for(&self, products: usize) -> bool {
-        self.count + products <= Self::MAX_PRODUCTS
-    }
-
     /// Counts `products` products given to [`IntBins::add`] since the last flush (at most
-    /// [`IntBins::MAX_PRODUCTS`] in all: see [`IntBins::room_for`]).
+    /// [`IntBins::MAX_PRODUCTS`] in all).
     #[inline(always)]
     pub(crate) fn taken(&mut self, products: usize) {
         self.count += products;

@@ -81,7 +81,6 @@ use core::marker::PhantomData;
 
 use crate::element::Element;
 use crate::exact::ExactState;
-use crate::exact::int_bins::IntBins;
 use crate::exact::state::{NONEMPTY, NOT_NEG_ZERO};
 use crate::exact::superacc::BIAS;
 use crate::real::Real;
@@ -237,7 +236,6 @@ where
         unsafe { progress.block(s, x, y, i..end, state) };
         i = end;
     }
-    progress.finish(state);
     // SAFETY: i <= n.
     unsafe { scalar_end(x, y, i, n, state) };
 }
@@ -415,9 +413,6 @@ pub(crate) struct Progress {
     /// Blocks still to run through the integer bins directly, after a block whose products
     /// spread beyond even the deep window.
     scalar_blocks: u32,
-    /// The integer bins of the blocks that took them ([`binned`]), made by the first such
-    /// block and flushed by [`Progress::finish`].
-    bins: Option<IntBins>,
 }
 
 /// Blocks that go to the integer bins ([`binned`]) directly after a block whose products spread beyond
@@ -434,14 +429,6 @@ impl Progress {
             deep_blocks: 0,
             depth: SHALLOW,
             scalar_blocks: 0,
-            bins: None,
-        }
-    }
-
-    /// After the last block: adds what the integer bins hold to `state`.
-    pub(crate) fn finish(&mut self, state: &mut ExactState) {
-        if let Some(bins) = &mut self.bins {
-            bins.flush(&mut state.acc.batch(1));
         }
     }
 
@@ -477,10 +464,9 @@ impl Progress {
             // Up to the whole run at once (see `steps`): one flush of the integer bins.
             let covered = (end - i) / (groups::<S, E>() * S::W * BLOCK_STEPS);
             self.scalar_blocks = self.scalar_blocks.saturating_sub(covered.max(1) as u32);
-            let bins = self.bins.get_or_insert_with(IntBins::new);
             // SAFETY: forwarded from the caller; at most 8 blocks of at most 2^14 elements,
             // 2^17 = `IntBins::MAX_PRODUCTS`.
-            unsafe { binned(s, x, y, i..end, bins, state) };
+            unsafe { binned(s, x, y, i..end, state) };
             return;
         }
         let mut levels = if self.deep_blocks > 0 {
@@ -555,10 +541,7 @@ impl Progress {
         match outcome {
             Outcome::Done { .. } => {}
             // SAFETY: forwarded from the caller; one block.
-            Outcome::TooSpread { .. } => unsafe {
-                let bins = self.bins.get_or_insert_with(IntBins::new);
-                binned(s, x, y, i..end, bins, state)
-            },
+            Outcome::TooSpread { .. } => unsafe { binned(s, x, y, i..end, state) },
             // SAFETY: end <= n.
             _ => unsafe { scalar_end(x, y, i, end, state) },
         }

@@ -41,10 +41,8 @@ const LEAST: f64 = f64::from_bits((1023 - 891) << 52);
 /// one chunk stay in the first level of cache.
 const CHUNK: usize = 128;
 
-/// Adds the products of the elements `range` exactly to `bins` (module documentation), and
-/// the few the bins do not take to `state`, which also gets the flags of the products and,
-/// when `bins` have no room left for `range`, their sums so far ([`IntBins::flush`]). The
-/// caller flushes `bins` into `state` at the end.
+/// Adds the products of the elements `range` exactly to `state`, through the integer bins
+/// (module documentation), flushed once at the end.
 ///
 /// The caller sets the flag of a nonempty sum (as [`super::exact::accumulate`] does).
 ///
@@ -57,7 +55,6 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     x: X,
     y: Y,
     range: core::ops::Range<usize>,
-    bins: &mut IntBins,
     state: &mut ExactState,
 ) where
     S: Load<E, f64> + Flags,
@@ -70,9 +67,7 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     let two_product = !E::PRODUCT_EXACT_IN_F64;
     debug_assert!(range.len() <= IntBins::MAX_PRODUCTS);
     debug_assert!(range.len().is_multiple_of(step));
-    if !bins.room_for(range.len()) {
-        bins.flush(&mut state.acc.batch(1));
-    }
+    let mut bins = IntBins::new();
     bins.taken(range.len());
     let (least, infinity) = (s.splat(LEAST), s.splat(f64::INFINITY));
     let ones = s.splat(f64::from_bits(!0));
@@ -174,6 +169,7 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
         let field = (largest.to_bits() >> 52).min(2046);
         bins.used(low, field - 1);
     }
+    bins.flush(&mut state.acc.batch(1));
 }
 
 #[cfg(test)]

@@ -564,8 +564,7 @@ where
             }
             i = end;
         }
-        for ((p, &y), &j) in progress.iter_mut().zip(ys).zip(idx).take(g) {
-            p.finish(&mut self.out[j]);
+        for (&y, &j) in ys.iter().zip(idx).take(g) {
             // SAFETY: i <= n.
             unsafe { scalar_end(x, y, i, n, &mut self.out[j]) };
         }

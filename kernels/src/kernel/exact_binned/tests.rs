@@ -9,18 +9,15 @@ use super::binned;
 use crate::backend::{Backend, Isa};
 use crate::element::Element;
 use crate::exact::ExactState;
-use crate::exact::int_bins::IntBins;
 use crate::exact::state::NONEMPTY;
 use crate::kernel::source::Contiguous;
 use crate::simd::{Kernel, Simd};
 
 /// `binned` over all of `x` and `y` (lengths a multiple of 32: whole steps on every
-/// backend), in two runs into the same bins; if `crowded`, the bins are made to look full
-/// after the first run, so that the second one flushes them before it starts.
+/// backend), in two runs into the same state.
 struct Binned<'a, E> {
     x: &'a [E],
     y: &'a [E],
-    crowded: bool,
 }
 
 impl<E: Element<f64>> Kernel for Binned<'_, E> {
@@ -34,19 +31,14 @@ impl<E: Element<f64>> Kernel for Binned<'_, E> {
         state.flags |= NONEMPTY;
         assert!(n == self.y.len() && n.is_multiple_of(32));
         let (x, y) = (Contiguous(self.x.as_ptr()), Contiguous(self.y.as_ptr()));
-        let mut bins = IntBins::new();
         // A multiple of 32, like n.
         let half = n / 64 * 32;
         // SAFETY: both slices hold n elements; contiguous sources need no slack; half and n
         // are multiples of every backend's step (at most 16), and n is below 2^17
         // (`IntBins::MAX_PRODUCTS`).
-        unsafe { binned(E::wide(s), x, y, 0..half, &mut bins, &mut state) };
-        if self.crowded {
-            bins.taken(IntBins::MAX_PRODUCTS - half);
-        }
+        unsafe { binned(E::wide(s), x, y, 0..half, &mut state) };
         // SAFETY: as above.
-        unsafe { binned(E::wide(s), x, y, half..n, &mut bins, &mut state) };
-        bins.flush(&mut state.acc.batch(1));
+        unsafe { binned(E::wide(s), x, y, half..n, &mut state) };
         state
     }
 }
@@ -67,10 +59,7 @@ fn check<E: Element<f64>>(x: &[E], y: &[E]) -> Result<(), TestCaseError> {
     let yw: Vec<f64> = y.iter().map(|v| v.widen()).collect();
     let want = reference(&xw, &yw);
     for isa in Isa::available() {
-        let crowded = x.len() % 64 == 32;
-        let got = Backend::new(isa)
-            .unwrap()
-            .vectorize(Binned { x, y, crowded });
+        let got = Backend::new(isa).unwrap().vectorize(Binned { x, y });
         prop_assert_eq!(got.flags, want.flags, "{:?}: flags", isa);
         prop_assert!(
             got.acc.digits() == want.acc.digits(),
@@ -174,11 +163,7 @@ fn zero_products_keep_the_sign_rule() {
         for isa in Isa::available() {
             let got = Backend::new(isa)
                 .unwrap()
-                .vectorize(Binned {
-                    x,
-                    y: &pos,
-                    crowded: false,
-                })
+                .vectorize(Binned { x, y: &pos })
                 .finish::<f64>();
             assert_eq!(got.to_bits(), want.to_bits(), "{isa:?}");
         }
