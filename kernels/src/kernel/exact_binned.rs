@@ -126,10 +126,11 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
                     let shift = s.sub_bits(s.sub_bits(key, g), fifty_three);
                     let n = s.or(s.and_not(not_fraction, e), implicit);
                     let sign_e = s.sign_mask(e);
-                    let i = s.shift_right_by(n, shift);
-                    let i = s.sub_bits(s.xor(i, sign_e), sign_e);
-                    h = s.add_bits(h, s.sign_mask(i));
-                    r = s.and_not(not_low_53, i);
+                    // `I` (module documentation of `int_bins`): the error on p's grid.
+                    let grid_e = s.shift_right_by(n, shift);
+                    let grid_e = s.sub_bits(s.xor(grid_e, sign_e), sign_e);
+                    h = s.add_bits(h, s.sign_mask(grid_e));
+                    r = s.and_not(not_low_53, grid_e);
                 }
                 let lo = s.or(s.shift_left::<53>(h), r);
                 let hi = s.sub_bits(s.shift_right::<11>(s.xor(h, top_bit)), high_bias);
