@@ -548,6 +548,10 @@ impl Progress {
     }
 }
 
+/// 1.5 * 2^52: an integer `v` with `|v| < 2^51` plus this is exact, in the binade of
+/// quantum 1, and its bits minus these bits are `v` (the block's end, in [`block`]).
+const MAGIC: f64 = 6755399441055744.0;
+
 /// 2^k for `-1022 <= k <= 1023`.
 fn pow2(k: i32) -> f64 {
     f64::from_bits(((k + 1023) as u64) << 52)
@@ -819,45 +823,47 @@ where
     (accs[2 * D + 1], grids[2 * D + 1]) = (b, ks - window - 105);
 
     // Each accumulator's lanes on its grid, `(v - offset) / 2^g`, in vector operations
-    // (the exact operations of `on_grid`, on vectors): integers below 2^53 in
-    // magnitude, or NaN and infinities where the accumulator was not finite (scalings by
-    // powers of two and the subtraction keep a finite value finite and a non-finite one
-    // non-finite).
-    let mut l = [[[0.0f64; 16]; U]; 2 * (DEEP + 1)];
+    // (the exact operations of `on_grid`, on vectors): integers below 2^51 in magnitude
+    // (each accumulator is an exact multiple of its grid 2^g, and below 2^(g + 51)), or NaN
+    // and infinities where the accumulator was not finite (scalings by powers of two and the
+    // subtraction keep a finite value finite and a non-finite one non-finite). Such an
+    // integer `v` plus [`MAGIC`] is exact and lies in the binade [2^52, 2^53), whose quantum
+    // is 1: its bits minus `MAGIC`'s are `v` as a two's complement integer. The groups' lanes
+    // add up as integers in the vector lanes (below 2^52 in magnitude), then across the
+    // lanes (below 2^55): the sums are exact, with no conversion lane by lane.
+    let magic = s.splat(MAGIC);
+    let limit = s.splat(pow2(51));
+    // Every lane set (0 < 1).
+    let ones = s.below(s.zero(), s.splat(1.0));
+    // Set in a lane where some accumulator was not finite or not below the limit.
+    let mut outside = s.zero();
+    let mut sums = [0i64; 2 * (DEEP + 1)];
     for c_ in 0..count {
-        let (g, offset) = (grids[c_], s.splat(offsets[c_]));
-        let [first, second] = grid_scales(g);
+        let offset = s.splat(offsets[c_]);
+        let [first, second] = grid_scales(grids[c_]);
         let (down1, down2) = (s.splat(first), s.splat(second));
+        let mut bits = s.zero();
         for u in 0..groups::<S, E>() {
-            let v = s.sub(accs[c_][u], offset);
-            l[c_][u] = lanes(s, s.mul(s.mul(v, down1), down2));
+            let v = s.mul(s.mul(s.sub(accs[c_][u], offset), down1), down2);
+            outside = s.or(outside, s.and_not(s.below(s.abs(v), limit), ones));
+            bits = s.add_bits(bits, s.sub_bits(s.add(v, magic), magic));
+        }
+        // Plain loops, no closures (see `fold_max`); wrapping, because the lanes of a
+        // block that is given up below (`outside`) hold meaningless bits.
+        let l = lanes(s, bits);
+        for v in &l[..w] {
+            sums[c_] = sums[c_].wrapping_add(v.to_bits() as i64);
         }
     }
-    // Plain loops, no closures (see `fold_max`).
-    let mut all_finite = true;
-    for l in &l[..count] {
-        for lane in &l[..groups::<S, E>()] {
-            for v in &lane[..w] {
-                all_finite &= v.is_finite();
-            }
-        }
-    }
-    if !all_finite {
+    if s.any(outside) {
         return Outcome::Scalar;
     }
-    // Each accumulator is an exact multiple of its grid 2^g, and below 2^(g + 51) in
-    // magnitude: the lanes add up exactly as integers.
     for c_ in 0..count {
-        let g = grids[c_];
-        let mut sum = 0i64;
-        for lane in &l[c_][..groups::<S, E>()] {
-            for &v in &lane[..w] {
-                sum += v as i64;
-            }
-        }
         // g - c + BIAS >= -1062 - 129 - 105 + 2176 > 0 (`scale_any`: k >= -1074 + 12), and
         // g - c + 95 + BIAS < 32 * LIMBS (k <= 1020).
-        state.acc.add_i64_at(sum, (g - c + BIAS) as u32);
+        state
+            .acc
+            .add_i64_at(sums[c_], (grids[c_] - c + BIAS) as u32);
     }
     // The block has a nonzero product (it has a scale: without a hint, its largest product
     // is nonzero; with one, the block that gave it had one and set this flag already).
