@@ -843,8 +843,8 @@ where
         let [first, second] = grid_scales(grids[c_]);
         let (down1, down2) = (s.splat(first), s.splat(second));
         let mut bits = s.zero();
-        for u in 0..groups::<S, E>() {
-            let v = s.mul(s.mul(s.sub(accs[c_][u], offset), down1), down2);
+        for &acc in &accs[c_][..groups::<S, E>()] {
+            let v = s.mul(s.mul(s.sub(acc, offset), down1), down2);
             outside = s.or(outside, s.and_not(s.below(s.abs(v), limit), ones));
             bits = s.add_bits(bits, s.sub_bits(s.add(v, magic), magic));
         }
