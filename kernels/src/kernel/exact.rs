@@ -46,6 +46,14 @@
 //! in one go). At the end of a block every level's `sa_j - ca_j` and the plain sums (all
 //! exact) are added to the fixed-point superaccumulator.
 //!
+//! **Checks once per block.** The shallow path first runs a block with no test per step:
+//! each lane keeps the largest and the smallest `|p|` (two lane operations, no branch), and
+//! the block's end compares them with the bound and the window. A block that had a product
+//! below the window (its sums may be inexact) or a zero product (harmless, but the smallest
+//! magnitude cannot tell it from a tiny one) adds nothing and is run again stepwise, as
+//! above; so is every later block of the call ([`Outcome::Stray`]): data with zeros pay one
+//! block twice per call, at most.
+//!
 //! **Scaling.** TwoProduct's error is exact for products of at least 2^-968, and additions
 //! of subnormal numbers cost microcode assists. A block whose window reaches below 2^-917
 //! (its smallest grid below 2^-1022: products near the subnormal range) computes with
@@ -123,6 +131,10 @@ impl<O: Real, E: Element<O>> Kernel for ExactDot<'_, O, E> {
 /// Steps per block: each lane adds at most this many products to its accumulators
 /// before they are flushed (the bounds of the module documentation assume 2^9).
 pub(crate) const BLOCK_STEPS: usize = 512;
+
+/// Steps between two looks at the smallest products of a block run without a test per step
+/// (its share of a block run for nothing when one is below the window: 1/32).
+const LOOK_STEPS: u32 = 16;
 
 /// Products of the fast path are at least 2^-SPREAD times the block's bound (see the module
 /// documentation: at most 45 for 2^9 products per lane).
@@ -406,6 +418,10 @@ pub(crate) struct Progress {
     spills: ExactState,
     /// The scale of the previous block, if it can serve for the next one.
     hint: Option<i32>,
+    /// Whether the shallow path tests its products step by step: from the first block
+    /// that had a product below its window or a zero one ([`Outcome::Stray`]) to the end
+    /// of the call. Before that, it checks them once per block.
+    stepwise: bool,
     /// Blocks still to run on a deeper fast path directly, and its levels.
     deep_blocks: u32,
     /// The levels of that path ([`MIDDLE`] or [`DEEP`]).
@@ -426,6 +442,7 @@ impl Progress {
         Progress {
             spills: ExactState::new(),
             hint: None,
+            stepwise: false,
             deep_blocks: 0,
             depth: SHALLOW,
             scalar_blocks: 0,
@@ -482,17 +499,25 @@ impl Progress {
         // Whether the scale was found by this block's own full first pass.
         let mut fresh = false;
         let spills = &mut self.spills;
-        // At most five attempts that add nothing: a path left for the next deeper one (at
-        // most twice), a stale hint or a sampled scale dropped (at most twice: a sample's
-        // guess, then a hint; then the scale is fresh).
+        // At most six attempts that add nothing: a shallow block without tests per step
+        // run again stepwise (once: `stepwise` stays set), a path left for the next deeper
+        // one (at most twice), a stale hint or a sampled scale dropped (at most twice: a
+        // sample's guess, then a hint; then the scale is fresh).
         let outcome = loop {
             fresh |= bound == Bound::Full;
             // SAFETY: forwarded from the caller.
             let outcome = unsafe {
                 match levels {
-                    SHALLOW => block::<SHALLOW, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
-                    MIDDLE => block::<MIDDLE, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
-                    _ => block::<DEEP, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
+                    SHALLOW if !self.stepwise => {
+                        block::<SHALLOW, false, S, E, X, Y>(s, x, y, i..end, bound, state, spills)
+                    }
+                    SHALLOW => {
+                        block::<SHALLOW, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills)
+                    }
+                    MIDDLE => {
+                        block::<MIDDLE, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills)
+                    }
+                    _ => block::<DEEP, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
                 }
             };
             if matches!(outcome, Outcome::Done { .. }) {
@@ -500,6 +525,10 @@ impl Progress {
             }
             *spills = ExactState::new();
             match outcome {
+                // A product below the window, or a zero one, in a block run without tests
+                // per step: the same block stepwise, which takes them out one by one (and
+                // every later block of the call, at most one block run twice per call).
+                Outcome::Stray => self.stepwise = true,
                 // The products outgrew the previous block's bound or the sample's: bound
                 // them afresh.
                 Outcome::Restart if bound != Bound::Full => bound = Bound::Full,
@@ -615,6 +644,10 @@ enum Outcome {
     },
     /// The block must go to the scalar path; nothing was added to the state.
     Scalar,
+    /// A block run without a test per step ([`block`] without `STEPWISE`) had a product
+    /// below its window, or a zero one: nothing was added to the state; run it again
+    /// stepwise.
+    Stray,
 }
 
 /// The scale exponent `K` for products of magnitude at most `m`, if the fast path can take
@@ -646,7 +679,7 @@ fn scale_any(m: f64) -> Option<i32> {
 /// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
 /// multiple of `groups::<S, E>() * W`.
 #[inline(always)]
-unsafe fn block<const D: usize, S, E, X, Y>(
+unsafe fn block<const D: usize, const STEPWISE: bool, S, E, X, Y>(
     s: S,
     x: X,
     y: Y,
@@ -735,8 +768,10 @@ where
     let mut sb: [[S::V; U]; D] = core::array::from_fn(|j| [s.splat(cb[j]); U]);
     let (mut a, mut b) = ([s.zero(); U], [s.zero(); U]);
     let mut slow = 0;
-    // The largest |p| of each lane (NaN ignored: NaN products end in the sums).
+    // The largest |p| of each lane (NaN ignored: NaN products end in the sums), and without
+    // `STEPWISE` the smallest.
     let mut top = [s.zero(); U];
+    let mut bottom = [s.splat(f64::INFINITY); U];
     // The elements PREFETCH_BYTES ahead are asked for while these are computed: one line
     // of each operand per step.
     let ahead = PREFETCH_BYTES / core::mem::size_of::<E>();
@@ -744,7 +779,25 @@ where
     // additions and subtractions would otherwise all queue on the adder pipes.
     let one = s.splat(core::hint::black_box(1.0));
     let mut i = start;
+    // Steps until the next look at `bottom` (without `STEPWISE`).
+    let mut until_look = LOOK_STEPS;
     while i < end {
+        if !STEPWISE {
+            until_look -= 1;
+            if until_look == 0 {
+                // A product below the window or a zero one is found within LOOK_STEPS
+                // steps of it, not at the end of the block: data spread wide (or with
+                // zeros) go stepwise for little.
+                until_look = LOOK_STEPS;
+                let mut low = s.zero();
+                for lowest in &bottom[..groups::<S, E>()] {
+                    low = s.or(low, s.below(*lowest, small));
+                }
+                if s.any(low) {
+                    return Outcome::Stray;
+                }
+            }
+        }
         x.prefetch(i + ahead);
         y.prefetch(i + ahead);
         // A loop of one or two constant rounds: unrolled by the compiler, the accumulators
@@ -760,12 +813,19 @@ where
             } else {
                 s.zero()
             };
+            if !STEPWISE {
+                // Both ends checked once, at the end of the block: no test per step.
+                top[u] = s.abs_max(p, top[u]);
+                bottom[u] = s.abs_min(p, bottom[u]);
+            }
             let abs = s.abs(p);
             // The bound is checked once, at the end of the block (a product above it makes
             // the block's sums worthless, and the block is run again).
-            top[u] = s.max(abs, top[u]);
+            if STEPWISE {
+                top[u] = s.max(abs, top[u]);
+            }
             let out = s.below(abs, small);
-            if s.any(out) {
+            if STEPWISE && s.any(out) {
                 // A zero operand makes p = e = 0 (the other is finite, or p is NaN and not
                 // below `small`): adding them changes no accumulator, so they stay. Only
                 // the sign of an all-zero sum depends on zero products, and this block has
@@ -803,6 +863,12 @@ where
     let largest = fold_max(s, top);
     if largest >= pow2(ks - 11) {
         return Outcome::Restart;
+    }
+    // Without `STEPWISE`, every product went into the accumulators: a product below the
+    // window (or a zero one, or one whose operand is zero) may have made the sums inexact.
+    // (A NaN lane is ignored here: NaN products make the accumulators NaN, below.)
+    if !STEPWISE && fold_min(s, bottom) < pow2(ks - window) {
+        return Outcome::Stray;
     }
     // The accumulators, their offsets and grids (scaled): the levels' sums `sa_j - ca_j`
     // on 2^(K_j - 52), the last rests `a` on the smallest product's quantum, and the same
@@ -937,6 +1003,20 @@ fn on_grid(v: f64, g: i32) -> i64 {
 fn grid_scales(g: i32) -> [f64; 2] {
     let half = -g / 2;
     [pow2(half), pow2(-g - half)]
+}
+
+/// The smallest lane of `U` vectors of non-negative numbers, zeros or infinities; NaN
+/// lanes are ignored (+inf if all are NaN).
+#[inline(always)]
+fn fold_min<S: Flags>(s: S, v: [S::V; U]) -> f64 {
+    let l = v.map(|v| lanes(s, v));
+    let mut least = f64::INFINITY;
+    for lane in &l[..] {
+        for &x in &lane[..S::W] {
+            least = if x < least { x } else { least };
+        }
+    }
+    least
 }
 
 /// The largest lane of `U` vectors of non-negative numbers or zeros (not NaN).

@@ -369,6 +369,16 @@ impl Flags for Avx2 {
         values!(_mm256_max_pd(a, b))
     }
     #[inline(always)]
+    fn abs_max(self, a: __m256d, m: __m256d) -> __m256d {
+        // `maxpd` returns its second operand where either is NaN.
+        self.max(self.abs(a), m)
+    }
+    #[inline(always)]
+    fn abs_min(self, a: __m256d, m: __m256d) -> __m256d {
+        // `minpd` returns its second operand where either is NaN.
+        values!(_mm256_min_pd(self.abs(a), m))
+    }
+    #[inline(always)]
     fn below(self, a: __m256d, b: __m256d) -> __m256d {
         values!(_mm256_cmp_pd::<_CMP_LT_OQ>(a, b))
     }

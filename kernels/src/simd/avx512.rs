@@ -222,6 +222,16 @@ impl Flags for Avx512 {
         values!(_mm512_max_pd(a, b))
     }
     #[inline(always)]
+    fn abs_max(self, a: __m512d, m: __m512d) -> __m512d {
+        // `maxpd` returns its second operand where either is NaN.
+        values!(_mm512_max_pd(_mm512_abs_pd(a), m))
+    }
+    #[inline(always)]
+    fn abs_min(self, a: __m512d, m: __m512d) -> __m512d {
+        // `minpd` returns its second operand where either is NaN.
+        values!(_mm512_min_pd(_mm512_abs_pd(a), m))
+    }
+    #[inline(always)]
     fn below(self, a: __m512d, b: __m512d) -> __m512d {
         values!({
             let m = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(a, b);

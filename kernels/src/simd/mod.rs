@@ -131,6 +131,12 @@ pub trait Flags: Arith<f64> {
     /// The larger of `a` and `b`; `b` if either is NaN (x86 `maxpd`), so that a running
     /// maximum kept in `b` ignores NaN lanes of `a`.
     fn max(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `max(|a|, m)`, lane-wise, for a running largest magnitude `m` (`m >= 0`, not NaN):
+    /// `m` where `a` is NaN.
+    fn abs_max(self, a: Self::V, m: Self::V) -> Self::V;
+    /// `min(|a|, m)`, lane-wise, for a running smallest magnitude `m` (`m >= 0`, not NaN):
+    /// `m` where `a` is NaN.
+    fn abs_min(self, a: Self::V, m: Self::V) -> Self::V;
     /// All ones in the lanes where `a < b`, zero elsewhere (and for NaN).
     fn below(self, a: Self::V, b: Self::V) -> Self::V;
     /// All ones in the lanes where `a >= b`, zero elsewhere (and for NaN).
@@ -334,5 +340,97 @@ mod tests {
             }
         }
         assert_eq!(checked, Isa::available().len() * 500 * 16 * 5);
+    }
+
+    /// `abs_max` and `abs_min` on one backend, for `a`, `m` from the same positions of two
+    /// slices of 16.
+    struct Magnitudes<'a> {
+        a: &'a [f64; 16],
+        m: &'a [f64; 16],
+    }
+
+    impl Kernel for Magnitudes<'_> {
+        type Output = [[f64; 16]; 2];
+
+        #[inline(always)]
+        fn run<S: Simd>(self, s: S) -> Self::Output {
+            let w = <S as Arith<f64>>::W;
+            let mut out = [[0.0f64; 16]; 2];
+            for at in (0..16).step_by(w) {
+                let a = Arith::<f64>::load_lanes(s, &self.a[at..]);
+                let m = Arith::<f64>::load_lanes(s, &self.m[at..]);
+                s.store(s.abs_max(a, m), &mut out[0][at..]);
+                s.store(s.abs_min(a, m), &mut out[1][at..]);
+            }
+            out
+        }
+    }
+
+    /// The running magnitude extremes against their scalar definitions, on every backend
+    /// this CPU runs: signed zeros, subnormals, infinities, NaN (which leaves `m`), equal
+    /// magnitudes and arbitrary values, bit for bit.
+    #[test]
+    fn magnitude_extremes_match_their_scalar_definitions() {
+        let specials = [
+            0.0,
+            -0.0,
+            f64::from_bits(1),
+            -f64::from_bits(1),
+            f64::MIN_POSITIVE,
+            -f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            1.0,
+            -1.0,
+            0.5,
+            -2.0,
+            3.0,
+            -1.5,
+        ];
+        let mut rng = pdot_testkit::SplitMix64::seeded(12);
+        let mut checked = 0;
+        for isa in Isa::available() {
+            let backend = Backend::new(isa).unwrap();
+            for round in 0..1000 {
+                let (mut a, mut m) = ([0.0; 16], [0.0; 16]);
+                for j in 0..16 {
+                    a[j] = if round < 16 {
+                        specials[(round + j) % 16]
+                    } else {
+                        f64::from_bits(rng.next_u64())
+                    };
+                    // A running extreme: not NaN, not negative (+0 or +inf included), at
+                    // times |a| itself.
+                    m[j] = match rng.next_u64() % 4 {
+                        0 if !a[j].is_nan() => a[j].abs(),
+                        1 => [0.0, f64::INFINITY, f64::from_bits(1)][j % 3],
+                        _ => f64::from_bits(rng.next_u64() >> 1).min(f64::INFINITY),
+                    };
+                    if m[j].is_nan() {
+                        m[j] = 1.0;
+                    }
+                }
+                let [hi, lo] = backend.vectorize(Magnitudes { a: &a, m: &m });
+                for j in 0..16 {
+                    let (x, y) = (a[j].abs(), m[j]);
+                    let want_hi = if x > y { x } else { y };
+                    let want_lo = if x < y { x } else { y };
+                    assert_eq!(
+                        hi[j].to_bits(),
+                        want_hi.to_bits(),
+                        "{isa:?}: max(|{x:e}|, {y:e})"
+                    );
+                    assert_eq!(
+                        lo[j].to_bits(),
+                        want_lo.to_bits(),
+                        "{isa:?}: min(|{x:e}|, {y:e})"
+                    );
+                    checked += 2;
+                }
+            }
+        }
+        assert_eq!(checked, Isa::available().len() * 1000 * 16 * 2);
     }
 }

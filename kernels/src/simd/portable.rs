@@ -154,6 +154,17 @@ impl Flags for Portable {
         ))
     }
     #[inline(always)]
+    fn abs_max(self, a: f64x4, m: f64x4) -> f64x4 {
+        self.max(a.abs(), m)
+    }
+    #[inline(always)]
+    fn abs_min(self, a: f64x4, m: f64x4) -> f64x4 {
+        let (a, m) = (a.abs().to_array(), m.to_array());
+        f64x4::new(core::array::from_fn(
+            |k| if a[k] < m[k] { a[k] } else { m[k] },
+        ))
+    }
+    #[inline(always)]
     fn below(self, a: f64x4, b: f64x4) -> f64x4 {
         a.simd_lt(b)
     }
