@@ -47,12 +47,13 @@
 //! exact) are added to the fixed-point superaccumulator.
 //!
 //! **Checks once per block.** The shallow path first runs a block with no test per step:
-//! each lane keeps the largest and the smallest `|p|` (two lane operations, no branch), and
-//! the block's end compares them with the bound and the window. A block that had a product
-//! below the window (its sums may be inexact) or a zero product (harmless, but the smallest
-//! magnitude cannot tell it from a tiny one) adds nothing and is run again stepwise, as
-//! above; so is every later block of the call ([`Outcome::Stray`]): data with zeros pay one
-//! block twice per call, at most.
+//! each lane keeps the largest and the smallest `|p|` (two lane operations, no branch);
+//! the smallest is compared with the window every [`LOOK_STEPS`] steps, and both with the
+//! bound and the window at the block's end. A block that had a product below the window
+//! (its sums may be inexact) or a zero product (harmless, but the smallest magnitude cannot
+//! tell it from a tiny one) adds nothing and is run again stepwise, as above; so is every
+//! later block of the call ([`Outcome::Stray`]): data with zeros or spread wide lose at
+//! most `LOOK_STEPS` steps and one restarted block per call.
 //!
 //! **Scaling.** TwoProduct's error is exact for products of at least 2^-968, and additions
 //! of subnormal numbers cost microcode assists. A block whose window reaches below 2^-917
@@ -1009,10 +1010,11 @@ fn grid_scales(g: i32) -> [f64; 2] {
 /// lanes are ignored (+inf if all are NaN).
 #[inline(always)]
 fn fold_min<S: Flags>(s: S, v: [S::V; U]) -> f64 {
-    let l = v.map(|v| lanes(s, v));
+    // Plain loops, no closures (see `fold_max`).
     let mut least = f64::INFINITY;
-    for lane in &l[..] {
-        for &x in &lane[..S::W] {
+    for &r in &v {
+        let l = lanes(s, r);
+        for &x in &l[..S::W] {
             least = if x < least { x } else { least };
         }
     }
