@@ -47,6 +47,17 @@ pub(crate) const ZERO_KEY: u64 = 2047;
 /// [`flush_windows`]): key `k` counts `2^(k - 1127) = 2^((k - 52) - 1075)`.
 const KEY_TO_INDEX: usize = 52;
 
+/// The slots of the keys ([`slot`]): the even indices below `2 LEN`.
+pub(crate) const SLOTS: u64 = 2 * ZERO_KEY;
+
+/// The index of the low word of key `key`'s entry in the table (its high word follows):
+/// `2 key`, which the vector kernel computes in its lanes, so that the scalar loop that
+/// adds the entries does no more than load and add.
+#[cfg(test)]
+pub(crate) const fn slot(key: u64) -> u64 {
+    2 * key
+}
+
 /// The fraction bits of an `f64`.
 pub(crate) const FRACTION: u64 = (1 << 52) - 1;
 
@@ -81,8 +92,9 @@ pub(crate) fn entry(p: f64, e: f64) -> (u64, u64, u64) {
 /// used since the last flush. 32 KiB, meant for the stack: the exact kernel also runs where
 /// nothing may allocate (the emulated AVX-512 check runs it without an operating system).
 pub(crate) struct IntBins {
-    /// Sums by key, two's complement; zero outside `low..=top` (but for [`ZERO_KEY`]).
-    units: [u128; LEN],
+    /// Sums by key, two's complement, as two words: the low one at [`slot`]`(key)`, the
+    /// high one after it; zero outside `low..=top` (but for [`ZERO_KEY`]).
+    words: [u64; 2 * LEN],
     /// The least key of a nonzero product since the last flush ([`ZERO_KEY`] if none).
     low: u64,
     /// The greatest such key (0 if none).
@@ -98,20 +110,25 @@ impl IntBins {
     /// Empty bins.
     pub(crate) fn new() -> Self {
         IntBins {
-            units: [0; LEN],
+            words: [0; 2 * LEN],
             low: ZERO_KEY,
             top: 0,
             count: 0,
         }
     }
 
-    /// Adds the product with key `key` and words `lo`, `hi` ([`entry`]); the caller counts
-    /// it ([`IntBins::taken`]) and records its key ([`IntBins::used`]).
+    /// Adds the product whose key has the slot `slot` ([`slot`]) and whose words are `lo`,
+    /// `hi` ([`entry`]); the caller counts it ([`IntBins::taken`]) and records its key
+    /// ([`IntBins::used`]).
     #[inline(always)]
-    pub(crate) fn add(&mut self, key: u64, lo: u64, hi: u64) {
-        // The key is below 2048 = LEN: no bounds check is compiled.
-        let unit = &mut self.units[(key & ZERO_KEY) as usize];
-        *unit = unit.wrapping_add(u128::from(hi) << 64 | u128::from(lo));
+    pub(crate) fn add(&mut self, slot: u64, lo: u64, hi: u64) {
+        // An even index below 2 LEN, so `i | 1` is below it too: no bounds check is compiled.
+        let i = (slot & SLOTS) as usize;
+        let (low, carry) = self.words[i].overflowing_add(lo);
+        self.words[i] = low;
+        self.words[i | 1] = self.words[i | 1]
+            .wrapping_add(hi)
+            .wrapping_add(u64::from(carry));
     }
 
     /// Counts `products` products given to [`IntBins::add`] since the last flush (at most
@@ -142,7 +159,7 @@ impl IntBins {
         if low > top {
             return;
         }
-        let t = &mut self.units;
+        let t = &mut self.words;
         let (first, last) = (low - KEY_TO_INDEX, top - KEY_TO_INDEX);
         // Each word in two halves, the low one unsigned below 2^32, the high one below 2^32
         // in magnitude: shifted by less than 8, the sixteen halves of a window add up below
@@ -153,13 +170,14 @@ impl IntBins {
             for g in units {
                 let j = (g + FIRST_POS - p) & 7;
                 if g <= last {
-                    let word = t[g + KEY_TO_INDEX] as u64;
+                    let word = t[2 * (g + KEY_TO_INDEX)];
                     low += ((word & 0xFFFF_FFFF) << j) as i64;
                     high += ((word >> 32) << j) as i64;
                 }
                 if g >= first + 64 {
-                    let entry = core::mem::take(&mut t[g - 64 + KEY_TO_INDEX]);
-                    let word = (entry as i128 >> 64) as i64;
+                    let at = 2 * (g - 64 + KEY_TO_INDEX);
+                    t[at] = 0;
+                    let word = core::mem::take(&mut t[at + 1]) as i64;
                     low += ((word as u64 & 0xFFFF_FFFF) << j) as i64;
                     high += (word >> 32) << j;
                 }
@@ -171,7 +189,7 @@ impl IntBins {
 
 #[cfg(test)]
 mod tests {
-    use super::{IntBins, ZERO_KEY, entry};
+    use super::{IntBins, ZERO_KEY, entry, slot};
     use crate::exact::superacc::Superacc;
     use proptest::prelude::*;
 
@@ -220,7 +238,7 @@ mod tests {
                 for &(x, y) in pairs {
                     let p = x * y;
                     let (key, lo, hi) = entry(p, x.mul_add(y, -p));
-                    bins.add(key, lo, hi);
+                    bins.add(slot(key), lo, hi);
                     want.batch(2).add_product_f64(x, y);
                     if p != 0.0 {
                         (low, top) = (low.min(key), top.max(key));
@@ -250,7 +268,7 @@ mod tests {
             let mut bins = IntBins::new();
             let mut want = Superacc::new();
             for _ in 0..IntBins::MAX_PRODUCTS {
-                bins.add(key, lo, hi);
+                bins.add(slot(key), lo, hi);
             }
             bins.taken(IntBins::MAX_PRODUCTS);
             bins.used(key, key);

@@ -3,8 +3,9 @@
 //! `p = fl(x * y)` and TwoProduct error `e = x * y - p` (`e = 0` for `f32` inputs, whose
 //! products are exact in `f64`), becomes one 128-bit integer added to an exponent-indexed
 //! table ([`IntBins`]), whatever its exponent. The vector code computes `p`, `e` and the
-//! integer (a key and two words, lane operations on the bits), and sets aside the few
-//! products the bins cannot take; a scalar loop adds the integers to the table (one
+//! integer (the slot of its entry in the table and two words, lane operations on the
+//! bits; the smallest slot is kept in the lanes too), and sets aside the few products the
+//! bins cannot take; a scalar loop adds the integers to the table (three loads and one
 //! 128-bit addition each, no test); one flush per run of blocks adds the table to the
 //! superaccumulator.
 //!
@@ -26,7 +27,7 @@
 //! one by one (a run of zeros only comes here after a wide spread).
 
 use crate::exact::ExactState;
-use crate::exact::int_bins::{FRACTION, IMPLICIT, IntBins, LOW_53, ZERO_KEY};
+use crate::exact::int_bins::{FRACTION, IMPLICIT, IntBins, LOW_53, SLOTS, ZERO_KEY};
 use crate::exact::state::NOT_NEG_ZERO;
 use crate::real::Real;
 use crate::simd::{Flags, Load};
@@ -74,15 +75,17 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     let ahead = PREFETCH_BYTES / core::mem::size_of::<E>();
     // The largest |p| (NaN ignored).
     let mut top = s.zero();
-    let mut keys = [0.0f64; CHUNK];
+    let mut slots = [0.0f64; CHUNK];
     let (mut low_words, mut high_words) = ([0.0f64; CHUNK], [0.0f64; CHUNK]);
     // Constants of the entries' lane operations (`int_bins::entry`), as bits.
     let bits = |v: u64| s.splat(f64::from_bits(v));
     let (not_fraction, implicit) = (bits(!FRACTION), bits(IMPLICIT));
     let not_low_53 = bits(!LOW_53);
     let (fifty_three, top_bit, high_bias) = (bits(53), bits(1 << 63), bits(1 << 52));
-    // The lowest key of a nonzero product (zero products have the highest, ZERO_KEY).
-    let mut low = ZERO_KEY;
+    let (two, not_slots, one) = (bits(2), bits(!SLOTS), s.splat(1.0));
+    // The lowest slot of a nonzero product, as the bits of `1 + slot * 2^-52` (zero
+    // products have the highest slot, that of ZERO_KEY).
+    let mut low = s.splat(f64::from_bits(1.0f64.to_bits() | SLOTS));
     let mut i = range.start;
     while i < range.end {
         let stop = range.end.min(i + CHUNK);
@@ -134,7 +137,11 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
                 }
                 let lo = s.or(s.shift_left::<53>(h), r);
                 let hi = s.sub_bits(s.shift_right::<11>(s.xor(h, top_bit)), high_bias);
-                s.store(key, &mut keys[k..]);
+                // The slot of the entry (`int_bins::slot`): `2 (f - 1)`, wrapping, zeros
+                // to the slot of ZERO_KEY; the smallest kept as a number in [1, 2).
+                let slot = s.and_not(not_slots, s.sub_bits(s.shift_left::<1>(key), two));
+                low = s.abs_min(s.or(slot, one), low);
+                s.store(slot, &mut slots[k..]);
                 s.store(lo, &mut low_words[k..]);
                 s.store(hi, &mut high_words[k..]);
                 k += w;
@@ -142,16 +149,18 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
             i += step;
         }
         let words = low_words[..k].iter().zip(&high_words[..k]);
-        for (key, (lo, hi)) in keys[..k].iter().zip(words) {
-            // The field less one, wrapping: zeros to the highest key.
-            let key = key.to_bits().wrapping_sub(1) & ZERO_KEY;
-            low = low.min(key);
-            bins.add(key, lo.to_bits(), hi.to_bits());
+        for (slot, (lo, hi)) in slots[..k].iter().zip(words) {
+            bins.add(slot.to_bits(), lo.to_bits(), hi.to_bits());
         }
     }
     let mut largest = 0.0f64;
     for &v in &lanes(s, top)[..w] {
         largest = if v > largest { v } else { largest };
+    }
+    // The lowest key of a nonzero product (plain loops, no closures on the kernel path).
+    let mut low_key = ZERO_KEY;
+    for v in &lanes(s, low)[..w] {
+        low_key = low_key.min((v.to_bits() & SLOTS) / 2);
     }
     if largest > 0.0 {
         state.flags |= NOT_NEG_ZERO;
@@ -166,9 +175,9 @@ pub(crate) unsafe fn binned<S, E, X, Y>(
     }
     // The key of the largest product (an infinite one went to the scalar path); none if
     // every product is zero or left the vectors.
-    if largest > 0.0 && low < ZERO_KEY {
+    if largest > 0.0 && low_key < ZERO_KEY {
         let field = (largest.to_bits() >> 52).min(2046);
-        bins.used(low, field - 1);
+        bins.used(low_key, field - 1);
     }
     bins.flush(&mut state.acc.batch(1));
 }
