@@ -26,8 +26,17 @@
 //! is at least `2^(K - window)`, the last rests are multiples of `2^(K - window - 52)`, at
 //! most `2^(K_last - 53)` in magnitude, and 2^9 of them add up exactly in 53 bits while
 //! `window <= 42 (levels - 1) + 45` ([`window_of`]): the **shallow** path (one level, a
-//! window of [`SPREAD`] = 40 binades), the **middle** one (two levels, 84 binades) and the
-//! **deep** one (three levels, 126 binades).
+//! window of [`SPREAD`] = 40 binades), the **middle** one (two levels, 84 binades), the
+//! **deep** one (three levels, 126 binades) and the **wide** one (six levels, 252 binades).
+//!
+//! The wide path advances a single register group (its twelve accumulators would not fit
+//! twice in the registers), so where a step has two groups (AVX-512 `f64`, `f32` inputs) each
+//! of its lanes takes 2^10 products a block. The levels still hold them: `1.5 * 2^K_j`
+//! plus or minus 2^10 values below `2^(K_j - 11)` stays strictly inside the binade. The
+//! last rests, at most `2^(K - 210 - 53)` each, add up to at most
+//! `2^10 * 2^(K - 263) = 2^51` units of `2^(K - 252 - 52)`: exact, and a sum that reached
+//! 2^51 units (every rest extreme, one sign) fails the block end's test below and goes to
+//! the scalar path.
 //! `e` goes through its own levels, `2^-53` lower (`|e| <= ulp(p) / 2`, and `e` is a multiple
 //! of `2^(E(p) - 105)`: the same argument, 53 binades down).
 //!
@@ -41,7 +50,7 @@
 //! and added by the scalar path, exactly (integer product of the significands). A block with
 //! more of them than a small share ([`Outcome::TooSpread`]) is given up early and run again
 //! on the next deeper path (which the next [`DEEP_RUN`] blocks then take directly), or, if
-//! the deep path does not hold them either, through the integer bins of
+//! the wide path does not hold them either, through the integer bins of
 //! [`super::exact_binned`] (the next [`SCALAR_RUN`] blocks too,
 //! in one go). At the end of a block every level's `sa_j - ca_j` and the plain sums (all
 //! exact) are added to the fixed-point superaccumulator.
@@ -150,6 +159,17 @@ const MIDDLE: usize = 2;
 /// Levels of the deep fast path (126 binades), for products spread over more binades than
 /// the middle one.
 const DEEP: usize = 3;
+
+/// Levels of the wide fast path (252 binades), for products spread over more binades than
+/// the deep one: six levels of three operations per value are still about half the cost
+/// of a product in the integer bins. It advances one register group per step (its
+/// accumulators would not fit in the registers twice).
+const WIDE: usize = 6;
+
+/// The path after one with `levels` levels whose window was too narrow.
+const fn deeper(levels: usize) -> usize {
+    if levels < DEEP { levels + 1 } else { WIDE }
+}
 
 /// Binades between the anchors of consecutive levels (see the module documentation: the
 /// rest a level leaves is at most 2^(K_j - 53) = 2^(K_(j+1) - 11), where the next level's
@@ -425,7 +445,7 @@ pub(crate) struct Progress {
     stepwise: bool,
     /// Blocks still to run on a deeper fast path directly, and its levels.
     deep_blocks: u32,
-    /// The levels of that path ([`MIDDLE`] or [`DEEP`]).
+    /// The levels of that path ([`MIDDLE`], [`DEEP`] or [`WIDE`]).
     depth: usize,
     /// Blocks still to run through the integer bins directly, after a block whose products
     /// spread beyond even the deep window.
@@ -433,7 +453,7 @@ pub(crate) struct Progress {
 }
 
 /// Blocks that go to the integer bins ([`binned`]) directly after a block whose products spread beyond
-/// the deep window (more binades than [`window_of`]`(DEEP)`): the vector work would be
+/// the wide window (more binades than [`window_of`]`(WIDE)`): the vector work would be
 /// spent for little. Then the fast path is tried again.
 const SCALAR_RUN: u32 = 7;
 
@@ -518,7 +538,8 @@ impl Progress {
                     MIDDLE => {
                         block::<MIDDLE, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills)
                     }
-                    _ => block::<DEEP, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
+                    DEEP => block::<DEEP, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
+                    _ => block::<WIDE, true, S, E, X, Y>(s, x, y, i..end, bound, state, spills),
                 }
             };
             if matches!(outcome, Outcome::Done { .. }) {
@@ -549,8 +570,8 @@ impl Progress {
                     };
                 }
                 // Wider than this path's window: the next deeper one, same scale.
-                Outcome::TooSpread { k } if levels < DEEP => {
-                    levels += 1;
+                Outcome::TooSpread { k } if levels < WIDE => {
+                    levels = deeper(levels);
                     (self.depth, self.deep_blocks) = (levels, DEEP_RUN);
                     bound = Bound::Hint(k);
                 }
@@ -802,11 +823,14 @@ where
         x.prefetch(i + ahead);
         y.prefetch(i + ahead);
         // A loop of one or two constant rounds: unrolled by the compiler, the accumulators
-        // stay in registers.
+        // stay in registers (the wide path's in part).
         for u in 0..groups::<S, E>() {
             let at = i + u * w;
             // SAFETY: at + W <= end, and end + SLACK <= n (caller).
             let (vx, vy) = unsafe { (x.vector(s, at), y.vector(s, at)) };
+            // The register group of these accumulators: the wide path keeps one (the other
+            // stays at its initial values, which add nothing at the block's end).
+            let u = if D == WIDE { 0 } else { u };
             let vxs = if D == SHALLOW { vx } else { s.mul(vx, up) };
             let mut p = s.mul(vxs, vy);
             let mut e = if two_product {
@@ -875,9 +899,9 @@ where
     // on 2^(K_j - 52), the last rests `a` on the smallest product's quantum, and the same
     // 2^53 lower for `e`.
     let count = if two_product { 2 * (D + 1) } else { D + 1 };
-    let mut accs = [[s.zero(); U]; 2 * (DEEP + 1)];
-    let mut offsets = [0.0f64; 2 * (DEEP + 1)];
-    let mut grids = [0i32; 2 * (DEEP + 1)];
+    let mut accs = [[s.zero(); U]; 2 * (WIDE + 1)];
+    let mut offsets = [0.0f64; 2 * (WIDE + 1)];
+    let mut grids = [0i32; 2 * (WIDE + 1)];
     for j in 0..D {
         accs[j] = sa[j];
         offsets[j] = ca[j];
@@ -904,7 +928,7 @@ where
     let ones = s.below(s.zero(), s.splat(1.0));
     // Set in a lane where some accumulator was not finite or not below the limit.
     let mut outside = s.zero();
-    let mut sums = [0i64; 2 * (DEEP + 1)];
+    let mut sums = [0i64; 2 * (WIDE + 1)];
     for c_ in 0..count {
         let offset = s.splat(offsets[c_]);
         let [first, second] = grid_scales(grids[c_]);

@@ -2,7 +2,8 @@
 //! against the independent big-integer reference, bit for bit, on every backend.
 //!
 //! The exact kernel picks, block by block, one window of 40 binades below the block's
-//! largest product, or three levels reaching 126 binades down, or the scalar path, and
+//! largest product, or two, three or six levels reaching 84, 126 or 252 binades down, or
+//! the integer bins, or the scalar path, and
 //! multiplies `x` by a power of two where the window reaches below 2^-968 (products whose
 //! TwoProduct error would not be exact). These cases aim at each choice and at the switches
 //! between them: bands 10 to 300 binades wide, their tops anywhere from the subnormal range
@@ -15,7 +16,7 @@ use pdot_kernels::{Accuracy, Strided, dot_with};
 use pdot_testkit::SplitMix64;
 use pdot_testkit::backends;
 use pdot_testkit::hard::pow2;
-use pdot_testkit::{exact_dot_ieee, exact_dot_ieee_f32};
+use pdot_testkit::{ExactSum, exact_dot_ieee, exact_dot_ieee_f32};
 use proptest::prelude::*;
 
 /// One band: products `2^(top - width) .. 2^(top + 1)` in magnitude.
@@ -25,14 +26,17 @@ struct Band {
     width: i32,
 }
 
-/// Bands for `f64` products: widths around the kernel's thresholds (40, 126), tops from
-/// the subnormal range (products as small as 2^-1100, which underflow) to near overflow.
+/// Bands for `f64` products: widths around the kernel's thresholds (40, 84, 126, 252),
+/// tops from the subnormal range (products as small as 2^-1100, which underflow) to near
+/// overflow.
 fn bands64() -> impl Strategy<Value = Band> {
     let width = prop_oneof![
         1 => 0..=10i32,
         2 => 30..=50i32,
         2 => 80..=140i32,
-        1 => 141..=300i32,
+        1 => 141..=235i32,
+        2 => 236..=270i32,
+        1 => 271..=400i32,
     ];
     let top = prop_oneof![
         3 => -40..=40i32,
@@ -45,7 +49,14 @@ fn bands64() -> impl Strategy<Value = Band> {
 
 /// Bands for `f32` products (exact in `f64`, 2^-298 .. 2^256).
 fn bands32() -> impl Strategy<Value = Band> {
-    let width = prop_oneof![1 => 0..=10i32, 2 => 30..=50i32, 2 => 80..=140i32, 1 => 141..=300i32];
+    let width = prop_oneof![
+        1 => 0..=10i32,
+        2 => 30..=50i32,
+        2 => 80..=140i32,
+        1 => 141..=235i32,
+        2 => 236..=270i32,
+        1 => 271..=400i32,
+    ];
     (-290..=250i32, width).prop_map(|(top, width)| Band { top, width })
 }
 
@@ -141,6 +152,29 @@ proptest! {
         prop_assert_eq!(dot_with(Accuracy::Exact, &x, &y).to_bits(), want.to_bits());
     }
 
+    /// `f64` whose sum cancels down to its last few terms (see [`cancelled`]): every
+    /// backend, against the reference.
+    #[test]
+    fn f64_cancelled_bands_match_reference(
+        bands in prop::collection::vec(bands64(), 1..4),
+        run in runs(),
+        n in lengths(),
+        zeros in 0..6u64,
+        seed in any::<u64>(),
+        keep in 0..3usize,
+    ) {
+        let (x, y) = cancelled(n, &bands, run, zeros, seed, keep);
+        let want = exact_dot_ieee(&x, &y).to_f64();
+        for b in backends() {
+            let got = b.dot(Accuracy::Exact, &x, &y);
+            prop_assert_eq!(
+                got.to_bits(), want.to_bits(),
+                "{} {:?} run={} n={} seed={} keep={}: {:e} != {:e}",
+                b.isa(), bands, run, n, seed, keep, got, want
+            );
+        }
+    }
+
     /// `f32` inputs, `f32` and `f64` results: every backend, against the reference.
     #[test]
     fn f32_bands_match_reference(
@@ -163,6 +197,43 @@ proptest! {
             prop_assert_eq!(got64.to_bits(), want.to_f64().to_bits(), "{} f64 {:?} run={} n={} seed={}", b.isa(), bands, run, n, seed);
         }
     }
+}
+
+/// The exact sum `s` as `f64` terms, largest first, each the rounding of what the ones
+/// before it leave: their exact sum is `s`, but for a rest below the smallest subnormal
+/// number (and the terms stop at one that overflows).
+fn expansion(s: &ExactSum) -> Vec<f64> {
+    let mut rest = s.clone();
+    let mut terms = Vec::new();
+    loop {
+        let v = rest.to_f64();
+        if v == 0.0 || !v.is_finite() {
+            return terms;
+        }
+        terms.push(v);
+        rest.add_f64(-v);
+    }
+}
+
+/// Banded pairs followed by products `-t * 1` that cancel the largest terms of their
+/// exact sum ([`expansion`]), all but the last `keep`: the result is what the small terms
+/// and the rest leave, so a block that lost any low bit of its products changes it (a
+/// rounded sum of products hides errors far below its last place).
+fn cancelled(
+    n: usize,
+    bands: &[Band],
+    run: usize,
+    zeros: u64,
+    seed: u64,
+    keep: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let (mut x, mut y) = banded(n, bands, run, zeros, seed, (-1074, 1023));
+    let terms = expansion(&exact_dot_ieee(&x, &y).sum);
+    for &t in &terms[..terms.len().saturating_sub(keep)] {
+        x.push(-t);
+        y.push(1.0);
+    }
+    (x, y)
 }
 
 /// Short vectors (up to 40 products: the exact value of at most 32 is rounded without the
