@@ -570,7 +570,9 @@ impl Progress {
                     };
                 }
                 // Wider than this path's window: the next deeper one, same scale.
-                Outcome::TooSpread { k } if levels < WIDE => {
+                // (From the deep path only if a third of the products fit its window: where
+                // fewer do, they spread far wider, and the integer bins take them.)
+                Outcome::TooSpread { k, far } if levels < DEEP || levels == DEEP && !far => {
                     levels = deeper(levels);
                     (self.depth, self.deep_blocks) = (levels, DEEP_RUN);
                     bound = Bound::Hint(k);
@@ -657,6 +659,9 @@ enum Outcome {
     TooSpread {
         /// The scale the block was run with.
         k: i32,
+        /// Whether over two thirds of the products read before giving up were below the
+        /// window (then the wide path would not hold them either).
+        far: bool,
     },
     /// The products are near the subnormal range, where the shallow path cannot scale
     /// them: nothing was added to the state; run it again on the next deeper path.
@@ -700,7 +705,12 @@ fn scale_any(m: f64) -> Option<i32> {
 /// # Safety
 /// `range.end + SLACK` of both sources is at most their length; the length of `range` is a
 /// multiple of `groups::<S, E>() * W`.
-#[inline(always)]
+// Inlined into the backend's code (with its target features) in optimized builds; out of
+// line in unoptimized ones, where every inlined copy of a path would add its unshared
+// stack slots to the caller's frame (the five paths' copies overflowed a test thread's
+// 2 MiB stack in the multi-dot).
+#[cfg_attr(not(debug_assertions), inline(always))]
+#[cfg_attr(debug_assertions, inline(never))]
 unsafe fn block<const D: usize, const STEPWISE: bool, S, E, X, Y>(
     s: S,
     x: X,
@@ -860,7 +870,12 @@ where
                 if s.any(out) {
                     slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
                     if slow > base + (i - start) / per {
-                        return Outcome::TooSpread { k };
+                        // Over two thirds of the products so far below the window?
+                        let seen = at + w - start;
+                        return Outcome::TooSpread {
+                            k,
+                            far: 3 * slow > 2 * seen,
+                        };
                     }
                     p = s.and_not(out, p);
                     e = s.and_not(out, e);
