@@ -570,7 +570,7 @@ impl Progress {
                     };
                 }
                 // Wider than this path's window: the next deeper one, same scale.
-                // (From the deep path only if a third of the products fit its window: where
+                // (From the deep path only if a tenth of the products fit its window: where
                 // fewer do, they spread far wider, and the integer bins take them.)
                 Outcome::TooSpread { k, far } if levels < DEEP || levels == DEEP && !far => {
                     levels = deeper(levels);
@@ -659,7 +659,7 @@ enum Outcome {
     TooSpread {
         /// The scale the block was run with.
         k: i32,
-        /// Whether over two thirds of the products read before giving up were below the
+        /// Whether over nine tenths of the products read before giving up were below the
         /// window (then the wide path would not hold them either).
         far: bool,
     },
@@ -870,11 +870,11 @@ where
                 if s.any(out) {
                     slow += scalar_lanes(&lanes(s, vx), &lanes(s, vy), &lanes(s, out), w, spills);
                     if slow > base + (i - start) / per {
-                        // Over two thirds of the products so far below the window?
+                        // Over nine tenths of the products so far below the window?
                         let seen = at + w - start;
                         return Outcome::TooSpread {
                             k,
-                            far: 3 * slow > 2 * seen,
+                            far: 10 * slow > 9 * seen,
                         };
                     }
                     p = s.and_not(out, p);
