@@ -26,38 +26,33 @@ struct Band {
     width: i32,
 }
 
-/// Bands for `f64` products: widths around the kernel's thresholds (40, 84, 126, 252),
-/// tops from the subnormal range (products as small as 2^-1100, which underflow) to near
-/// overflow.
-fn bands64() -> impl Strategy<Value = Band> {
-    let width = prop_oneof![
+/// Band widths in binades, around the kernel's thresholds (40, 84, 126, 252).
+fn widths() -> impl Strategy<Value = i32> {
+    prop_oneof![
         1 => 0..=10i32,
         2 => 30..=50i32,
         2 => 80..=140i32,
         1 => 141..=235i32,
         2 => 236..=270i32,
         1 => 271..=400i32,
-    ];
+    ]
+}
+
+/// Bands for `f64` products: [`widths`], tops from the subnormal range (products as small
+/// as 2^-1100, which underflow) to near overflow.
+fn bands64() -> impl Strategy<Value = Band> {
     let top = prop_oneof![
         3 => -40..=40i32,
         2 => -1060..=-900i32,
         1 => -1100..=1000i32,
         1 => 900..=1000i32,
     ];
-    (top, width).prop_map(|(top, width)| Band { top, width })
+    (top, widths()).prop_map(|(top, width)| Band { top, width })
 }
 
 /// Bands for `f32` products (exact in `f64`, 2^-298 .. 2^256).
 fn bands32() -> impl Strategy<Value = Band> {
-    let width = prop_oneof![
-        1 => 0..=10i32,
-        2 => 30..=50i32,
-        2 => 80..=140i32,
-        1 => 141..=235i32,
-        2 => 236..=270i32,
-        1 => 271..=400i32,
-    ];
-    (-290..=250i32, width).prop_map(|(top, width)| Band { top, width })
+    (-290..=250i32, widths()).prop_map(|(top, width)| Band { top, width })
 }
 
 /// The testkit's generator, with the draws these cases need.
